@@ -1,0 +1,51 @@
+package io.eventstreamcore.protocol;
+
+/** Typed error codes of the wire protocol; docs/protocol.md explains each one. */
+public enum ErrorCode {
+  OK(0, false),
+  UNSUPPORTED_VERSION(1, false),
+  HANDSHAKE_REQUIRED(2, false),
+  FRAME_CRC_MISMATCH(3, true),
+  FRAME_TOO_LARGE(4, false),
+  MALFORMED_FRAME(5, false),
+  UNKNOWN_REQUEST_TYPE(6, false),
+  EVENT_CRC_MISMATCH(7, false),
+  EVENT_TOO_LARGE(8, false),
+  INVALID_TOPIC(9, false),
+  INVALID_EVENT(10, false),
+  NOT_LEADER(11, true),
+  TIMEOUT(12, true),
+  OFFSET_OUT_OF_RANGE(13, false),
+  UNKNOWN_SUBSCRIPTION(14, false),
+  UNAVAILABLE(15, true),
+  INTERNAL(16, true);
+
+  private static final ErrorCode[] BY_CODE = new ErrorCode[17];
+
+  static {
+    for (ErrorCode c : values()) {
+      BY_CODE[c.code] = c;
+    }
+  }
+
+  private final int code;
+  private final boolean retryable;
+
+  ErrorCode(int code, boolean retryable) {
+    this.code = code;
+    this.retryable = retryable;
+  }
+
+  public int code() {
+    return code;
+  }
+
+  public boolean retryable() {
+    return retryable;
+  }
+
+  /** Codes from a newer peer that this version does not know map to INTERNAL. */
+  public static ErrorCode fromCode(int code) {
+    return code >= 0 && code < BY_CODE.length ? BY_CODE[code] : INTERNAL;
+  }
+}
