@@ -1,0 +1,213 @@
+package io.eventstreamcore.node.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.eventstreamcore.protocol.Event;
+import io.eventstreamcore.protocol.EventCodec;
+import io.eventstreamcore.protocol.Priority;
+import io.eventstreamcore.protocol.Record;
+import io.eventstreamcore.protocol.WireReader;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EventStoreTest {
+  private static final StoreConfig SMALL_SEGMENTS = new StoreConfig(4096, 512, -1, -1);
+
+  @TempDir Path dir;
+
+  private static ByteBuffer event(String topic, int n) {
+    byte[] payload = ("payload-" + n).getBytes(StandardCharsets.UTF_8);
+    return ByteBuffer.wrap(EventCodec.encode(Event.of("id-" + n, topic, Priority.MEDIUM, payload)));
+  }
+
+  /** Appends in batches of up to 10 events, as the state machine would. */
+  private static void appendN(EventStore store, String topic, int from, int count) {
+    for (int batchStart = from; batchStart < from + count; batchStart += 10) {
+      int n = Math.min(10, from + count - batchStart);
+      List<ByteBuffer> events = new ArrayList<>();
+      for (int i = batchStart; i < batchStart + n; i++) {
+        events.add(event(topic, i));
+      }
+      store.append(events, Collections.nCopies(n, topic));
+    }
+  }
+
+  private static List<String> payloads(EventStore store, String topic, long from) {
+    List<String> out = new ArrayList<>();
+    long next = from;
+    while (true) {
+      ReadChunk chunk = store.read(topic, next, 7, 300);
+      if (chunk.count() == 0) {
+        return out;
+      }
+      for (Record r : Record.readAll(new WireReader(chunk.records()), chunk.count())) {
+        assertThat(r.offset()).isEqualTo(next++);
+        out.add(new String(r.event().payload(), StandardCharsets.UTF_8));
+      }
+    }
+  }
+
+  private static List<String> expected(int from, int to) {
+    List<String> out = new ArrayList<>();
+    for (int i = from; i < to; i++) {
+      out.add("payload-" + i);
+    }
+    return out;
+  }
+
+  @Test
+  void assignsDenseOffsetsPerTopicInBatchOrder() throws IOException {
+    try (EventStore store = open()) {
+      long[] offsets =
+          store.append(
+              List.of(event("a", 0), event("b", 0), event("a", 1)), List.of("a", "b", "a"));
+      assertThat(offsets).containsExactly(0, 0, 1);
+      assertThat(store.endOffsets()).isEqualTo(Map.of("a", 2L, "b", 1L));
+    }
+  }
+
+  @Test
+  void readsAcrossManySegmentsAndAfterReopen() throws IOException {
+    try (EventStore store = open()) {
+      appendN(store, "orders/eu", 0, 500);
+      assertThat(segmentFiles("orders/eu")).hasSizeGreaterThan(3);
+      assertThat(payloads(store, "orders/eu", 0)).isEqualTo(expected(0, 500));
+      assertThat(payloads(store, "orders/eu", 321)).isEqualTo(expected(321, 500));
+    }
+    try (EventStore store = open()) {
+      assertThat(store.endOffset("orders/eu")).isEqualTo(500);
+      assertThat(payloads(store, "orders/eu", 0)).isEqualTo(expected(0, 500));
+      appendN(store, "orders/eu", 500, 10);
+      assertThat(payloads(store, "orders/eu", 495)).isEqualTo(expected(495, 510));
+    }
+  }
+
+  @Test
+  void tornTailIsDroppedOnOpen() throws IOException {
+    try (EventStore store = open()) {
+      appendN(store, "t", 0, 20);
+    }
+    Path newest = segmentFiles("t").get(segmentFiles("t").size() - 1);
+    long size = Files.size(newest);
+    // a half-written record: a plausible header, then the write stopped
+    ByteBuffer partial = ByteBuffer.allocate(30);
+    partial.putLong(20).putInt(200).put(new byte[18]).flip();
+    try (var ch = Files.newByteChannel(newest, StandardOpenOption.APPEND)) {
+      ch.write(partial);
+    }
+    try (EventStore store = open()) {
+      assertThat(store.endOffset("t")).isEqualTo(20);
+      assertThat(Files.size(newest)).isEqualTo(size);
+      assertThat(payloads(store, "t", 0)).isEqualTo(expected(0, 20));
+    }
+  }
+
+  @Test
+  void corruptRecordCutsTheLogThere() throws IOException {
+    try (EventStore store = EventStore.open(dir, new StoreConfig(1 << 20, 512, -1, -1))) {
+      appendN(store, "t", 0, 10);
+    }
+    Path log = segmentFiles("t").get(0);
+    byte[] bytes = Files.readAllBytes(log);
+    int recordSize = bytes.length / 10;
+    bytes[recordSize * 6 + 40] ^= 0x10;
+    Files.write(log, bytes);
+    try (EventStore store = open()) {
+      assertThat(store.endOffset("t")).isEqualTo(6);
+    }
+  }
+
+  @Test
+  void truncateToSnapshotDropsNewerRecordsAndUnknownTopics() throws IOException {
+    try (EventStore store = open()) {
+      appendN(store, "keep", 0, 300);
+      appendN(store, "gone", 0, 5);
+      store.truncateTo(Map.of("keep", 120L));
+      assertThat(store.topics()).containsExactly("keep");
+      assertThat(store.endOffset("keep")).isEqualTo(120);
+      appendN(store, "keep", 120, 5);
+      assertThat(payloads(store, "keep", 0)).isEqualTo(expected(0, 125));
+    }
+  }
+
+  @Test
+  void truncateRefusesWhenStoreHasLessThanTheSnapshot() throws IOException {
+    try (EventStore store = open()) {
+      appendN(store, "t", 0, 3);
+      assertThatThrownBy(() -> store.truncateTo(Map.of("t", 10L)))
+          .hasMessageContaining("lost data");
+    }
+  }
+
+  @Test
+  void retentionBySizeDeletesOldSealedSegmentsBelowTheSnapshotOnly() throws IOException {
+    StoreConfig config = new StoreConfig(4096, 512, -1, 8192);
+    try (EventStore store = EventStore.open(dir, config)) {
+      appendN(store, "t", 0, 500);
+      int before = segmentFiles("t").size();
+      assertThat(store.applyRetention(System.currentTimeMillis(), Map.of("t", 0L))).isZero();
+      int deleted = store.applyRetention(System.currentTimeMillis(), Map.of("t", 500L));
+      assertThat(deleted).isPositive();
+      assertThat(segmentFiles("t")).hasSize(before - deleted);
+      long start = store.startOffset("t");
+      assertThat(start).isPositive();
+      assertThatThrownBy(() -> store.read("t", 0, 10, 1000))
+          .isInstanceOf(OffsetOutOfRangeException.class);
+      assertThat(payloads(store, "t", start)).isEqualTo(expected((int) start, 500));
+    }
+  }
+
+  @Test
+  void retentionByAge() throws IOException {
+    StoreConfig config = new StoreConfig(4096, 512, 60_000, -1);
+    try (EventStore store = EventStore.open(dir, config)) {
+      appendN(store, "t", 0, 100);
+      long now = System.currentTimeMillis();
+      assertThat(store.applyRetention(now, Map.of("t", 100L))).isZero();
+      assertThat(store.applyRetention(now + 120_000, Map.of("t", 100L))).isPositive();
+      assertThat(segmentFiles("t")).hasSize(1);
+    }
+  }
+
+  @Test
+  void firstRecordLargerThanMaxBytesIsStillReturned() throws IOException {
+    try (EventStore store = open()) {
+      appendN(store, "t", 0, 2);
+      ReadChunk chunk = store.read("t", 0, 10, 1);
+      assertThat(chunk.count()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void topicNamesThatAreNotSafeFileNamesRoundTrip() throws IOException {
+    try (EventStore store = open()) {
+      appendN(store, "..", 0, 1);
+      appendN(store, "a/b/../c", 0, 1);
+    }
+    try (EventStore store = open()) {
+      assertThat(store.topics()).containsExactlyInAnyOrder("..", "a/b/../c");
+    }
+  }
+
+  private EventStore open() throws IOException {
+    return EventStore.open(dir, SMALL_SEGMENTS);
+  }
+
+  private List<Path> segmentFiles(String topic) throws IOException {
+    try (Stream<Path> s = Files.list(dir.resolve(EventStore.dirNameOf(topic)))) {
+      return s.filter(p -> p.toString().endsWith(".log")).sorted().toList();
+    }
+  }
+}
