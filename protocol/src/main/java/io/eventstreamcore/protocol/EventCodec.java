@@ -137,6 +137,15 @@ public final class EventCodec {
     return id;
   }
 
+  /** The topic of an event that was validated before. */
+  public static String topicOf(ByteBuffer event) {
+    int idAt = event.position() + ID_LENGTH_AT;
+    int topicAt = idAt + 1 + (event.get(idAt) & 0xFF);
+    byte[] topic = new byte[event.get(topicAt) & 0xFF];
+    event.get(topicAt + 1, topic);
+    return new String(topic, StandardCharsets.ISO_8859_1);
+  }
+
   /** Decodes a full event, verifying it first. */
   public static Event decode(ByteBuffer event) {
     validate(event, Integer.MAX_VALUE);

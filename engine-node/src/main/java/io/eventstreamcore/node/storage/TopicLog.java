@@ -93,7 +93,7 @@ final class TopicLog implements Closeable {
     return first;
   }
 
-  private Segment roll() throws IOException {
+  private synchronized Segment roll() throws IOException {
     Segment old = active();
     old.flush();
     Segment next = Segment.create(dir, old.nextOffset(), config.indexIntervalBytes());
@@ -129,7 +129,7 @@ final class TopicLog implements Closeable {
   }
 
   /** Drops every record at or above {@code offset}, whole newer segments first. */
-  void truncateTo(long offset) throws IOException {
+  synchronized void truncateTo(long offset) throws IOException {
     List<Segment> kept = new ArrayList<>(segments);
     while (kept.size() > 1 && kept.get(kept.size() - 1).baseOffset() >= offset) {
       kept.remove(kept.size() - 1).delete();
@@ -148,7 +148,7 @@ final class TopicLog implements Closeable {
    * those wholly below {@code protectedFrom}: records above it may still be re-applied from the
    * Raft log after a restart and must keep their offsets.
    */
-  int applyRetention(long nowMillis, long protectedFrom) throws IOException {
+  synchronized int applyRetention(long nowMillis, long protectedFrom) throws IOException {
     int deleted = 0;
     List<Segment> kept = new ArrayList<>(segments);
     long total = kept.stream().mapToLong(Segment::size).sum();

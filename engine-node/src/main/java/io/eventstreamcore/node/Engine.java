@@ -1,0 +1,153 @@
+package io.eventstreamcore.node;
+
+import io.eventstreamcore.node.config.NodeConfig;
+import io.eventstreamcore.node.consume.AppendSignal;
+import io.eventstreamcore.node.consume.FetchService;
+import io.eventstreamcore.node.ingest.IngestService;
+import io.eventstreamcore.node.ingest.ProduceMetrics;
+import io.eventstreamcore.node.replication.Batcher;
+import io.eventstreamcore.node.replication.EventStateMachine;
+import io.eventstreamcore.node.replication.Peer;
+import io.eventstreamcore.node.replication.RaftNode;
+import io.eventstreamcore.node.server.ClientServer;
+import io.eventstreamcore.node.storage.EventStore;
+import io.eventstreamcore.node.storage.StoreConfig;
+import io.eventstreamcore.node.storage.StoreMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Wires one engine node together at startup and takes it apart at shutdown: event store, Raft state
+ * machine and server, batcher, ingest and fetch services, the binary-protocol listener.
+ */
+@ApplicationScoped
+public class Engine {
+  private static final Logger LOG = Logger.getLogger(Engine.class);
+
+  @Inject NodeConfig config;
+  @Inject MeterRegistry meters;
+  @Inject Vertx vertx;
+
+  @ConfigProperty(name = "quarkus.http.port", defaultValue = "8080")
+  int httpPort;
+
+  private EventStore store;
+  private EventStateMachine stateMachine;
+  private RaftNode raft;
+  private Batcher batcher;
+  private IngestService ingest;
+  private FetchService fetch;
+  private ClientServer clientServer;
+  private ScheduledExecutorService housekeeping;
+
+  void start(@Observes StartupEvent ev) throws Exception {
+    NodeConfig.Node node = config.node();
+    NodeConfig.Store s = config.store();
+    store =
+        EventStore.open(
+            Path.of(node.dataDir(), "store"),
+            new StoreConfig(
+                s.segmentBytes(),
+                s.indexIntervalBytes(),
+                s.retention().isNegative() || s.retention().isZero()
+                    ? -1
+                    : s.retention().toMillis(),
+                s.retentionBytes()));
+    AppendSignal signal = new AppendSignal();
+    store.onAppend(signal::appended);
+    stateMachine = new EventStateMachine(store);
+    raft =
+        new RaftNode(
+            config,
+            Peer.parseAll(config.raft().peers(), node.id(), node.clientPort(), httpPort),
+            stateMachine);
+    raft.start();
+    batcher =
+        new Batcher(
+            raft,
+            config.batch().maxEvents(),
+            config.batch().linger().toNanos(),
+            config.batch().queueCapacity(),
+            meters);
+    batcher.start();
+    ingest = new IngestService(batcher, node.maxPayloadBytes(), new ProduceMetrics(meters));
+    fetch = new FetchService(store, signal);
+    StoreMetrics.register(meters, store);
+    clientServer =
+        new ClientServer(vertx, node.id(), node.maxFrameBytes(), ingest, fetch, raft, meters);
+    clientServer.start(node.clientHost(), node.clientPort());
+    housekeeping = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "esc-retention"));
+    long every = s.retentionCheckInterval().toMillis();
+    housekeeping.scheduleWithFixedDelay(this::applyRetention, every, every, TimeUnit.MILLISECONDS);
+    LOG.infof("engine node %s started; data in %s", node.id(), node.dataDir());
+  }
+
+  private void applyRetention() {
+    try {
+      int deleted = store.applyRetention(System.currentTimeMillis(), stateMachine.snapshotEnds());
+      if (deleted > 0) {
+        LOG.infof("retention deleted %d segments", deleted);
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("retention pass failed", e);
+    }
+  }
+
+  void stop(@Observes ShutdownEvent ev) {
+    LOG.info("engine node stopping");
+    closeQuietly(clientServer);
+    if (housekeeping != null) {
+      housekeeping.shutdownNow();
+    }
+    closeQuietly(batcher);
+    closeQuietly(raft);
+    closeQuietly(store);
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    if (c == null) {
+      return;
+    }
+    try {
+      c.close();
+    } catch (Exception e) {
+      LOG.warn("close failed: " + c, e);
+    }
+  }
+
+  public IngestService ingest() {
+    return ingest;
+  }
+
+  public FetchService fetch() {
+    return fetch;
+  }
+
+  public EventStore store() {
+    return store;
+  }
+
+  public RaftNode raft() {
+    return raft;
+  }
+
+  public int clientPort() {
+    return clientServer.port();
+  }
+
+  public NodeConfig config() {
+    return config;
+  }
+}

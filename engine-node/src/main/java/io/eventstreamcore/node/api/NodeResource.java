@@ -1,0 +1,46 @@
+package io.eventstreamcore.node.api;
+
+import io.eventstreamcore.node.Engine;
+import io.eventstreamcore.node.replication.Peer;
+import io.eventstreamcore.node.replication.RaftNode;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.List;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/** This node's identity and Raft view. */
+@Path("/api/v1/node")
+@Produces(MediaType.APPLICATION_JSON)
+public class NodeResource {
+  @Inject Engine engine;
+
+  @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev")
+  String version;
+
+  public record NodeInfo(
+      String id,
+      String role,
+      String leader,
+      long term,
+      long commitIndex,
+      long appliedIndex,
+      String version,
+      List<Peer> peers) {}
+
+  @GET
+  public NodeInfo node() {
+    RaftNode raft = engine.raft();
+    return new NodeInfo(
+        raft.selfId(),
+        raft.role().name(),
+        raft.leaderId(),
+        raft.term(),
+        raft.commitIndex(),
+        raft.appliedIndex(),
+        version,
+        raft.peers());
+  }
+}

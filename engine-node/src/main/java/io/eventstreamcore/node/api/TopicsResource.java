@@ -1,0 +1,142 @@
+package io.eventstreamcore.node.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.eventstreamcore.node.Engine;
+import io.eventstreamcore.node.consume.FetchService;
+import io.eventstreamcore.node.ingest.PendingProduce;
+import io.eventstreamcore.protocol.ErrorCode;
+import io.eventstreamcore.protocol.EventCodec;
+import io.eventstreamcore.protocol.FetchRequest;
+import io.eventstreamcore.protocol.Record;
+import io.eventstreamcore.protocol.Topics;
+import io.eventstreamcore.protocol.WireReader;
+import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Produce and read events over HTTP; the same validation and path as the binary protocol. */
+@Path("/api/v1/topics")
+@Produces(MediaType.APPLICATION_JSON)
+public class TopicsResource {
+  private static final int MAX_EVENTS_PER_READ = 10_000;
+
+  @Inject Engine engine;
+  @Inject ObjectMapper json;
+
+  /** One event result of a produce. */
+  public record Result(String id, String status, Long offset, String message) {}
+
+  public record TopicInfo(String topic, long startOffset, long endOffset) {}
+
+  public record Page(
+      String topic, long startOffset, long endOffset, long nextOffset, List<EventJson> events) {}
+
+  @GET
+  public List<TopicInfo> topics() {
+    List<TopicInfo> out = new ArrayList<>();
+    for (Map.Entry<String, Long> e : engine.store().endOffsets().entrySet()) {
+      out.add(new TopicInfo(e.getKey(), engine.store().startOffset(e.getKey()), e.getValue()));
+    }
+    return out;
+  }
+
+  @POST
+  @Path("/{topic}/events")
+  @Consumes(MediaType.APPLICATION_JSON)
+  public Uni<Response> produce(@PathParam("topic") String topic, JsonNode body) {
+    Topics.validate(topic);
+    List<EventJson> events = parse(body);
+    List<ByteBuffer> encoded = new ArrayList<>(events.size());
+    for (EventJson e : events) {
+      encoded.add(ByteBuffer.wrap(EventCodec.encode(e.toEvent(topic))));
+    }
+    PendingProduce pending = engine.ingest().produce(encoded);
+    return Uni.createFrom().completionStage(pending.done()).map(p -> answer(events, p));
+  }
+
+  private List<EventJson> parse(JsonNode body) {
+    if (body == null || body.isNull()) {
+      throw new BadRequestProblem("the body must be a JSON event or an array of events");
+    }
+    List<EventJson> events = new ArrayList<>();
+    try {
+      if (body.isArray()) {
+        for (JsonNode n : body) {
+          events.add(json.treeToValue(n, EventJson.class));
+        }
+      } else {
+        events.add(json.treeToValue(body, EventJson.class));
+      }
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new BadRequestProblem("not an event: " + e.getOriginalMessage());
+    }
+    if (events.isEmpty()) {
+      throw new BadRequestProblem("no events in the body");
+    }
+    return events;
+  }
+
+  private static Response answer(List<EventJson> events, PendingProduce p) {
+    List<Result> results = new ArrayList<>(p.size());
+    ErrorCode worst = ErrorCode.OK;
+    for (int i = 0; i < p.size(); i++) {
+      ErrorCode c = p.code(i);
+      results.add(
+          c == ErrorCode.OK
+              ? new Result(events.get(i).id(), "OK", p.offset(i), null)
+              : new Result(events.get(i).id(), c.name(), null, p.message(i)));
+      if (c != ErrorCode.OK && (worst == ErrorCode.OK || !c.retryable())) {
+        worst = c;
+      }
+    }
+    if (worst == ErrorCode.OK) {
+      return Response.ok(Map.of("results", results)).build();
+    }
+    return Problem.response(
+        Problem.statusOf(worst),
+        "Not every event was stored",
+        "see results; events marked OK were stored, the others were not",
+        worst.name(),
+        results);
+  }
+
+  @GET
+  @Path("/{topic}/events")
+  public Uni<Page> read(
+      @PathParam("topic") String topic,
+      @QueryParam("from") @DefaultValue("0") long from,
+      @QueryParam("max") @DefaultValue("100") int max,
+      @QueryParam("waitMs") @DefaultValue("0") int waitMs) {
+    Topics.validate(topic);
+    if (from < 0 || max < 1 || max > MAX_EVENTS_PER_READ || waitMs < 0 || waitMs > 60_000) {
+      throw new BadRequestProblem(
+          "from must be >= 0, max within 1.." + MAX_EVENTS_PER_READ + ", waitMs within 0..60000");
+    }
+    FetchRequest req = new FetchRequest(topic, from, max, 16 << 20, waitMs);
+    return Uni.createFrom()
+        .completionStage(engine.fetch().fetch(req))
+        .map(f -> page(topic, from, f));
+  }
+
+  private static Page page(String topic, long from, FetchService.Fetched f) {
+    List<EventJson> events = new ArrayList<>(f.chunk().count());
+    for (Record r : Record.readAll(new WireReader(f.chunk().records()), f.chunk().count())) {
+      events.add(EventJson.of(r));
+    }
+    return new Page(topic, f.startOffset(), f.endOffset(), from + events.size(), events);
+  }
+}

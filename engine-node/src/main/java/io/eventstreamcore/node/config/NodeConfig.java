@@ -1,0 +1,114 @@
+package io.eventstreamcore.node.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.List;
+
+/** Every setting of an engine node; docs/operations.md lists them with their defaults. */
+@ConfigMapping(prefix = "esc")
+public interface NodeConfig {
+
+  Node node();
+
+  Raft raft();
+
+  Batch batch();
+
+  Store store();
+
+  Health health();
+
+  interface Health {
+    /** Readiness requires the applied index to be at most this far behind the commit index. */
+    @WithDefault("1000")
+    long maxApplyLag();
+  }
+
+  interface Node {
+    /** This node's id; must be one of the ids in {@code esc.raft.peers}. */
+    @WithDefault("n1")
+    String id();
+
+    @WithDefault("data/n1")
+    String dataDir();
+
+    /** Address the binary protocol listens on. */
+    @WithDefault("0.0.0.0")
+    String clientHost();
+
+    @WithDefault("7070")
+    int clientPort();
+
+    @WithDefault("8388608")
+    int maxFrameBytes();
+
+    @WithDefault("1048576")
+    int maxPayloadBytes();
+
+    /** How long a producer waits for the quorum before it gets TIMEOUT. */
+    @WithDefault("10s")
+    Duration produceTimeout();
+  }
+
+  interface Raft {
+    /** Entries {@code id=host:raft-port[:client-port[:http-port]]}; see docs/operations.md. */
+    @WithDefault("n1=127.0.0.1:9870")
+    List<String> peers();
+
+    /** Nodes only form a group with nodes of the same cluster name. */
+    @WithDefault("eventstreamcore")
+    String clusterName();
+
+    @WithDefault("150ms")
+    Duration electionTimeoutMin();
+
+    @WithDefault("300ms")
+    Duration electionTimeoutMax();
+
+    /** Log entries between automatic snapshots (which let Ratis purge its log). */
+    @WithDefault("20000")
+    long snapshotThreshold();
+
+    @WithDefault("64MB")
+    String logSegmentSize();
+
+    /**
+     * When true, followers and the leader acknowledge log entries before fsync. Faster, but a power
+     * loss on a quorum can lose acknowledged events. Off by default.
+     */
+    @WithDefault("false")
+    boolean unsafeFlush();
+  }
+
+  interface Batch {
+    @WithDefault("64")
+    int maxEvents();
+
+    @WithDefault("1ms")
+    Duration linger();
+
+    /** Events waiting for a batch; beyond it producers get a retryable UNAVAILABLE. */
+    @WithDefault("65536")
+    int queueCapacity();
+  }
+
+  interface Store {
+    @WithDefault("67108864")
+    int segmentBytes();
+
+    @WithDefault("4096")
+    int indexIntervalBytes();
+
+    /** Age after which whole segments are deleted; 0 or negative keeps them forever. */
+    @WithDefault("7d")
+    Duration retention();
+
+    /** Per topic; negative means no size limit. */
+    @WithDefault("-1")
+    long retentionBytes();
+
+    @WithDefault("30s")
+    Duration retentionCheckInterval();
+  }
+}

@@ -1,0 +1,46 @@
+package io.eventstreamcore.node.health;
+
+import io.eventstreamcore.node.Engine;
+import io.eventstreamcore.node.replication.RaftNode;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+
+/**
+ * Ready means useful to clients: a member of the Raft group, a leader known, and the state machine
+ * caught up with the commit index (within {@code esc.health.max-apply-lag}).
+ */
+@Readiness
+@ApplicationScoped
+public class RaftReadiness implements HealthCheck {
+  @Inject Engine engine;
+
+  @Override
+  public HealthCheckResponse call() {
+    RaftNode raft = engine.raft();
+    if (raft == null) {
+      return HealthCheckResponse.named("raft-member").down().withData("reason", "starting").build();
+    }
+    long commit = raft.commitIndex();
+    long applied = raft.appliedIndex();
+    long lag = Math.max(0, commit - applied);
+    String leader = raft.leaderId();
+    boolean member = raft.peers().stream().anyMatch(p -> p.id().equals(raft.selfId()));
+    boolean ready =
+        raft.isAlive()
+            && member
+            && !leader.isEmpty()
+            && lag <= engine.config().health().maxApplyLag();
+    return HealthCheckResponse.named("raft-member")
+        .status(ready)
+        .withData("role", raft.role().name())
+        .withData("leader", leader)
+        .withData("term", raft.term())
+        .withData("commitIndex", commit)
+        .withData("appliedIndex", applied)
+        .withData("applyLag", lag)
+        .build();
+  }
+}

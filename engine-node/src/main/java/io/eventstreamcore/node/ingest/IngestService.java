@@ -1,0 +1,63 @@
+package io.eventstreamcore.node.ingest;
+
+import io.eventstreamcore.node.replication.Batcher;
+import io.eventstreamcore.protocol.ErrorCode;
+import io.eventstreamcore.protocol.EventCodec;
+import io.eventstreamcore.protocol.ProtocolException;
+import java.nio.ByteBuffer;
+import java.util.List;
+
+/**
+ * The one way into the log, for TCP and HTTP alike: validate each event, hand the valid ones to the
+ * batcher, answer every event (stored, or why not).
+ */
+public final class IngestService {
+  private final Batcher batcher;
+  private final int maxPayloadBytes;
+  private final ProduceMetrics metrics;
+
+  public IngestService(Batcher batcher, int maxPayloadBytes, ProduceMetrics metrics) {
+    this.batcher = batcher;
+    this.maxPayloadBytes = maxPayloadBytes;
+    this.metrics = metrics;
+  }
+
+  public int maxPayloadBytes() {
+    return maxPayloadBytes;
+  }
+
+  /**
+   * @param events encoded events as cut from a request; each is answered in the result
+   */
+  public PendingProduce produce(List<ByteBuffer> events) {
+    PendingProduce pending = new PendingProduce(events.size());
+    String[] topics = new String[events.size()];
+    for (int i = 0; i < events.size(); i++) {
+      ByteBuffer event = events.get(i);
+      try {
+        topics[i] = EventCodec.validate(event, maxPayloadBytes);
+      } catch (ProtocolException e) {
+        pending.fail(i, e.code(), e.getMessage());
+        continue;
+      }
+      if (!batcher.offer(new Batcher.Pending(event, pending, i))) {
+        pending.fail(i, ErrorCode.UNAVAILABLE, "ingest queue is full, retry later");
+      }
+    }
+    pending
+        .done()
+        .thenAccept(
+            p -> {
+              metrics.acknowledged(p.startNanos);
+              for (int i = 0; i < p.size(); i++) {
+                if (p.code(i) == ErrorCode.OK) {
+                  ByteBuffer e = events.get(i);
+                  metrics.stored(topics[i], EventCodec.priorityOf(e), e.remaining());
+                } else {
+                  metrics.failed(p.code(i));
+                }
+              }
+            });
+    return pending;
+  }
+}

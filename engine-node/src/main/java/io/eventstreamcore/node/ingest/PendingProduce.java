@@ -1,0 +1,85 @@
+package io.eventstreamcore.node.ingest;
+
+import io.eventstreamcore.protocol.ErrorCode;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The per-event outcome of one produce request. Its events may be spread over several batches; the
+ * request completes when the last of them is answered.
+ */
+public final class PendingProduce {
+  private final ErrorCode[] codes;
+  private final long[] offsets;
+  private final String[] messages;
+  private final AtomicInteger open;
+  private final CompletableFuture<PendingProduce> done = new CompletableFuture<>();
+  private volatile String leaderHint = "";
+  final long startNanos = System.nanoTime();
+
+  PendingProduce(int events) {
+    codes = new ErrorCode[events];
+    offsets = new long[events];
+    messages = new String[events];
+    Arrays.fill(offsets, -1);
+    open = new AtomicInteger(events);
+    if (events == 0) {
+      done.complete(this);
+    }
+  }
+
+  public void succeed(int index, long offset) {
+    offsets[index] = offset;
+    finish(index, ErrorCode.OK, null);
+  }
+
+  public void fail(int index, ErrorCode code, String message) {
+    finish(index, code, message);
+  }
+
+  public void failNotLeader(int index, String message, String leaderEndpoint) {
+    leaderHint = leaderEndpoint;
+    finish(index, ErrorCode.NOT_LEADER, message);
+  }
+
+  private void finish(int index, ErrorCode code, String message) {
+    codes[index] = code;
+    messages[index] = message;
+    if (open.decrementAndGet() == 0) {
+      done.complete(this);
+    }
+  }
+
+  public CompletableFuture<PendingProduce> done() {
+    return done;
+  }
+
+  public int size() {
+    return codes.length;
+  }
+
+  public ErrorCode code(int i) {
+    return codes[i];
+  }
+
+  public long offset(int i) {
+    return offsets[i];
+  }
+
+  public String message(int i) {
+    return messages[i];
+  }
+
+  public ErrorCode[] codes() {
+    return codes.clone();
+  }
+
+  public long[] offsets() {
+    return offsets.clone();
+  }
+
+  public String leaderHint() {
+    return leaderHint;
+  }
+}

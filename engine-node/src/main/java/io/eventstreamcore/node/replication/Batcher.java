@@ -1,0 +1,189 @@
+package io.eventstreamcore.node.replication;
+
+import io.eventstreamcore.node.ingest.PendingProduce;
+import io.eventstreamcore.protocol.ErrorCode;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.io.Closeable;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.exceptions.NotLeaderException;
+import org.apache.ratis.protocol.exceptions.TimeoutIOException;
+import org.jboss.logging.Logger;
+
+/**
+ * Groups validated events into batches of up to {@code maxEvents} or {@code linger}, whichever
+ * comes first, and replicates each batch as one Raft log entry. Many batches may be in flight;
+ * Ratis's log worker shares one fsync among all entries written since the last one (group commit),
+ * so concurrent producers pay for fsync together.
+ */
+public final class Batcher implements Closeable {
+  private static final Logger LOG = Logger.getLogger(Batcher.class);
+
+  /** One event waiting for a batch, and where its answer goes. */
+  public record Pending(ByteBuffer event, PendingProduce owner, int index) {}
+
+  private final RaftNode raft;
+  private final int maxEvents;
+  private final long lingerNanos;
+  private final BlockingQueue<Pending> queue;
+  private final Thread thread;
+  private final DistributionSummary batchSize;
+  private final Timer commitTime;
+  private volatile boolean running = true;
+  private long nextBatchId = ThreadLocalRandom.current().nextLong() & 0x7FFF_FFFF_0000_0000L;
+
+  public Batcher(
+      RaftNode raft, int maxEvents, long lingerNanos, int queueCapacity, MeterRegistry meters) {
+    this.raft = raft;
+    this.maxEvents = maxEvents;
+    this.lingerNanos = lingerNanos;
+    this.queue = new ArrayBlockingQueue<>(queueCapacity);
+    this.batchSize =
+        DistributionSummary.builder("esc.batch.events")
+            .description("Events per replicated batch")
+            .publishPercentileHistogram()
+            .minimumExpectedValue(1.0)
+            .maximumExpectedValue((double) maxEvents)
+            .register(meters);
+    this.commitTime =
+        Timer.builder("esc.replication.commit")
+            .description("From batch submit to committed on a quorum (fsync included) and applied")
+            .publishPercentileHistogram()
+            .register(meters);
+    meters.gauge("esc.batch.queue.depth", queue, BlockingQueue::size);
+    this.thread = new Thread(this::run, "esc-batcher");
+    thread.setDaemon(true);
+  }
+
+  public void start() {
+    thread.start();
+  }
+
+  /** Queues one event; false when the queue is full (the caller answers UNAVAILABLE). */
+  public boolean offer(Pending p) {
+    return running && queue.offer(p);
+  }
+
+  private void run() {
+    List<Pending> batch = new ArrayList<>(maxEvents);
+    while (running) {
+      try {
+        Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          continue;
+        }
+        batch.add(first);
+        long deadline = System.nanoTime() + lingerNanos;
+        while (batch.size() < maxEvents) {
+          Pending next = queue.poll();
+          if (next == null) {
+            long wait = deadline - System.nanoTime();
+            if (wait <= 0 || (next = queue.poll(wait, TimeUnit.NANOSECONDS)) == null) {
+              break;
+            }
+          }
+          batch.add(next);
+        }
+        submit(List.copyOf(batch));
+        batch.clear();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (RuntimeException e) {
+        LOG.error("batch could not be submitted", e);
+        failAll(batch, ErrorCode.INTERNAL, e.toString(), "");
+        batch.clear();
+      }
+    }
+  }
+
+  private void submit(List<Pending> batch) {
+    List<ByteBuffer> events = new ArrayList<>(batch.size());
+    for (Pending p : batch) {
+      events.add(p.event());
+    }
+    byte[] bytes = new EventBatch(nextBatchId++, System.currentTimeMillis(), events).encode();
+    batchSize.record(batch.size());
+    long start = System.nanoTime();
+    raft.submit(bytes)
+        .whenComplete(
+            (reply, error) -> {
+              commitTime.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+              complete(batch, reply, error);
+            });
+  }
+
+  private void complete(List<Pending> batch, RaftClientReply reply, Throwable error) {
+    if (error == null && reply.isSuccess()) {
+      try {
+        long[] offsets =
+            EventStateMachine.AppendResult.decode(
+                reply.getMessage().getContent().asReadOnlyByteBuffer());
+        for (int i = 0; i < batch.size(); i++) {
+          batch.get(i).owner().succeed(batch.get(i).index(), offsets[i]);
+        }
+      } catch (EventBatch.CorruptBatchException e) {
+        failAll(batch, ErrorCode.INTERNAL, "batch rejected at apply: " + e.getMessage(), "");
+      }
+      return;
+    }
+    Throwable cause = error != null ? unwrap(error) : reply.getException();
+    if (cause instanceof NotLeaderException nle && nle.getSuggestedLeader() != null) {
+      String leader = nle.getSuggestedLeader().getId().toString();
+      String endpoint =
+          raft.peers().stream()
+              .filter(p -> p.id().equals(leader))
+              .map(Peer::clientEndpoint)
+              .findFirst()
+              .orElse("");
+      failAll(batch, ErrorCode.NOT_LEADER, "leader is " + leader, endpoint);
+    } else if (cause instanceof TimeoutIOException || cause instanceof TimeoutException) {
+      failAll(batch, ErrorCode.TIMEOUT, "not committed in time: " + cause.getMessage(), "");
+    } else {
+      failAll(batch, ErrorCode.UNAVAILABLE, "replication failed: " + cause, "");
+    }
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    Throwable c = t;
+    while ((c instanceof java.util.concurrent.CompletionException
+            || c instanceof java.util.concurrent.ExecutionException)
+        && c.getCause() != null) {
+      c = c.getCause();
+    }
+    return c;
+  }
+
+  private static void failAll(List<Pending> batch, ErrorCode code, String message, String hint) {
+    for (Pending p : batch) {
+      if (code == ErrorCode.NOT_LEADER) {
+        p.owner().failNotLeader(p.index(), message, hint);
+      } else {
+        p.owner().fail(p.index(), code, message);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    thread.interrupt();
+    try {
+      thread.join(2000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    List<Pending> left = new ArrayList<>();
+    queue.drainTo(left);
+    failAll(left, ErrorCode.UNAVAILABLE, "node is shutting down", "");
+  }
+}

@@ -1,0 +1,36 @@
+package io.eventstreamcore.node.server;
+
+import io.eventstreamcore.protocol.ErrorCode;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Connection count and protocol-level rejections by error code. */
+final class ServerMetrics {
+  private final MeterRegistry meters;
+  private final AtomicInteger connections = new AtomicInteger();
+  private final Map<ErrorCode, Counter> rejected = new ConcurrentHashMap<>();
+
+  ServerMetrics(MeterRegistry meters) {
+    this.meters = meters;
+    meters.gauge("esc.client.connections", connections);
+  }
+
+  void connectionOpened() {
+    connections.incrementAndGet();
+  }
+
+  void connectionClosed() {
+    connections.decrementAndGet();
+  }
+
+  void rejected(ErrorCode code) {
+    rejected
+        .computeIfAbsent(
+            code,
+            c -> Counter.builder("esc.protocol.errors").tag("code", c.name()).register(meters))
+        .increment();
+  }
+}

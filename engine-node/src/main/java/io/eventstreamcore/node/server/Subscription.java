@@ -1,0 +1,137 @@
+package io.eventstreamcore.node.server;
+
+import io.eventstreamcore.node.consume.FetchService;
+import io.eventstreamcore.node.storage.EventStore;
+import io.eventstreamcore.node.storage.OffsetOutOfRangeException;
+import io.eventstreamcore.node.storage.ReadChunk;
+import io.eventstreamcore.protocol.FrameCodec;
+import io.eventstreamcore.protocol.FrameType;
+import io.eventstreamcore.protocol.SubscribeRequest;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Pushes committed events of one topic or topic prefix to a connection, as far as the client's
+ * credits allow. All methods run on the connection's Vert.x context, so there is one pump at a time
+ * per subscription.
+ */
+final class Subscription {
+  private static final int MAX_EVENTS_PER_PUSH = 500;
+  private static final int MAX_BYTES_PER_PUSH = 1 << 20;
+
+  private final int id;
+  private final int requestId;
+  private final SubscribeRequest request;
+  private final FetchService fetch;
+  private final Consumer<byte[]> send;
+  private final Consumer<Runnable> onContext;
+  private final Map<String, Long> next = new HashMap<>();
+  private final Runnable anyAppend;
+  private long credits;
+  private boolean waiting;
+  private boolean closed;
+
+  Subscription(
+      int id,
+      int requestId,
+      SubscribeRequest request,
+      FetchService fetch,
+      Consumer<byte[]> send,
+      Consumer<Runnable> onContext) {
+    this.id = id;
+    this.requestId = requestId;
+    this.request = request;
+    this.fetch = fetch;
+    this.send = send;
+    this.onContext = onContext;
+    this.credits = request.credits();
+    this.anyAppend = () -> onContext.accept(this::wake);
+    EventStore store = fetch.store();
+    for (String topic : matchingTopics()) {
+      next.put(topic, startFor(store, topic));
+    }
+    if (request.prefix()) {
+      fetch.signal().onAnyAppend(anyAppend);
+    }
+  }
+
+  private long startFor(EventStore store, String topic) {
+    if (request.fromOffset() == SubscribeRequest.FROM_END) {
+      return store.endOffset(topic);
+    }
+    if (request.fromOffset() == SubscribeRequest.FROM_START) {
+      return store.startOffset(topic);
+    }
+    return request.fromOffset();
+  }
+
+  private List<String> matchingTopics() {
+    if (!request.prefix()) {
+      return List.of(request.topic());
+    }
+    return fetch.store().topics().stream().filter(t -> t.startsWith(request.topic())).toList();
+  }
+
+  void addCredits(long more) {
+    credits += more;
+    pump();
+  }
+
+  private void wake() {
+    waiting = false;
+    pump();
+  }
+
+  void pump() {
+    if (closed || credits <= 0) {
+      return;
+    }
+    boolean progress = false;
+    EventStore store = fetch.store();
+    for (String topic : matchingTopics()) {
+      if (credits <= 0) {
+        break;
+      }
+      // A topic that appears after SUBSCRIBE is new in full: read it from its start.
+      long from =
+          next.computeIfAbsent(
+              topic, t -> request.fromOffset() >= 0 ? request.fromOffset() : store.startOffset(t));
+      ReadChunk chunk;
+      try {
+        chunk =
+            store.read(
+                topic, from, (int) Math.min(credits, MAX_EVENTS_PER_PUSH), MAX_BYTES_PER_PUSH);
+      } catch (OffsetOutOfRangeException e) {
+        // Retention removed what the subscriber had not read yet: resume at the oldest kept.
+        if (from < store.startOffset(topic)) {
+          next.put(topic, store.startOffset(topic));
+          progress = true;
+        }
+        continue;
+      }
+      if (chunk.count() == 0) {
+        continue;
+      }
+      int count = chunk.count();
+      send.accept(
+          FrameCodec.encode(
+              FrameType.EVENTS, requestId, w -> w.i32(id).i32(count).raw(chunk.records())));
+      next.put(topic, from + count);
+      credits -= count;
+      progress = true;
+    }
+    if (progress) {
+      onContext.accept(this::pump);
+    } else if (!waiting && !request.prefix()) {
+      waiting = true;
+      fetch.signal().next(request.topic()).thenRun(() -> onContext.accept(this::wake));
+    }
+  }
+
+  void close() {
+    closed = true;
+    fetch.signal().removeAnyAppend(anyAppend);
+  }
+}
