@@ -1,0 +1,169 @@
+package io.eventstreamcore.cli.local;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An engine node run as a separate JVM process on this machine, for the demo, the local cluster and
+ * the end-to-end tests. Its output goes to {@code node.log} in its data directory.
+ */
+public final class LocalNode implements AutoCloseable {
+  /** Where and how one node listens; peers is the full {@code esc.raft.peers} list. */
+  public record Spec(
+      String id,
+      Path dataDir,
+      String host,
+      int clientPort,
+      int httpPort,
+      int raftPort,
+      List<String> peers,
+      List<String> extraProperties) {
+
+    public String clientEndpoint() {
+      return host + ":" + clientPort;
+    }
+
+    public String httpUrl() {
+      return "http://" + host + ":" + httpPort;
+    }
+
+    public String peerEntry() {
+      return id + "=" + host + ":" + raftPort + ":" + clientPort + ":" + httpPort;
+    }
+  }
+
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  private final Spec spec;
+  private final Path nodeJar;
+  private Process process;
+
+  public LocalNode(Spec spec, Path nodeJar) {
+    this.spec = spec;
+    this.nodeJar = nodeJar;
+  }
+
+  /** Finds the engine node's runnable jar from {@code esc.node.app}, ESC_HOME or the cwd. */
+  public static Path defaultNodeJar() {
+    String explicit = System.getProperty("esc.node.app");
+    if (explicit != null) {
+      return Path.of(explicit);
+    }
+    String home = System.getenv().getOrDefault("ESC_HOME", ".");
+    return Path.of(home, "engine-node", "target", "quarkus-app", "quarkus-run.jar");
+  }
+
+  public Spec spec() {
+    return spec;
+  }
+
+  public synchronized void start() throws IOException {
+    if (!Files.isRegularFile(nodeJar)) {
+      throw new IOException(
+          "engine node not built: " + nodeJar + " is missing (run ./mvnw -DskipTests package)");
+    }
+    Files.createDirectories(spec.dataDir());
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-Xmx256m");
+    cmd.add("-XX:+UseSerialGC");
+    cmd.add("-Desc.node.id=" + spec.id());
+    cmd.add("-Desc.node.data-dir=" + spec.dataDir().toAbsolutePath());
+    cmd.add("-Desc.node.client-host=" + spec.host());
+    cmd.add("-Desc.node.client-port=" + spec.clientPort());
+    cmd.add("-Dquarkus.http.host=" + spec.host());
+    cmd.add("-Dquarkus.http.port=" + spec.httpPort());
+    cmd.add("-Desc.raft.peers=" + String.join(",", spec.peers()));
+    for (String p : spec.extraProperties()) {
+      cmd.add("-D" + p);
+    }
+    cmd.add("-jar");
+    cmd.add(nodeJar.toAbsolutePath().toString());
+    File log = spec.dataDir().resolve("node.log").toFile();
+    process =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log))
+            .start();
+  }
+
+  public boolean isRunning() {
+    return process != null && process.isAlive();
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  /** Waits until the node's readiness probe answers UP. */
+  public void awaitReady(Duration timeout) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!isRunning()) {
+        throw new IOException(
+            "node "
+                + spec.id()
+                + " exited with "
+                + process.exitValue()
+                + "; see "
+                + spec.dataDir().resolve("node.log"));
+      }
+      if (ready()) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new IOException("node " + spec.id() + " not ready after " + timeout);
+  }
+
+  public boolean ready() {
+    try {
+      HttpResponse<String> r =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create(spec.httpUrl() + "/q/health/ready"))
+                  .timeout(Duration.ofSeconds(2))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      return r.statusCode() == 200;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** kill -9: no shutdown hook, no flush — what a crash looks like. */
+  public void kill() throws InterruptedException {
+    if (process != null) {
+      process.destroyForcibly();
+      process.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /** SIGTERM and wait for a clean exit. */
+  public void stop() throws InterruptedException {
+    if (process != null && process.isAlive()) {
+      process.destroy();
+      if (!process.waitFor(15, TimeUnit.SECONDS)) {
+        kill();
+      }
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    stop();
+  }
+}

@@ -1,0 +1,216 @@
+package io.eventstreamcore.client;
+
+import io.eventstreamcore.protocol.ErrorCode;
+import io.eventstreamcore.protocol.Event;
+import io.eventstreamcore.protocol.EventCodec;
+import io.eventstreamcore.protocol.FrameType;
+import io.eventstreamcore.protocol.ProduceAck;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Asynchronous producer. Events are collected for up to {@code linger} or {@code batchSize} events
+ * into one PRODUCE request; at most {@code maxInFlight} requests are outstanding (further sends
+ * block, which is the backpressure). Retryable failures are retried with the same encoded event,
+ * hence the same id, until {@code deliveryTimeout}.
+ */
+public final class Producer implements AutoCloseable {
+
+  /** Producer settings; {@link #defaults(List)} gives sane ones. */
+  public record Settings(
+      List<String> bootstrap,
+      int batchSize,
+      Duration linger,
+      int maxInFlight,
+      Duration deliveryTimeout,
+      Duration retryBackoff) {
+    public static Settings defaults(List<String> bootstrap) {
+      return new Settings(
+          bootstrap, 256, Duration.ofMillis(1), 32, Duration.ofSeconds(30), Duration.ofMillis(50));
+    }
+
+    public Settings withBatchSize(int n) {
+      return new Settings(bootstrap, n, linger, maxInFlight, deliveryTimeout, retryBackoff);
+    }
+
+    public Settings withMaxInFlight(int n) {
+      return new Settings(bootstrap, batchSize, linger, n, deliveryTimeout, retryBackoff);
+    }
+
+    public Settings withLinger(Duration d) {
+      return new Settings(bootstrap, batchSize, d, maxInFlight, deliveryTimeout, retryBackoff);
+    }
+  }
+
+  private record Item(byte[] event, CompletableFuture<Long> result, long deadlineNanos) {}
+
+  private final Settings settings;
+  private final Endpoints endpoints;
+  private final Semaphore inFlight;
+  private final ScheduledExecutorService timer;
+  private final Object lock = new Object();
+  private List<Item> open = new ArrayList<>();
+  private volatile boolean closed;
+
+  public Producer(Settings settings) {
+    this.settings = settings;
+    this.endpoints = new Endpoints(settings.bootstrap());
+    this.inFlight = new Semaphore(settings.maxInFlight());
+    this.timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "esc-producer-linger");
+              t.setDaemon(true);
+              return t;
+            });
+    long lingerNanos = Math.max(settings.linger().toNanos(), 100_000);
+    timer.scheduleAtFixedRate(this::flush, lingerNanos, lingerNanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** Completes with the event's topic offset once a quorum has it durably. */
+  public CompletableFuture<Long> send(Event event) {
+    if (closed) {
+      throw new IllegalStateException("producer is closed");
+    }
+    CompletableFuture<Long> result = new CompletableFuture<>();
+    add(
+        new Item(
+            EventCodec.encode(event),
+            result,
+            System.nanoTime() + settings.deliveryTimeout().toNanos()));
+    return result;
+  }
+
+  private void add(Item item) {
+    List<Item> full = null;
+    synchronized (lock) {
+      open.add(item);
+      if (open.size() >= settings.batchSize()) {
+        full = open;
+        open = new ArrayList<>();
+      }
+    }
+    if (full != null) {
+      dispatch(full);
+    }
+  }
+
+  /** Sends whatever is collected now. */
+  public void flush() {
+    List<Item> batch;
+    synchronized (lock) {
+      if (open.isEmpty()) {
+        return;
+      }
+      batch = open;
+      open = new ArrayList<>();
+    }
+    dispatch(batch);
+  }
+
+  private void dispatch(List<Item> batch) {
+    try {
+      inFlight.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      batch.forEach(i -> i.result().completeExceptionally(e));
+      return;
+    }
+    Connection conn;
+    try {
+      conn = endpoints.connection();
+    } catch (IOException e) {
+      inFlight.release();
+      retryAll(batch, new EscException(ErrorCode.UNAVAILABLE, e.getMessage(), ""));
+      return;
+    }
+    conn.request(
+            FrameType.PRODUCE,
+            w -> {
+              w.i32(batch.size());
+              for (Item i : batch) {
+                w.raw(i.event());
+              }
+            })
+        .whenComplete(
+            (frame, error) -> {
+              inFlight.release();
+              if (error != null) {
+                EscException e = asEsc(error);
+                endpoints.failed(conn, e);
+                retryAll(batch, e);
+                return;
+              }
+              ProduceAck ack = ProduceAck.read(frame.reader());
+              List<Item> again = new ArrayList<>();
+              for (int i = 0; i < batch.size(); i++) {
+                Item item = batch.get(i);
+                ErrorCode code = ack.codes()[i];
+                if (code == ErrorCode.OK) {
+                  item.result().complete(ack.offsets()[i]);
+                } else if (code.retryable() && System.nanoTime() < item.deadlineNanos()) {
+                  again.add(item);
+                } else {
+                  item.result().completeExceptionally(new EscException(code, "event refused", ""));
+                }
+              }
+              if (!again.isEmpty()) {
+                if (ack.codes()[batch.indexOf(again.get(0))] == ErrorCode.NOT_LEADER) {
+                  endpoints.failed(conn, new EscException(ErrorCode.NOT_LEADER, "", ""));
+                }
+                later(again);
+              }
+            });
+  }
+
+  private static EscException asEsc(Throwable t) {
+    Throwable c =
+        t instanceof java.util.concurrent.CompletionException && t.getCause() != null
+            ? t.getCause()
+            : t;
+    return c instanceof EscException e
+        ? e
+        : new EscException(ErrorCode.UNAVAILABLE, String.valueOf(c), "");
+  }
+
+  private void retryAll(List<Item> batch, EscException e) {
+    List<Item> again = new ArrayList<>();
+    for (Item item : batch) {
+      if (e.retryable() && System.nanoTime() < item.deadlineNanos() && !closed) {
+        again.add(item);
+      } else {
+        item.result().completeExceptionally(e);
+      }
+    }
+    if (!again.isEmpty()) {
+      later(again);
+    }
+  }
+
+  private void later(List<Item> items) {
+    timer.schedule(
+        () -> items.forEach(this::add), settings.retryBackoff().toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Sends what is collected and waits until every event sent so far has an answer. */
+  @Override
+  public void close() {
+    flush();
+    try {
+      inFlight.acquire(settings.maxInFlight());
+      inFlight.release(settings.maxInFlight());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    closed = true;
+    timer.shutdownNow();
+    endpoints.close();
+  }
+}
