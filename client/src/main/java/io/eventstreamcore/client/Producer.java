@@ -56,6 +56,8 @@ public final class Producer implements AutoCloseable {
   private final Semaphore inFlight;
   private final ScheduledExecutorService timer;
   private final Object lock = new Object();
+  private final java.util.Set<CompletableFuture<Long>> unanswered =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
   private List<Item> open = new ArrayList<>();
   private volatile boolean closed;
 
@@ -80,6 +82,8 @@ public final class Producer implements AutoCloseable {
       throw new IllegalStateException("producer is closed");
     }
     CompletableFuture<Long> result = new CompletableFuture<>();
+    unanswered.add(result);
+    result.whenComplete((offset, error) -> unanswered.remove(result));
     add(
         new Item(
             EventCodec.encode(event),
@@ -183,7 +187,7 @@ public final class Producer implements AutoCloseable {
   private void retryAll(List<Item> batch, EscException e) {
     List<Item> again = new ArrayList<>();
     for (Item item : batch) {
-      if (e.retryable() && System.nanoTime() < item.deadlineNanos() && !closed) {
+      if (e.retryable() && System.nanoTime() < item.deadlineNanos()) {
         again.add(item);
       } else {
         item.result().completeExceptionally(e);
@@ -199,18 +203,26 @@ public final class Producer implements AutoCloseable {
         () -> items.forEach(this::add), settings.retryBackoff().toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  /** Sends what is collected and waits until every event sent so far has an answer. */
+  /**
+   * Sends what is collected and waits until every event sent so far has its final answer (retries
+   * included, so at most the delivery timeout); whatever is still open then fails.
+   */
   @Override
   public void close() {
-    flush();
-    try {
-      inFlight.acquire(settings.maxInFlight());
-      inFlight.release(settings.maxInFlight());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
     closed = true;
+    long deadline = System.nanoTime() + settings.deliveryTimeout().toNanos() + 5_000_000_000L;
+    while (!unanswered.isEmpty() && System.nanoTime() < deadline) {
+      flush();
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
     timer.shutdownNow();
+    List.copyOf(unanswered)
+        .forEach(f -> f.completeExceptionally(new IllegalStateException("producer closed")));
     endpoints.close();
   }
 }
