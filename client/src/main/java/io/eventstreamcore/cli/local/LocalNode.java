@@ -78,6 +78,7 @@ public final class LocalNode implements AutoCloseable {
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx256m");
     cmd.add("-XX:+UseSerialGC");
+    cmd.add("-XX:+ExitOnOutOfMemoryError");
     cmd.add("-Desc.node.id=" + spec.id());
     cmd.add("-Desc.node.data-dir=" + spec.dataDir().toAbsolutePath());
     cmd.add("-Desc.node.client-host=" + spec.host());

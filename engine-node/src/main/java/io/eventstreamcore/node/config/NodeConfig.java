@@ -70,7 +70,7 @@ public interface NodeConfig {
     @WithDefault("20000")
     long snapshotThreshold();
 
-    @WithDefault("64MB")
+    @WithDefault("32MB")
     String logSegmentSize();
 
     /**

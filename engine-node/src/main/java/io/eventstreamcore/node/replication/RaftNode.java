@@ -70,6 +70,12 @@ public final class RaftNode implements Closeable {
     RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(props, true);
     RaftServerConfigKeys.Log.setSegmentSizeMax(props, SizeInBytes.valueOf(raft.logSegmentSize()));
     RaftServerConfigKeys.Log.setUnsafeFlushEnabled(props, raft.unsafeFlush());
+    // Ratis's defaults cache up to 200 MB of log and queue 64 MB of writes: bound them so a
+    // node fits a small heap (docs/operations.md gives the heap we run with).
+    RaftServerConfigKeys.Log.setSegmentCacheNumMax(props, 2);
+    RaftServerConfigKeys.Log.setSegmentCacheSizeMax(props, SizeInBytes.valueOf("32MB"));
+    RaftServerConfigKeys.Log.setQueueByteLimit(props, SizeInBytes.valueOf("16MB"));
+    RaftServerConfigKeys.Write.setByteLimit(props, SizeInBytes.valueOf("16MB"));
 
     this.server =
         RaftServer.newBuilder()
