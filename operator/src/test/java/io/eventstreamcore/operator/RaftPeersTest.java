@@ -1,0 +1,26 @@
+package io.eventstreamcore.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class RaftPeersTest {
+  @Test
+  void peerListFollowsStatefulSetDnsNames() {
+    assertThat(RaftPeers.of("events", "prod", 3, 9870))
+        .containsExactly(
+            "events-0=events-0.events-peers.prod.svc:9870",
+            "events-1=events-1.events-peers.prod.svc:9870",
+            "events-2=events-2.events-peers.prod.svc:9870");
+  }
+
+  @Test
+  void evenOrOversizedGroupsAreRefused() {
+    for (int bad : new int[] {0, 2, 4, 9}) {
+      assertThatThrownBy(() -> RaftPeers.of("e", "ns", bad, 9870))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("odd");
+    }
+  }
+}
