@@ -51,6 +51,9 @@ public final class Producer implements AutoCloseable {
 
   private record Item(byte[] event, CompletableFuture<Long> result, long deadlineNanos) {}
 
+  /** A request carries at most this many event bytes (unless one event alone is larger). */
+  static final int MAX_REQUEST_BYTES = 1 << 20;
+
   private final Settings settings;
   private final Endpoints endpoints;
   private final Semaphore inFlight;
@@ -59,6 +62,7 @@ public final class Producer implements AutoCloseable {
   private final java.util.Set<CompletableFuture<Long>> unanswered =
       java.util.concurrent.ConcurrentHashMap.newKeySet();
   private List<Item> open = new ArrayList<>();
+  private int openBytes;
   private volatile boolean closed;
 
   public Producer(Settings settings) {
@@ -93,17 +97,31 @@ public final class Producer implements AutoCloseable {
   }
 
   private void add(Item item) {
+    List<Item> before = null;
     List<Item> full = null;
     synchronized (lock) {
-      open.add(item);
-      if (open.size() >= settings.batchSize()) {
-        full = open;
-        open = new ArrayList<>();
+      if (!open.isEmpty() && openBytes + item.event().length > MAX_REQUEST_BYTES) {
+        before = takeOpen();
       }
+      open.add(item);
+      openBytes += item.event().length;
+      if (open.size() >= settings.batchSize()) {
+        full = takeOpen();
+      }
+    }
+    if (before != null) {
+      dispatch(before);
     }
     if (full != null) {
       dispatch(full);
     }
+  }
+
+  private List<Item> takeOpen() {
+    List<Item> taken = open;
+    open = new ArrayList<>();
+    openBytes = 0;
+    return taken;
   }
 
   /** Sends whatever is collected now. */
@@ -113,8 +131,7 @@ public final class Producer implements AutoCloseable {
       if (open.isEmpty()) {
         return;
       }
-      batch = open;
-      open = new ArrayList<>();
+      batch = takeOpen();
     }
     dispatch(batch);
   }

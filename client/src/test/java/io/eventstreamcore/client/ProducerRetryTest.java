@@ -1,0 +1,141 @@
+package io.eventstreamcore.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.eventstreamcore.protocol.ErrorCode;
+import io.eventstreamcore.protocol.Event;
+import io.eventstreamcore.protocol.EventCodec;
+import io.eventstreamcore.protocol.Frame;
+import io.eventstreamcore.protocol.FrameCodec;
+import io.eventstreamcore.protocol.FrameType;
+import io.eventstreamcore.protocol.HelloOk;
+import io.eventstreamcore.protocol.Priority;
+import io.eventstreamcore.protocol.ProduceAck;
+import io.eventstreamcore.protocol.WireReader;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+/** The producer against a scripted fake node: what it sends, and what it does with answers. */
+class ProducerRetryTest {
+
+  /** Answers HELLO, then each PRODUCE with the next code from the script (for every event). */
+  private static final class FakeNode implements AutoCloseable {
+    final ServerSocket server = new ServerSocket(0);
+    final List<List<String>> produceRequests = new CopyOnWriteArrayList<>();
+    final List<Integer> requestBytes = new CopyOnWriteArrayList<>();
+    private final Thread thread;
+
+    FakeNode(ErrorCode... script) throws IOException {
+      thread =
+          new Thread(
+              () -> {
+                try (Socket s = server.accept()) {
+                  serve(s, script);
+                } catch (IOException ignored) {
+                  // the test closed the fake node
+                }
+              });
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    private void serve(Socket s, ErrorCode[] script) throws IOException {
+      DataInputStream in = new DataInputStream(s.getInputStream());
+      OutputStream out = s.getOutputStream();
+      int produces = 0;
+      while (true) {
+        byte[] rest = new byte[in.readInt()];
+        in.readFully(rest);
+        Frame f = FrameCodec.decode(ByteBuffer.wrap(rest));
+        if (f.type() == FrameType.HELLO) {
+          out.write(
+              FrameCodec.encode(
+                  FrameType.HELLO_OK,
+                  f.requestId(),
+                  new HelloOk(1, "fake", 8 << 20, 1 << 20)::write));
+          continue;
+        }
+        requestBytes.add(rest.length);
+        WireReader r = f.reader();
+        int n = r.size32("count");
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+          ids.add(new String(EventCodec.idOf(EventCodec.next(r))));
+        }
+        produceRequests.add(ids);
+        ErrorCode code = script[Math.min(produces++, script.length - 1)];
+        ErrorCode[] codes = new ErrorCode[n];
+        long[] offsets = new long[n];
+        Arrays.fill(codes, code);
+        Arrays.fill(offsets, code == ErrorCode.OK ? 5 : -1);
+        out.write(
+            FrameCodec.encode(
+                FrameType.PRODUCE_ACK, f.requestId(), new ProduceAck(codes, offsets)::write));
+      }
+    }
+
+    String endpoint() {
+      return "127.0.0.1:" + server.getLocalPort();
+    }
+
+    @Override
+    public void close() throws IOException {
+      server.close();
+    }
+  }
+
+  private static Producer.Settings settings(FakeNode node) {
+    return Producer.Settings.defaults(List.of(node.endpoint())).withLinger(Duration.ofMillis(1));
+  }
+
+  @Test
+  void retryableRefusalIsRetriedWithTheSameEventId() throws Exception {
+    try (FakeNode node = new FakeNode(ErrorCode.UNAVAILABLE, ErrorCode.TIMEOUT, ErrorCode.OK);
+        Producer p = new Producer(settings(node))) {
+      long offset = p.send(Event.of("order-17", "t", Priority.HIGH, new byte[1])).join();
+      assertThat(offset).isEqualTo(5);
+      assertThat(node.produceRequests)
+          .hasSize(3)
+          .allSatisfy(ids -> assertThat(ids).containsExactly("order-17"));
+    }
+  }
+
+  @Test
+  void nonRetryableRefusalFailsAtOnceWithItsCode() throws Exception {
+    try (FakeNode node = new FakeNode(ErrorCode.EVENT_TOO_LARGE);
+        Producer p = new Producer(settings(node))) {
+      var result = p.send(Event.of("x", "t", Priority.HIGH, new byte[1]));
+      assertThat(result)
+          .failsWithin(Duration.ofSeconds(5))
+          .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+          .havingCause()
+          .isInstanceOfSatisfying(
+              EscException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.EVENT_TOO_LARGE));
+      assertThat(node.produceRequests).hasSize(1);
+    }
+  }
+
+  @Test
+  void largeEventsAreSplitSoNoRequestOutgrowsAFrame() throws Exception {
+    try (FakeNode node = new FakeNode(ErrorCode.OK);
+        Producer p = new Producer(settings(node).withBatchSize(256))) {
+      List<java.util.concurrent.CompletableFuture<Long>> acks = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        acks.add(p.send(Event.of("big-" + i, "t", Priority.LOW, new byte[900_000])));
+      }
+      acks.forEach(java.util.concurrent.CompletableFuture::join);
+      assertThat(node.requestBytes).allSatisfy(b -> assertThat(b).isLessThan(2 * 900_100));
+      assertThat(node.produceRequests.stream().mapToInt(List::size).sum()).isEqualTo(20);
+    }
+  }
+}
