@@ -122,6 +122,10 @@ class SingleNodeProcessIT {
     assertThat(badPriority.statusCode()).isEqualTo(400);
     assertThat(badPriority.body()).contains("URGENT");
 
+    HttpResponse<String> notJson = post(base + "ok/events", "{\"id\": ");
+    assertThat(notJson.statusCode()).isEqualTo(400);
+    assertThat(notJson.body()).contains("not valid JSON").contains("problem");
+
     HttpResponse<String> outOfRange = get(base + "http.orders/events?from=99");
     assertThat(outOfRange.statusCode()).isEqualTo(416);
     assertThat(outOfRange.body()).contains("OFFSET_OUT_OF_RANGE");
@@ -133,7 +137,9 @@ class SingleNodeProcessIT {
     assertThat(metrics)
         .contains("esc_events_in_total{priority=\"CRITICAL\",topic=\"http.orders\"}")
         .contains("esc_produce_ack_latency_seconds_bucket")
-        .contains("esc_batch_events");
+        .contains("esc_batch_events")
+        .contains("esc_raft_log_syncs_total")
+        .contains("esc_raft_log_sync_time_seconds");
     assertThat(get(node.spec().httpUrl() + "/q/health/live").statusCode()).isEqualTo(200);
     assertThat(get(node.spec().httpUrl() + "/q/health/started").statusCode()).isEqualTo(200);
     assertThat(get(node.spec().httpUrl() + "/q/health/ready").body())

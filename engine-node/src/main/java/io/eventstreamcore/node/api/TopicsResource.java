@@ -57,7 +57,7 @@ public class TopicsResource {
   @POST
   @Path("/{topic}/events")
   @Consumes(MediaType.APPLICATION_JSON)
-  public Uni<Response> produce(@PathParam("topic") String topic, JsonNode body) {
+  public Uni<Response> produce(@PathParam("topic") String topic, String body) {
     Topics.validate(topic);
     List<EventJson> events = parse(body);
     List<ByteBuffer> encoded = new ArrayList<>(events.size());
@@ -68,12 +68,14 @@ public class TopicsResource {
     return Uni.createFrom().completionStage(pending.done()).map(p -> answer(events, p));
   }
 
-  private List<EventJson> parse(JsonNode body) {
-    if (body == null || body.isNull()) {
-      throw new BadRequestProblem("the body must be a JSON event or an array of events");
-    }
+  /** Parsed here rather than by the framework so that every failure is a problem document. */
+  private List<EventJson> parse(String text) {
     List<EventJson> events = new ArrayList<>();
     try {
+      JsonNode body = text == null || text.isBlank() ? null : json.readTree(text);
+      if (body == null || !(body.isArray() || body.isObject())) {
+        throw new BadRequestProblem("the body must be a JSON event or an array of events");
+      }
       if (body.isArray()) {
         for (JsonNode n : body) {
           events.add(json.treeToValue(n, EventJson.class));
@@ -82,7 +84,7 @@ public class TopicsResource {
         events.add(json.treeToValue(body, EventJson.class));
       }
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new BadRequestProblem("not an event: " + e.getOriginalMessage());
+      throw new BadRequestProblem("the body is not valid JSON events: " + e.getOriginalMessage());
     }
     if (events.isEmpty()) {
       throw new BadRequestProblem("no events in the body");
