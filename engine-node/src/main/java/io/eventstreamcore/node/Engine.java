@@ -8,6 +8,7 @@ import io.eventstreamcore.node.ingest.ProduceMetrics;
 import io.eventstreamcore.node.replication.Batcher;
 import io.eventstreamcore.node.replication.EventStateMachine;
 import io.eventstreamcore.node.replication.Peer;
+import io.eventstreamcore.node.replication.RaftLogMetrics;
 import io.eventstreamcore.node.replication.RaftNode;
 import io.eventstreamcore.node.server.ClientServer;
 import io.eventstreamcore.node.storage.EventStore;
@@ -85,6 +86,7 @@ public class Engine {
     ingest = new IngestService(batcher, node.maxPayloadBytes(), new ProduceMetrics(meters));
     fetch = new FetchService(store, signal);
     StoreMetrics.register(meters, store);
+    RaftLogMetrics.register(meters);
     clientServer =
         new ClientServer(vertx, node.id(), node.maxFrameBytes(), ingest, fetch, raft, meters);
     clientServer.start(node.clientHost(), node.clientPort());

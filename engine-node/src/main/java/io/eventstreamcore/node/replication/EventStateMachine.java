@@ -39,7 +39,6 @@ public final class EventStateMachine extends BaseStateMachine {
   private final EventStore store;
   private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
   private volatile Map<String, Long> snapshotEnds = Map.of();
-  private volatile boolean replayed;
 
   public EventStateMachine(EventStore store) {
     this.store = store;
