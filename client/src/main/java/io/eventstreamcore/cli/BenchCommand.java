@@ -49,7 +49,10 @@ final class BenchCommand implements Callable<Integer> {
       description = "Producer batch (default: ${DEFAULT-VALUE})")
   int batchSize;
 
-  @Option(names = "--in-flight", defaultValue = "32", description = "Producer requests in flight")
+  @Option(
+      names = "--in-flight",
+      defaultValue = "8",
+      description = "Producer requests in flight (default: ${DEFAULT-VALUE})")
   int inFlight;
 
   @Option(
@@ -57,6 +60,12 @@ final class BenchCommand implements Callable<Integer> {
       defaultValue = "50000",
       description = "Events sent first and not measured")
   long warmup;
+
+  @Option(
+      names = "--runs",
+      defaultValue = "1",
+      description = "Measured runs in this JVM, a row each (the first rows show warm-up)")
+  int runs;
 
   @Override
   public Integer call() throws Exception {
@@ -67,19 +76,38 @@ final class BenchCommand implements Callable<Integer> {
     byte[] payload = new byte[size];
     try (Producer producer = new Producer(settings)) {
       if (warmup > 0) {
-        run(producer, warmup, payload, new Recorder(3), new AtomicLong());
+        run(producer, warmup, payload, new Recorder(3), new AtomicLong(), 0);
       }
-      Recorder recorder = new Recorder(3);
-      AtomicLong failures = new AtomicLong();
-      long start = System.nanoTime();
-      run(producer, events, payload, recorder, failures);
-      double seconds = (System.nanoTime() - start) / 1e9;
-      print(recorder.getIntervalHistogram(), seconds, failures.get());
-      return failures.get() == 0 ? 0 : 1;
+      System.out.printf(
+          "%-5s %-10s %-8s %-12s %-9s %-9s %-9s %-9s %-9s %-9s%n",
+          "run",
+          "events",
+          "size",
+          "events/s",
+          "MB/s",
+          "p50 ms",
+          "p99 ms",
+          "p99.9 ms",
+          "max ms",
+          "failed");
+      long failed = 0;
+      for (int r = 1; r <= runs; r++) {
+        Recorder recorder = new Recorder(3);
+        AtomicLong failures = new AtomicLong();
+        long start = System.nanoTime();
+        run(producer, events, payload, recorder, failures, rate);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        printRow(r, recorder.getIntervalHistogram(), seconds, failures.get());
+        failed += failures.get();
+      }
+      System.out.printf(
+          "mode: %s%n", rate > 0 ? "fixed rate " + rate + " events/s" : "max throughput");
+      return failed == 0 ? 0 : 1;
     }
   }
 
-  private void run(Producer producer, long n, byte[] payload, Recorder latency, AtomicLong failures)
+  private void run(
+      Producer producer, long n, byte[] payload, Recorder latency, AtomicLong failures, long rate)
       throws InterruptedException {
     CountDownLatch acked = new CountDownLatch((int) Math.min(n, Integer.MAX_VALUE));
     long intervalNanos = rate > 0 ? 1_000_000_000L / rate : 0;
@@ -117,24 +145,19 @@ final class BenchCommand implements Callable<Integer> {
     acked.await(5, TimeUnit.MINUTES);
   }
 
-  private void print(Histogram h, double seconds, long failures) {
+  private void printRow(int run, Histogram h, double seconds, long failures) {
     double eventsPerSec = events / seconds;
-    double mbPerSec = eventsPerSec * size / (1024.0 * 1024.0);
     System.out.printf(
-        "%-10s %-8s %-12s %-9s %-9s %-9s %-9s %-9s %-9s%n",
-        "events", "size", "events/s", "MB/s", "p50 ms", "p99 ms", "p99.9 ms", "max ms", "failed");
-    System.out.printf(
-        "%-10d %-8d %-12.0f %-9.1f %-9.2f %-9.2f %-9.2f %-9.2f %-9d%n",
+        "%-5d %-10d %-8d %-12.0f %-9.1f %-9.2f %-9.2f %-9.2f %-9.2f %-9d%n",
+        run,
         events,
         size,
         eventsPerSec,
-        mbPerSec,
+        eventsPerSec * size / (1024.0 * 1024.0),
         h.getValueAtPercentile(50) / 1000.0,
         h.getValueAtPercentile(99) / 1000.0,
         h.getValueAtPercentile(99.9) / 1000.0,
         h.getMaxValue() / 1000.0,
         failures);
-    System.out.printf(
-        "mode: %s%n", rate > 0 ? "fixed rate " + rate + " events/s" : "max throughput");
   }
 }
