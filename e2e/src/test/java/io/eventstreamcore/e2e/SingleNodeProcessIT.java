@@ -136,6 +136,7 @@ class SingleNodeProcessIT {
     String metrics = get(node.spec().httpUrl() + "/q/metrics").body();
     assertThat(metrics)
         .contains("esc_events_in_total{priority=\"CRITICAL\",topic=\"http.orders\"}")
+        .contains("esc_events_out_total{priority=\"CRITICAL\",topic=\"http.orders\"} 1.0")
         .contains("esc_produce_ack_latency_seconds_bucket")
         .contains("esc_batch_events")
         .contains("esc_raft_log_syncs_total")

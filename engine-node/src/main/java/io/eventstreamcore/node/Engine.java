@@ -2,6 +2,7 @@ package io.eventstreamcore.node;
 
 import io.eventstreamcore.node.config.NodeConfig;
 import io.eventstreamcore.node.consume.AppendSignal;
+import io.eventstreamcore.node.consume.ConsumeMetrics;
 import io.eventstreamcore.node.consume.FetchService;
 import io.eventstreamcore.node.ingest.IngestService;
 import io.eventstreamcore.node.ingest.ProduceMetrics;
@@ -84,7 +85,7 @@ public class Engine {
             meters);
     batcher.start();
     ingest = new IngestService(batcher, node.maxPayloadBytes(), new ProduceMetrics(meters));
-    fetch = new FetchService(store, signal);
+    fetch = new FetchService(store, signal, new ConsumeMetrics(meters));
     StoreMetrics.register(meters, store);
     RaftLogMetrics.register(meters);
     clientServer =

@@ -13,10 +13,12 @@ public final class FetchService {
 
   private final EventStore store;
   private final AppendSignal signal;
+  private final ConsumeMetrics metrics;
 
-  public FetchService(EventStore store, AppendSignal signal) {
+  public FetchService(EventStore store, AppendSignal signal, ConsumeMetrics metrics) {
     this.store = store;
     this.signal = signal;
+    this.metrics = metrics;
   }
 
   public CompletableFuture<Fetched> fetch(FetchRequest req) {
@@ -35,6 +37,7 @@ public final class FetchService {
 
   public Fetched readNow(FetchRequest req) {
     ReadChunk chunk = store.read(req.topic(), req.fromOffset(), req.maxEvents(), req.maxBytes());
+    metrics.sent(req.topic(), chunk);
     return new Fetched(store.startOffset(req.topic()), store.endOffset(req.topic()), chunk);
   }
 
@@ -44,5 +47,9 @@ public final class FetchService {
 
   public AppendSignal signal() {
     return signal;
+  }
+
+  public ConsumeMetrics metrics() {
+    return metrics;
   }
 }

@@ -115,6 +115,7 @@ final class Subscription {
         continue;
       }
       int count = chunk.count();
+      fetch.metrics().sent(topic, chunk);
       send.accept(
           FrameCodec.encode(
               FrameType.EVENTS, requestId, w -> w.i32(id).i32(count).raw(chunk.records())));
