@@ -21,7 +21,10 @@ import picocli.CommandLine.Option;
  * a stalled node shows up in the percentiles instead of quietly slowing the load (coordinated
  * omission).
  */
-@Command(name = "bench", description = "Measure produce throughput and produce-to-ack latency.")
+@Command(
+    mixinStandardHelpOptions = true,
+    name = "bench",
+    description = "Measure produce throughput and produce-to-ack latency.")
 final class BenchCommand implements Callable<Integer> {
   @Mixin Bootstrap bootstrap;
 

@@ -15,7 +15,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "consume", description = "Print committed events of a topic from an offset.")
+@Command(
+    mixinStandardHelpOptions = true,
+    name = "consume",
+    description = "Print committed events of a topic from an offset.")
 final class ConsumeCommand implements Callable<Integer> {
   @Mixin Bootstrap bootstrap;
 

@@ -26,7 +26,10 @@ import picocli.CommandLine.Option;
  * The main job: start a node, subscribe a consumer, produce events with mixed priorities, show what
  * was acknowledged and what the consumer saw, stop the node.
  */
-@Command(name = "demo", description = "Start a local node, produce and consume events, explain.")
+@Command(
+    mixinStandardHelpOptions = true,
+    name = "demo",
+    description = "Start a local node, produce and consume events, explain.")
 final class DemoCommand implements Callable<Integer> {
   @Option(names = "--dir", defaultValue = ".esc/demo", description = "Data folder (wiped first)")
   Path dir;

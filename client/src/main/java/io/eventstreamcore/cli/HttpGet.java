@@ -5,13 +5,18 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import picocli.CommandLine.Option;
 
-/** Plain HTTP GET for the commands that read a node's JSON API. */
+/** The {@code --http} option, and plain GETs for the commands that read a node's JSON API. */
 final class HttpGet {
   private static final HttpClient CLIENT =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  private HttpGet() {}
+  @Option(
+      names = "--http",
+      defaultValue = "http://127.0.0.1:8080",
+      description = "Node HTTP base URL (default: ${DEFAULT-VALUE})")
+  String base;
 
   static HttpResponse<String> get(String url) throws Exception {
     return CLIENT.send(
@@ -19,8 +24,9 @@ final class HttpGet {
         HttpResponse.BodyHandlers.ofString());
   }
 
-  static int print(String url) throws Exception {
-    HttpResponse<String> r = get(url);
+  /** Prints the body of {@code base + path}; exit code 0 on a 2xx answer. */
+  int print(String path) throws Exception {
+    HttpResponse<String> r = get(base + path);
     System.out.println(r.body());
     return r.statusCode() / 100 == 2 ? 0 : 1;
   }

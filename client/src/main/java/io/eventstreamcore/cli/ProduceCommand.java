@@ -17,6 +17,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(
+    mixinStandardHelpOptions = true,
     name = "produce",
     description = "Produce events: one per argument, or one per line of standard input.")
 final class ProduceCommand implements Callable<Integer> {

@@ -2,18 +2,17 @@ package io.eventstreamcore.cli;
 
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
-@Command(name = "topics", description = "List topics with their start and end offsets (JSON).")
+@Command(
+    mixinStandardHelpOptions = true,
+    name = "topics",
+    description = "List topics with their start and end offsets (JSON).")
 final class TopicsCommand implements Callable<Integer> {
-  @Option(
-      names = "--http",
-      defaultValue = "http://127.0.0.1:8080",
-      description = "Node HTTP base URL")
-  String http;
+  @Mixin HttpGet http;
 
   @Override
   public Integer call() throws Exception {
-    return HttpGet.print(http + "/api/v1/topics");
+    return http.print("/api/v1/topics");
   }
 }
