@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
     description = "EventStreamCore command line: produce, consume, inspect, benchmark, demo.",
     subcommands = {
       DemoCommand.class,
+      ClusterCommand.class,
       ProduceCommand.class,
       ConsumeCommand.class,
       TopicsCommand.class,

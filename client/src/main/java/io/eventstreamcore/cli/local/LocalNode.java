@@ -99,7 +99,11 @@ public final class LocalNode implements AutoCloseable {
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log))
             .start();
+    Files.writeString(spec.dataDir().resolve(PID_FILE), Long.toString(process.pid()));
   }
+
+  /** Where a started node leaves its pid, so another esc invocation can stop it. */
+  public static final String PID_FILE = "node.pid";
 
   public boolean isRunning() {
     return process != null && process.isAlive();

@@ -1,0 +1,131 @@
+package io.eventstreamcore.cli.local;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A Raft group of engine-node processes on 127.0.0.1. Node i (1-based) listens on {@code base + i -
+ * 1} for clients, {@code + 1010} for HTTP and {@code + 2800} for Raft, and keeps its data in {@code
+ * dir/n<i>}.
+ */
+public final class LocalCluster implements AutoCloseable {
+  public static final int HTTP_OFFSET = 1010;
+  public static final int RAFT_OFFSET = 2800;
+  private static final Pattern ROLE = Pattern.compile("\"role\"\\s*:\\s*\"([A-Z]+)\"");
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+
+  private final List<LocalNode> nodes;
+
+  private LocalCluster(List<LocalNode> nodes) {
+    this.nodes = nodes;
+  }
+
+  public static LocalCluster of(Path dir, int size, int basePort, List<String> extraProperties) {
+    if (size < 1 || size > 7 || size % 2 == 0) {
+      throw new IllegalArgumentException("a cluster has an odd number of nodes, 1..7; got " + size);
+    }
+    List<LocalNode.Spec> specs = new ArrayList<>();
+    for (int i = 1; i <= size; i++) {
+      int client = basePort + i - 1;
+      specs.add(
+          new LocalNode.Spec(
+              "n" + i,
+              dir.resolve("n" + i),
+              "127.0.0.1",
+              client,
+              client + HTTP_OFFSET,
+              client + RAFT_OFFSET,
+              List.of(),
+              extraProperties));
+    }
+    List<String> peers = specs.stream().map(LocalNode.Spec::peerEntry).toList();
+    Path jar = LocalNode.defaultNodeJar();
+    return new LocalCluster(
+        specs.stream()
+            .map(
+                s ->
+                    new LocalNode(
+                        new LocalNode.Spec(
+                            s.id(),
+                            s.dataDir(),
+                            s.host(),
+                            s.clientPort(),
+                            s.httpPort(),
+                            s.raftPort(),
+                            peers,
+                            s.extraProperties()),
+                        jar))
+            .toList());
+  }
+
+  public List<LocalNode> nodes() {
+    return nodes;
+  }
+
+  public LocalNode node(String id) {
+    return nodes.stream().filter(n -> n.spec().id().equals(id)).findFirst().orElseThrow();
+  }
+
+  public List<String> clientEndpoints() {
+    return nodes.stream().map(n -> n.spec().clientEndpoint()).toList();
+  }
+
+  public void start() throws IOException {
+    for (LocalNode n : nodes) {
+      n.start();
+    }
+  }
+
+  public void awaitReady(Duration timeout) throws IOException, InterruptedException {
+    for (LocalNode n : nodes) {
+      if (n.isRunning()) {
+        n.awaitReady(timeout);
+      }
+    }
+  }
+
+  /** The running node that reports itself LEADER, if one does now. */
+  public Optional<LocalNode> leader() {
+    return nodes.stream()
+        .filter(LocalNode::isRunning)
+        .filter(n -> "LEADER".equals(role(n)))
+        .findFirst();
+  }
+
+  /** The role a node reports on its HTTP API, or "DOWN" when it does not answer. */
+  public static String role(LocalNode n) {
+    try {
+      HttpResponse<String> r =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create(n.spec().httpUrl() + "/api/v1/node"))
+                  .timeout(Duration.ofSeconds(1))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      Matcher m = ROLE.matcher(r.body());
+      return m.find() ? m.group(1) : "UNKNOWN";
+    } catch (IOException e) {
+      return "DOWN";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "DOWN";
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    for (LocalNode n : nodes) {
+      n.stop();
+    }
+  }
+}
