@@ -22,6 +22,8 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
+import org.apache.ratis.protocol.exceptions.RaftRetryFailureException;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
@@ -30,14 +32,18 @@ import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.TimeDuration;
+import org.jboss.logging.Logger;
 
 /**
  * This node's Raft server and the client through which its batches are submitted. The same code
  * runs a group of one or of seven: the group is whatever {@code esc.raft.peers} lists.
  */
 public final class RaftNode implements Closeable {
+  private static final Logger LOG = Logger.getLogger(RaftNode.class);
+
   private final RaftServer server;
-  private final RaftClient client;
+  private final RaftProperties clientProps;
+  private volatile RaftClient client;
   private final RaftGroup group;
   private final List<Peer> peers;
   private final String selfId;
@@ -86,19 +92,26 @@ public final class RaftNode implements Closeable {
             .setOption(RaftStorage.StartupOption.RECOVER)
             .build();
 
-    RaftProperties clientProps = new RaftProperties();
+    this.clientProps = new RaftProperties();
     RaftClientConfigKeys.Rpc.setRequestTimeout(
         clientProps, millis(config.node().produceTimeout().toMillis()));
-    this.client =
-        RaftClient.newBuilder()
-            .setProperties(clientProps)
-            .setRaftGroup(group)
-            .setClientId(ClientId.randomId())
-            .setLeaderId(RaftPeerId.valueOf(selfId))
-            .setRetryPolicy(
-                RetryPolicies.retryUpToMaximumCountWithFixedSleep(
-                    20, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
-            .build();
+    this.client = newClient();
+  }
+
+  /**
+   * The client through which this node submits batches, to itself when it leads, else to the
+   * leader. It retries through an election (NotLeader, LeaderNotReady) for about 5 s.
+   */
+  private RaftClient newClient() {
+    return RaftClient.newBuilder()
+        .setProperties(clientProps)
+        .setRaftGroup(group)
+        .setClientId(ClientId.randomId())
+        .setLeaderId(RaftPeerId.valueOf(selfId))
+        .setRetryPolicy(
+            RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+                100, TimeDuration.valueOf(50, TimeUnit.MILLISECONDS)))
+        .build();
   }
 
   private static TimeDuration millis(long ms) {
@@ -109,9 +122,43 @@ public final class RaftNode implements Closeable {
     server.start();
   }
 
-  /** Replicates one batch; completes once it is committed on a quorum and applied here. */
+  /** Replicates one batch; completes once it is committed on a quorum and applied. */
   public CompletableFuture<RaftClientReply> submit(byte[] batch) {
-    return client.async().send(Message.valueOf(ByteString.copyFrom(batch)));
+    RaftClient used = client;
+    return used.async()
+        .send(Message.valueOf(ByteString.copyFrom(batch)))
+        .whenComplete(
+            (reply, error) -> {
+              if (error != null && breaksTheClient(error)) {
+                replaceClient(used);
+              }
+            });
+  }
+
+  /**
+   * Ratis's ordered async client stops serving once one request has run out of retries; every later
+   * request would fail too, so such a client is replaced.
+   */
+  private static boolean breaksTheClient(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof RaftRetryFailureException || t instanceof AlreadyClosedException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private synchronized void replaceClient(RaftClient broken) {
+    if (client != broken) {
+      return;
+    }
+    client = newClient();
+    LOG.warn("Raft client ran out of retries; replaced it");
+    try {
+      broken.close();
+    } catch (IOException e) {
+      LOG.debug("closing the replaced Raft client", e);
+    }
   }
 
   private Optional<DivisionInfo> info() {
