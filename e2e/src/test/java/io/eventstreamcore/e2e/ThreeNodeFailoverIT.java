@@ -67,7 +67,11 @@ class ThreeNodeFailoverIT {
           LocalNode leader = awaitLeader(cluster);
           long killedAt = System.nanoTime();
           leader.kill();
+          long deadline = killedAt + Duration.ofSeconds(30).toNanos();
           while (newestAckedSend.get() < killedAt) {
+            assertThat(System.nanoTime())
+                .as("no write acknowledged after the kill")
+                .isLessThan(deadline);
             Thread.sleep(2);
           }
           System.out.printf(
