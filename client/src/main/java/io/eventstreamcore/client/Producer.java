@@ -30,22 +30,38 @@ public final class Producer implements AutoCloseable {
       Duration linger,
       int maxInFlight,
       Duration deliveryTimeout,
-      Duration retryBackoff) {
+      Duration retryBackoff,
+      Duration requestTimeout) {
     public static Settings defaults(List<String> bootstrap) {
       return new Settings(
-          bootstrap, 256, Duration.ofMillis(1), 32, Duration.ofSeconds(30), Duration.ofMillis(50));
+          bootstrap,
+          256,
+          Duration.ofMillis(1),
+          32,
+          Duration.ofSeconds(30),
+          Duration.ofMillis(50),
+          Duration.ofSeconds(20));
     }
 
     public Settings withBatchSize(int n) {
-      return new Settings(bootstrap, n, linger, maxInFlight, deliveryTimeout, retryBackoff);
+      return new Settings(
+          bootstrap, n, linger, maxInFlight, deliveryTimeout, retryBackoff, requestTimeout);
     }
 
     public Settings withMaxInFlight(int n) {
-      return new Settings(bootstrap, batchSize, linger, n, deliveryTimeout, retryBackoff);
+      return new Settings(
+          bootstrap, batchSize, linger, n, deliveryTimeout, retryBackoff, requestTimeout);
     }
 
     public Settings withLinger(Duration d) {
-      return new Settings(bootstrap, batchSize, d, maxInFlight, deliveryTimeout, retryBackoff);
+      return new Settings(
+          bootstrap, batchSize, d, maxInFlight, deliveryTimeout, retryBackoff, requestTimeout);
+    }
+
+    /** Retryable failures fail at once: for callers that must know each attempt's outcome. */
+    public Settings withoutRetries() {
+      return new Settings(
+          bootstrap, batchSize, linger, maxInFlight, Duration.ZERO, retryBackoff, requestTimeout);
     }
   }
 
@@ -160,9 +176,22 @@ public final class Producer implements AutoCloseable {
                 w.raw(i.event());
               }
             })
+        .orTimeout(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
         .whenComplete(
             (frame, error) -> {
               inFlight.release();
+              if (error instanceof java.util.concurrent.TimeoutException) {
+                // A node that does not answer at all is not trusted with more requests.
+                conn.close();
+                error =
+                    new EscException(
+                        ErrorCode.TIMEOUT,
+                        "no answer from "
+                            + conn.endpoint()
+                            + " within "
+                            + settings.requestTimeout(),
+                        "");
+              }
               if (error != null) {
                 EscException e = asEsc(error);
                 endpoints.failed(conn, e);

@@ -74,7 +74,8 @@ class CrashRecoveryIT {
             Duration.ofMillis(1),
             8,
             Duration.ofSeconds(2),
-            Duration.ofMillis(50));
+            Duration.ofMillis(50),
+            Duration.ofSeconds(10));
     AtomicBoolean killed = new AtomicBoolean();
     List<CompletableFuture<Long>> sent = new ArrayList<>();
     try (Producer producer = new Producer(settings)) {

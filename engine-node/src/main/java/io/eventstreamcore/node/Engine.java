@@ -82,6 +82,7 @@ public class Engine {
             config.batch().maxEvents(),
             config.batch().linger().toNanos(),
             config.batch().queueCapacity(),
+            node.produceTimeout().toMillis(),
             meters);
     batcher.start();
     ingest = new IngestService(batcher, node.maxPayloadBytes(), new ProduceMetrics(meters));

@@ -46,7 +46,7 @@ public interface NodeConfig {
     @WithDefault("1048576")
     int maxPayloadBytes();
 
-    /** How long a producer waits for the quorum before it gets TIMEOUT. */
+    /** Longest wait for a batch's commit; the producer then gets TIMEOUT (outcome unknown). */
     @WithDefault("10s")
     Duration produceTimeout();
   }

@@ -36,14 +36,25 @@ public final class Batcher implements Closeable {
   private final long lingerNanos;
   private final BlockingQueue<Pending> queue;
   private final Thread thread;
+  private final long answerWithinMillis;
   private final DistributionSummary batchSize;
   private final Timer commitTime;
   private volatile boolean running = true;
   private long nextBatchId = ThreadLocalRandom.current().nextLong() & 0x7FFF_FFFF_0000_0000L;
 
+  /**
+   * @param answerWithinMillis every event is answered within this time: a batch Ratis has not
+   *     settled by then is answered TIMEOUT (it may still commit; producers retry with the id)
+   */
   public Batcher(
-      RaftNode raft, int maxEvents, long lingerNanos, int queueCapacity, MeterRegistry meters) {
+      RaftNode raft,
+      int maxEvents,
+      long lingerNanos,
+      int queueCapacity,
+      long answerWithinMillis,
+      MeterRegistry meters) {
     this.raft = raft;
+    this.answerWithinMillis = answerWithinMillis;
     this.maxEvents = maxEvents;
     this.lingerNanos = lingerNanos;
     this.queue = new ArrayBlockingQueue<>(queueCapacity);
@@ -115,6 +126,7 @@ public final class Batcher implements Closeable {
     batchSize.record(batch.size());
     long start = System.nanoTime();
     raft.submit(bytes)
+        .orTimeout(answerWithinMillis, TimeUnit.MILLISECONDS)
         .whenComplete(
             (reply, error) -> {
               commitTime.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
