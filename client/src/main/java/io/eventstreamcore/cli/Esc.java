@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       DemoCommand.class,
       ClusterCommand.class,
+      FailoverBenchCommand.class,
       ProduceCommand.class,
       ConsumeCommand.class,
       TopicsCommand.class,

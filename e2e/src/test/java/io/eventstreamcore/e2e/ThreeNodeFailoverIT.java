@@ -2,12 +2,10 @@ package io.eventstreamcore.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.eventstreamcore.cli.local.FailoverProbe;
 import io.eventstreamcore.cli.local.LocalCluster;
 import io.eventstreamcore.cli.local.LocalNode;
 import io.eventstreamcore.client.Consumer;
-import io.eventstreamcore.client.Producer;
-import io.eventstreamcore.protocol.Event;
-import io.eventstreamcore.protocol.Priority;
 import io.eventstreamcore.protocol.Record;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -16,11 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,61 +30,32 @@ class ThreeNodeFailoverIT {
   private static final String TOPIC = "failover";
   private static final int ROUNDS = 3;
   private static final int ACKS_PER_ROUND = 2_000;
-  private static final long MAX_EVENTS = 300_000;
 
-  @TempDir Path dir;
+  @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
+  Path dir;
 
   @Test
   void killingTheLeaderLosesNothingAcknowledged() throws Exception {
     LocalCluster cluster = LocalCluster.of(dir, 3, freeBasePort(), List.of());
-    Map<String, Long> acknowledged = new ConcurrentHashMap<>();
-    // The send time of the newest acknowledged event: once it is after a kill, the new leader
-    // has committed a write.
-    AtomicLong newestAckedSend = new AtomicLong();
-    AtomicBoolean stop = new AtomicBoolean();
     try {
       cluster.start();
       cluster.awaitReady(Duration.ofSeconds(90));
-      Producer.Settings noRetries =
-          new Producer.Settings(
-              cluster.clientEndpoints(),
-              64,
-              Duration.ofMillis(1),
-              8,
-              Duration.ZERO,
-              Duration.ofMillis(20));
-      Thread producing = new Thread(() -> produce(noRetries, acknowledged, newestAckedSend, stop));
-      producing.start();
-      try {
+      Map<String, Long> acknowledged;
+      try (FailoverProbe probe = new FailoverProbe(cluster, TOPIC, 5_000, 500_000)) {
+        probe.start();
         for (int round = 0; round < ROUNDS; round++) {
-          awaitAcks(acknowledged, (round + 1) * ACKS_PER_ROUND);
-          LocalNode leader = awaitLeader(cluster);
-          long killedAt = System.nanoTime();
-          leader.kill();
-          long deadline = killedAt + Duration.ofSeconds(30).toNanos();
-          while (newestAckedSend.get() < killedAt) {
-            assertThat(System.nanoTime())
-                .as("no write acknowledged after the kill")
-                .isLessThan(deadline);
-            Thread.sleep(2);
-          }
+          probe.awaitAcknowledged((round + 1) * ACKS_PER_ROUND, Duration.ofSeconds(60));
+          FailoverProbe.Kill kill = probe.killLeader(Duration.ofSeconds(30));
           System.out.printf(
-              "round %d: killed leader %s; an event sent after the kill was acknowledged"
-                  + " within %d ms%n",
-              round, leader.spec().id(), (System.nanoTime() - killedAt) / 1_000_000);
-          leader.start();
-          leader.awaitReady(Duration.ofSeconds(90));
+              "round %d: killed leader %s; a write sent after the kill was acknowledged within"
+                  + " %d ms%n",
+              round, kill.nodeId(), kill.toFirstAck().toMillis());
         }
-        awaitAcks(acknowledged, (ROUNDS + 1) * ACKS_PER_ROUND);
-      } finally {
-        stop.set(true);
-        producing.join(60_000);
+        probe.awaitAcknowledged((ROUNDS + 1) * ACKS_PER_ROUND, Duration.ofSeconds(60));
+        acknowledged = probe.acknowledged();
       }
 
-      List<List<String>> logs = new ArrayList<>();
-      for (LocalNode n : cluster.nodes()) {
-        logs.add(readAll(n.spec().clientEndpoint(), acknowledged.size()));
-      }
+      List<List<String>> logs = converged(cluster);
       List<String> log = logs.get(0);
       assertThat(logs).allSatisfy(l -> assertThat(l).isEqualTo(log));
       assertThat(log).doesNotHaveDuplicates();
@@ -100,80 +65,40 @@ class ThreeNodeFailoverIT {
             .isEqualTo(ack.getKey());
       }
     } finally {
-      stop.set(true);
       for (LocalNode n : cluster.nodes()) {
         n.kill();
       }
     }
   }
 
-  private static void produce(
-      Producer.Settings settings,
-      Map<String, Long> acknowledged,
-      AtomicLong newestAckedSend,
-      AtomicBoolean stop) {
-    try (Producer producer = new Producer(settings)) {
-      for (long i = 0; i < MAX_EVENTS && !stop.get(); i++) {
-        String id = "f-" + i;
-        long sentAt = System.nanoTime();
-        producer
-            .send(Event.of(id, TOPIC, Priority.HIGH, ("event " + i).getBytes()))
-            .thenAccept(
-                offset -> {
-                  acknowledged.put(id, offset);
-                  newestAckedSend.accumulateAndGet(sentAt, Math::max);
-                });
-        if (i % 500 == 0) {
-          Thread.sleep(5); // keep the load well below saturation: this test is about failover
-        }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private static void awaitAcks(Map<String, Long> acknowledged, int atLeast)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (acknowledged.size() < atLeast) {
-      assertThat(System.nanoTime())
-          .as("acks stalled at %d", acknowledged.size())
-          .isLessThan(deadline);
-      Thread.sleep(10);
-    }
-  }
-
-  private static LocalNode awaitLeader(LocalCluster cluster) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (System.nanoTime() < deadline) {
-      Optional<LocalNode> leader = cluster.leader();
-      if (leader.isPresent()) {
-        return leader.get();
-      }
-      Thread.sleep(20);
-    }
-    throw new AssertionError("no leader within 30 s");
-  }
-
-  /** The topic's event ids in offset order, once the node holds at least {@code atLeast}. */
-  private static List<String> readAll(String endpoint, int atLeast) throws Exception {
+  /** Every node's event ids in offset order, once all nodes hold the same number (or 60 s). */
+  private static List<List<String>> converged(LocalCluster cluster) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (true) {
-      List<String> ids = new ArrayList<>();
-      try (Consumer consumer = new Consumer(List.of(endpoint), TOPIC, 0)) {
-        List<Record> got;
-        while (!(got = consumer.poll(5000, Duration.ZERO)).isEmpty()) {
-          for (Record r : got) {
-            assertThat(r.offset()).isEqualTo(ids.size());
-            ids.add(r.event().idAsString());
-          }
-        }
+      List<List<String>> logs = new ArrayList<>();
+      for (LocalNode n : cluster.nodes()) {
+        logs.add(readAll(n.spec().clientEndpoint()));
       }
-      if (ids.size() >= atLeast || System.nanoTime() > deadline) {
-        return ids;
+      boolean sameLength = logs.stream().mapToInt(List::size).distinct().count() == 1;
+      if (sameLength || System.nanoTime() > deadline) {
+        return logs;
       }
       Thread.sleep(200);
     }
+  }
+
+  private static List<String> readAll(String endpoint) throws Exception {
+    List<String> ids = new ArrayList<>();
+    try (Consumer consumer = new Consumer(List.of(endpoint), TOPIC, 0)) {
+      List<Record> got;
+      while (!(got = consumer.poll(5000, Duration.ZERO)).isEmpty()) {
+        for (Record r : got) {
+          assertThat(r.offset()).isEqualTo(ids.size());
+          ids.add(r.event().idAsString());
+        }
+      }
+    }
+    return ids;
   }
 
   /** A base port whose client, HTTP and Raft ports for three nodes are all free now. */
