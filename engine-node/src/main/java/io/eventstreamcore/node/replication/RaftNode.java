@@ -73,7 +73,13 @@ public final class RaftNode implements Closeable {
     RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(props, true);
     RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(props, raft.snapshotThreshold());
     RaftServerConfigKeys.Snapshot.setRetentionFileNum(props, 2);
-    RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(props, true);
+    if (peers.size() == 1) {
+      RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(props, true);
+    } else {
+      // A follower behind a purged log must be sent a snapshot, and snapshots do not carry the
+      // store's segments yet: until they do, a multi-node group keeps its whole Raft log.
+      RaftServerConfigKeys.Log.setPurgeGap(props, Integer.MAX_VALUE);
+    }
     RaftServerConfigKeys.Log.setSegmentSizeMax(props, SizeInBytes.valueOf(raft.logSegmentSize()));
     RaftServerConfigKeys.Log.setUnsafeFlushEnabled(props, raft.unsafeFlush());
     // Ratis's defaults cache up to 200 MB of log and queue 64 MB of writes: bound them so a
