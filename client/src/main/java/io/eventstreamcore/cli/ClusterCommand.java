@@ -59,8 +59,7 @@ final class ClusterCommand {
     public Integer call() throws Exception {
       LocalCluster cluster = layout.cluster();
       for (LocalNode n : cluster.nodes()) {
-        Optional<ProcessHandle> running =
-            pidOf(n).flatMap(ProcessHandle::of).filter(ProcessHandle::isAlive);
+        Optional<ProcessHandle> running = runningProcess(n);
         if (running.isPresent()) {
           System.err.printf(
               "%s already runs (pid %d); 'esc cluster down' first%n",
@@ -106,8 +105,7 @@ final class ClusterCommand {
     @Override
     public Integer call() throws Exception {
       for (LocalNode n : layout.cluster().nodes()) {
-        Optional<ProcessHandle> p =
-            pidOf(n).flatMap(ProcessHandle::of).filter(ProcessHandle::isAlive);
+        Optional<ProcessHandle> p = runningProcess(n);
         if (p.isEmpty()) {
           System.out.printf("%s not running%n", n.spec().id());
           continue;
@@ -141,11 +139,7 @@ final class ClusterCommand {
       System.out.printf(
           "%-4s %-8s %-10s %-7s %-22s %s%n", "node", "pid", "role", "ready", "client", "http");
       for (LocalNode n : cluster.nodes()) {
-        String pid =
-            pidOf(n)
-                .filter(p -> ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false))
-                .map(String::valueOf)
-                .orElse("-");
+        String pid = runningProcess(n).map(p -> String.valueOf(p.pid())).orElse("-");
         System.out.printf(
             "%-4s %-8s %-10s %-7s %-22s %s%n",
             n.spec().id(),
@@ -158,11 +152,13 @@ final class ClusterCommand {
     }
   }
 
-  static Optional<Long> pidOf(LocalNode n) {
+  /** The node's process as its pid file names it, if that process still runs. */
+  static Optional<ProcessHandle> runningProcess(LocalNode n) {
     try {
       Path f = n.spec().dataDir().resolve(LocalNode.PID_FILE);
       return Files.exists(f)
-          ? Optional.of(Long.parseLong(Files.readString(f).trim()))
+          ? ProcessHandle.of(Long.parseLong(Files.readString(f).trim()))
+              .filter(ProcessHandle::isAlive)
           : Optional.empty();
     } catch (java.io.IOException | NumberFormatException e) {
       return Optional.empty();
