@@ -1,5 +1,6 @@
 package io.eventstreamcore.cli;
 
+import io.eventstreamcore.cli.local.LocalCluster;
 import io.eventstreamcore.cli.local.LocalNode;
 import io.eventstreamcore.client.Connection;
 import io.eventstreamcore.client.Producer;
@@ -9,16 +10,13 @@ import io.eventstreamcore.protocol.Priority;
 import io.eventstreamcore.protocol.Record;
 import io.eventstreamcore.protocol.SubscribeRequest;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -45,28 +43,9 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    wipe(dir);
-    LocalNode.Spec spec =
-        new LocalNode.Spec(
-            "n1",
-            dir.resolve("n1"),
-            "127.0.0.1",
-            basePort,
-            basePort + 1010,
-            basePort + 2800,
-            List.of(),
-            List.of());
-    spec =
-        new LocalNode.Spec(
-            spec.id(),
-            spec.dataDir(),
-            spec.host(),
-            spec.clientPort(),
-            spec.httpPort(),
-            spec.raftPort(),
-            List.of(spec.peerEntry()),
-            List.of());
-    try (LocalNode node = new LocalNode(spec, LocalNode.defaultNodeJar())) {
+    LocalCluster.wipe(dir);
+    try (LocalNode node = LocalCluster.of(dir, 1, basePort, List.of()).node("n1")) {
+      LocalNode.Spec spec = node.spec();
       long t0 = System.nanoTime();
       node.start();
       System.out.printf(
@@ -134,16 +113,6 @@ final class DemoCommand implements Callable<Integer> {
             ok ? "every acknowledged event seen exactly once" : "MISMATCH");
         System.out.println("topics: " + HttpGet.get(spec.httpUrl() + "/api/v1/topics").body());
         return ok ? 0 : 1;
-      }
-    }
-  }
-
-  static void wipe(Path dir) throws java.io.IOException {
-    if (Files.exists(dir)) {
-      try (Stream<Path> all = Files.walk(dir)) {
-        for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-          Files.delete(p);
-        }
       }
     }
   }

@@ -50,7 +50,7 @@ final class FailoverBenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    DemoCommand.wipe(dir);
+    LocalCluster.wipe(dir);
     LocalCluster cluster = LocalCluster.of(dir, nodes, basePort, List.of());
     Histogram millis = new Histogram(60_000, 3);
     try (cluster) {
@@ -87,11 +87,8 @@ final class FailoverBenchCommand implements Callable<Integer> {
     LocalNode leader = cluster.leader().orElseThrow();
     Map<Long, String> stored = new HashMap<>();
     try (Consumer consumer = new Consumer(List.of(leader.spec().clientEndpoint()), "failover", 0)) {
-      List<Record> got;
-      while (!(got = consumer.poll(5000, Duration.ZERO)).isEmpty()) {
-        for (Record r : got) {
-          stored.put(r.offset(), r.event().idAsString());
-        }
+      for (Record r : consumer.readToEnd(Duration.ZERO)) {
+        stored.put(r.offset(), r.event().idAsString());
       }
     }
     return acknowledged.entrySet().stream()

@@ -6,6 +6,7 @@ import io.eventstreamcore.protocol.FrameType;
 import io.eventstreamcore.protocol.Record;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -46,6 +47,20 @@ public final class Consumer implements AutoCloseable {
       }
       throw new IOException(e.getCause());
     }
+  }
+
+  /**
+   * Reads from the position until a poll that waited {@code quietFor} finds nothing more: the topic
+   * as far as this node has it now.
+   */
+  public List<Record> readToEnd(Duration quietFor)
+      throws IOException, InterruptedException, TimeoutException {
+    List<Record> all = new ArrayList<>();
+    List<Record> got;
+    while (!(got = poll(5000, quietFor)).isEmpty()) {
+      all.addAll(got);
+    }
+    return all;
   }
 
   public long position() {

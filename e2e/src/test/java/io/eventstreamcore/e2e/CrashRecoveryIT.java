@@ -102,15 +102,8 @@ class CrashRecoveryIT {
   }
 
   private static List<Record> readAll(String endpoint) throws Exception {
-    List<Record> all = new ArrayList<>();
     try (Consumer consumer = new Consumer(List.of(endpoint), TOPIC, 0)) {
-      while (true) {
-        List<Record> got = consumer.poll(1000, Duration.ofMillis(200));
-        if (got.isEmpty()) {
-          return all;
-        }
-        all.addAll(got);
-      }
+      return consumer.readToEnd(Duration.ofMillis(200));
     }
   }
 }

@@ -20,7 +20,7 @@ final class Nodes {
     int client = freePort();
     int http = freePort();
     int raft = freePort();
-    String peer = "n1=127.0.0.1:" + raft + ":" + client + ":" + http;
+    String peer = LocalNode.peerEntry("n1", "127.0.0.1", raft, client, http);
     LocalNode.Spec spec =
         new LocalNode.Spec(
             "n1",

@@ -90,12 +90,9 @@ class ThreeNodeFailoverIT {
   private static List<String> readAll(String endpoint) throws Exception {
     List<String> ids = new ArrayList<>();
     try (Consumer consumer = new Consumer(List.of(endpoint), TOPIC, 0)) {
-      List<Record> got;
-      while (!(got = consumer.poll(5000, Duration.ZERO)).isEmpty()) {
-        for (Record r : got) {
-          assertThat(r.offset()).isEqualTo(ids.size());
-          ids.add(r.event().idAsString());
-        }
+      for (Record r : consumer.readToEnd(Duration.ZERO)) {
+        assertThat(r.offset()).isEqualTo(ids.size());
+        ids.add(r.event().idAsString());
       }
     }
     return ids;

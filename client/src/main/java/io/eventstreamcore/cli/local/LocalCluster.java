@@ -5,13 +5,16 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * A Raft group of engine-node processes on 127.0.0.1. Node i (1-based) listens on {@code base + i -
@@ -35,10 +38,18 @@ public final class LocalCluster implements AutoCloseable {
     if (size < 1 || size > 7 || size % 2 == 0) {
       throw new IllegalArgumentException("a cluster has an odd number of nodes, 1..7; got " + size);
     }
-    List<LocalNode.Spec> specs = new ArrayList<>();
+    List<String> peers = new ArrayList<>();
     for (int i = 1; i <= size; i++) {
       int client = basePort + i - 1;
-      specs.add(
+      peers.add(
+          LocalNode.peerEntry(
+              "n" + i, "127.0.0.1", client + RAFT_OFFSET, client, client + HTTP_OFFSET));
+    }
+    Path jar = LocalNode.defaultNodeJar();
+    List<LocalNode> nodes = new ArrayList<>();
+    for (int i = 1; i <= size; i++) {
+      int client = basePort + i - 1;
+      LocalNode.Spec spec =
           new LocalNode.Spec(
               "n" + i,
               dir.resolve("n" + i),
@@ -46,27 +57,22 @@ public final class LocalCluster implements AutoCloseable {
               client,
               client + HTTP_OFFSET,
               client + RAFT_OFFSET,
-              List.of(),
-              extraProperties));
+              peers,
+              extraProperties);
+      nodes.add(new LocalNode(spec, jar));
     }
-    List<String> peers = specs.stream().map(LocalNode.Spec::peerEntry).toList();
-    Path jar = LocalNode.defaultNodeJar();
-    return new LocalCluster(
-        specs.stream()
-            .map(
-                s ->
-                    new LocalNode(
-                        new LocalNode.Spec(
-                            s.id(),
-                            s.dataDir(),
-                            s.host(),
-                            s.clientPort(),
-                            s.httpPort(),
-                            s.raftPort(),
-                            peers,
-                            s.extraProperties()),
-                        jar))
-            .toList());
+    return new LocalCluster(List.copyOf(nodes));
+  }
+
+  /** Deletes a cluster's folder, for commands that start from nothing. */
+  public static void wipe(Path dir) throws IOException {
+    if (Files.exists(dir)) {
+      try (Stream<Path> all = Files.walk(dir)) {
+        for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+          Files.delete(p);
+        }
+      }
+    }
   }
 
   public List<LocalNode> nodes() {

@@ -38,8 +38,14 @@ public final class LocalNode implements AutoCloseable {
     }
 
     public String peerEntry() {
-      return id + "=" + host + ":" + raftPort + ":" + clientPort + ":" + httpPort;
+      return LocalNode.peerEntry(id, host, raftPort, clientPort, httpPort);
     }
+  }
+
+  /** An {@code esc.raft.peers} entry: {@code id=host:raft-port:client-port:http-port}. */
+  public static String peerEntry(
+      String id, String host, int raftPort, int clientPort, int httpPort) {
+    return id + "=" + host + ":" + raftPort + ":" + clientPort + ":" + httpPort;
   }
 
   private static final HttpClient HTTP =
