@@ -1,12 +1,18 @@
 package io.eventstreamcore.e2e;
 
+import io.eventstreamcore.cli.local.LocalCluster;
 import io.eventstreamcore.cli.local.LocalNode;
+import io.eventstreamcore.client.Consumer;
+import io.eventstreamcore.protocol.Record;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 
-/** Builds specs for single engine-node processes on loopback with free ports. */
+/** Engine-node processes on loopback with free ports, and what tests read back from them. */
 final class Nodes {
   private Nodes() {}
 
@@ -32,5 +38,59 @@ final class Nodes {
             List.of(peer),
             List.of(extraProperties));
     return new LocalNode(spec, LocalNode.defaultNodeJar());
+  }
+
+  /** Every node's event ids in offset order, once all nodes hold the same number (or 60 s). */
+  static List<List<String>> converged(LocalCluster cluster, String topic) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (true) {
+      List<List<String>> logs = new ArrayList<>();
+      for (LocalNode n : cluster.nodes()) {
+        logs.add(readIds(n.spec().clientEndpoint(), topic));
+      }
+      boolean sameLength = logs.stream().mapToInt(List::size).distinct().count() == 1;
+      if (sameLength || System.nanoTime() > deadline) {
+        return logs;
+      }
+      Thread.sleep(200);
+    }
+  }
+
+  static List<String> readIds(String endpoint, String topic) throws Exception {
+    List<String> ids = new ArrayList<>();
+    try (Consumer consumer = new Consumer(List.of(endpoint), topic, 0)) {
+      for (Record r : consumer.readToEnd(Duration.ZERO)) {
+        if (r.offset() != ids.size()) {
+          throw new AssertionError(
+              endpoint + " served offset " + r.offset() + " after " + ids.size());
+        }
+        ids.add(r.event().idAsString());
+      }
+    }
+    return ids;
+  }
+
+  /** A base port whose client, HTTP and Raft ports for {@code size} nodes are all free now. */
+  static int freeBasePort(int size) throws IOException {
+    for (int attempt = 0; attempt < 50; attempt++) {
+      int base = ThreadLocalRandom.current().nextInt(20_000, 30_000);
+      if (allFree(base, size)) {
+        return base;
+      }
+    }
+    throw new IOException("no free port range found");
+  }
+
+  private static boolean allFree(int base, int size) {
+    for (int offset : new int[] {0, LocalCluster.HTTP_OFFSET, LocalCluster.RAFT_OFFSET}) {
+      for (int i = 0; i < size; i++) {
+        try (ServerSocket s = new ServerSocket(base + offset + i)) {
+          s.setReuseAddress(true);
+        } catch (IOException e) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 }

@@ -11,6 +11,7 @@ import io.eventstreamcore.node.replication.EventStateMachine;
 import io.eventstreamcore.node.replication.Peer;
 import io.eventstreamcore.node.replication.RaftLogMetrics;
 import io.eventstreamcore.node.replication.RaftNode;
+import io.eventstreamcore.node.replication.SnapshotPoint;
 import io.eventstreamcore.node.server.ClientServer;
 import io.eventstreamcore.node.storage.EventStore;
 import io.eventstreamcore.node.storage.StoreConfig;
@@ -24,6 +25,8 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -69,12 +72,9 @@ public class Engine {
                 s.retentionBytes()));
     AppendSignal signal = new AppendSignal();
     store.onAppend(signal::appended);
-    stateMachine = new EventStateMachine(store);
-    raft =
-        new RaftNode(
-            config,
-            Peer.parseAll(config.raft().peers(), node.id(), node.clientPort(), httpPort),
-            stateMachine);
+    List<Peer> peers = Peer.parseAll(config.raft().peers(), node.id(), node.clientPort(), httpPort);
+    stateMachine = new EventStateMachine(store, peers);
+    raft = new RaftNode(config, peers, stateMachine);
     raft.start();
     batcher =
         new Batcher(
@@ -100,7 +100,10 @@ public class Engine {
 
   private void applyRetention() {
     try {
-      int deleted = store.applyRetention(System.currentTimeMillis(), stateMachine.snapshotEnds());
+      SnapshotPoint snapshot = stateMachine.latestSnapshot();
+      int deleted =
+          store.applyRetention(
+              System.currentTimeMillis(), snapshot == null ? Map.of() : snapshot.endOffsets());
       if (deleted > 0) {
         LOG.infof("retention deleted %d segments", deleted);
       }
@@ -141,6 +144,10 @@ public class Engine {
 
   public EventStore store() {
     return store;
+  }
+
+  public EventStateMachine stateMachine() {
+    return stateMachine;
   }
 
   public RaftNode raft() {

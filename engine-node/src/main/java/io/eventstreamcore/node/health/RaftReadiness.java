@@ -9,8 +9,9 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Ready means useful to clients: a member of the Raft group, a leader known, and the state machine
- * caught up with the commit index (within {@code esc.health.max-apply-lag}).
+ * Ready means useful to clients: a member of the Raft group, a leader known, not copying a snapshot
+ * from the leader, and the state machine caught up with the commit index (within {@code
+ * esc.health.max-apply-lag}).
  */
 @Readiness
 @ApplicationScoped
@@ -28,9 +29,11 @@ public class RaftReadiness implements HealthCheck {
     long lag = Math.max(0, commit - applied);
     String leader = raft.leaderId();
     boolean member = raft.peers().stream().anyMatch(p -> p.id().equals(raft.selfId()));
+    boolean catchingUp = engine.stateMachine().isCatchingUp();
     boolean ready =
         raft.isAlive()
             && member
+            && !catchingUp
             && !leader.isEmpty()
             && lag <= engine.config().health().maxApplyLag();
     return HealthCheckResponse.named("raft-member")
@@ -41,6 +44,7 @@ public class RaftReadiness implements HealthCheck {
         .withData("commitIndex", commit)
         .withData("appliedIndex", applied)
         .withData("applyLag", lag)
+        .withData("catchingUp", catchingUp)
         .build();
   }
 }

@@ -11,7 +11,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.locks.ReentrantLock;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.server.RaftServer;
@@ -25,23 +30,40 @@ import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
 import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.LifeCycle;
 import org.apache.ratis.util.MD5FileUtil;
 import org.jboss.logging.Logger;
 
 /**
  * Applies committed batches to the {@link EventStore}. Replies to the submitter with the topic
  * offset of each event of the batch. Snapshots record per-topic end offsets; on start the store is
- * cut back to the latest snapshot and Ratis replays the log after it.
+ * cut back to the latest snapshot and Ratis replays the log after it. A follower that needs entries
+ * the leader has purged copies the missing records from the leader instead ({@link
+ * SnapshotCatchUp}).
  */
 public final class EventStateMachine extends BaseStateMachine {
   private static final Logger LOG = Logger.getLogger(EventStateMachine.class);
 
   private final EventStore store;
+  private final SnapshotCatchUp catchUp;
   private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
-  private volatile Map<String, Long> snapshotEnds = Map.of();
+  private volatile SnapshotPoint latestSnapshot;
 
-  public EventStateMachine(EventStore store) {
+  /** Held while applying, snapshotting or catching up: the store has one writer at a time. */
+  private final ReentrantLock storeWriter = new ReentrantLock();
+
+  private final ExecutorService catchUpThread =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "esc-snapshot-catch-up");
+            t.setDaemon(true);
+            return t;
+          });
+  private volatile boolean catchingUp;
+
+  public EventStateMachine(EventStore store, List<Peer> peers) {
     this.store = store;
+    this.catchUp = new SnapshotCatchUp(peers);
   }
 
   @Override
@@ -50,18 +72,33 @@ public final class EventStateMachine extends BaseStateMachine {
     super.initialize(server, groupId, raftStorage);
     storage.init(raftStorage);
     loadLatestSnapshot();
+    getLifeCycle().transition(LifeCycle.State.STARTING);
+    getLifeCycle().transition(LifeCycle.State.RUNNING);
+  }
+
+  /** Ratis pauses the state machine before it reloads it from a snapshot that was installed. */
+  @Override
+  public void pause() {
+    if (getLifeCycleState() == LifeCycle.State.RUNNING) {
+      getLifeCycle().transition(LifeCycle.State.PAUSING);
+      getLifeCycle().transition(LifeCycle.State.PAUSED);
+    }
   }
 
   @Override
   public void reinitialize() throws IOException {
     loadLatestSnapshot();
+    if (getLifeCycleState() == LifeCycle.State.PAUSED) {
+      getLifeCycle().transition(LifeCycle.State.STARTING);
+      getLifeCycle().transition(LifeCycle.State.RUNNING);
+    }
   }
 
   private void loadLatestSnapshot() throws IOException {
     SingleFileSnapshotInfo snapshot = storage.loadLatestSnapshot();
     if (snapshot == null) {
       store.truncateTo(Map.of());
-      snapshotEnds = Map.of();
+      latestSnapshot = null;
       LOG.info("no snapshot: the store is rebuilt from the whole Raft log");
       return;
     }
@@ -69,8 +106,9 @@ public final class EventStateMachine extends BaseStateMachine {
     MD5FileUtil.verifySavedMD5(file, snapshot.getFile().getFileDigest());
     StoreSnapshot s = StoreSnapshot.readFrom(file.toPath());
     store.truncateTo(s.endOffsets());
-    snapshotEnds = Map.copyOf(s.endOffsets());
-    setLastAppliedTermIndex(snapshot.getTermIndex());
+    TermIndex at = snapshot.getTermIndex();
+    latestSnapshot = new SnapshotPoint(at.getTerm(), at.getIndex(), Map.copyOf(s.endOffsets()));
+    setLastAppliedTermIndex(at);
     LOG.infof(
         "store cut back to snapshot %s (%d topics); the Raft log after it is replayed",
         snapshot.getTermIndex(), s.endOffsets().size());
@@ -84,6 +122,19 @@ public final class EventStateMachine extends BaseStateMachine {
   @Override
   public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
     LogEntryProto entry = trx.getLogEntry();
+    storeWriter.lock();
+    try {
+      if (entry.getIndex() <= getLastAppliedTermIndex().getIndex()) {
+        // A catch-up already brought the store past this entry.
+        return CompletableFuture.completedFuture(Message.EMPTY);
+      }
+      return CompletableFuture.completedFuture(apply(entry));
+    } finally {
+      storeWriter.unlock();
+    }
+  }
+
+  private Message apply(LogEntryProto entry) {
     ByteString data = entry.getStateMachineLogEntry().getLogData();
     Message reply;
     try {
@@ -101,30 +152,87 @@ public final class EventStateMachine extends BaseStateMachine {
       reply = Message.valueOf(ByteString.copyFrom(AppendResult.corrupt(e.getMessage())));
     }
     updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
-    return CompletableFuture.completedFuture(reply);
+    return reply;
   }
 
   @Override
   public long takeSnapshot() throws IOException {
-    TermIndex last = getLastAppliedTermIndex();
-    if (last == null || last.getIndex() < 0) {
-      return RaftLog.INVALID_LOG_INDEX;
+    storeWriter.lock();
+    try {
+      TermIndex last = getLastAppliedTermIndex();
+      if (last == null || last.getIndex() < 0) {
+        return RaftLog.INVALID_LOG_INDEX;
+      }
+      saveSnapshot(last);
+      return last.getIndex();
+    } finally {
+      storeWriter.unlock();
     }
-    // Applies are paused while Ratis takes a snapshot, so the store matches `last` exactly.
-    store.flush();
-    TreeMap<String, Long> ends = new TreeMap<>(store.endOffsets());
-    File file = storage.getSnapshotFile(last.getTerm(), last.getIndex());
-    new StoreSnapshot(ends).writeTo(file.toPath());
-    FileInfo info = new FileInfo(file.toPath(), MD5FileUtil.computeAndSaveMd5ForFile(file));
-    storage.updateLatestSnapshot(new SingleFileSnapshotInfo(info, last));
-    snapshotEnds = Map.copyOf(ends);
-    LOG.debugf("snapshot at %s, %d topics", last, ends.size());
-    return last.getIndex();
   }
 
-  /** End offsets of the latest snapshot: retention must keep every record above them. */
-  public Map<String, Long> snapshotEnds() {
-    return snapshotEnds;
+  /** Records the store as it stands, which must be the state after applying {@code at}. */
+  private void saveSnapshot(TermIndex at) throws IOException {
+    store.flush();
+    TreeMap<String, Long> ends = new TreeMap<>(store.endOffsets());
+    File file = storage.getSnapshotFile(at.getTerm(), at.getIndex());
+    new StoreSnapshot(ends).writeTo(file.toPath());
+    FileInfo info = new FileInfo(file.toPath(), MD5FileUtil.computeAndSaveMd5ForFile(file));
+    storage.updateLatestSnapshot(new SingleFileSnapshotInfo(info, at));
+    latestSnapshot = new SnapshotPoint(at.getTerm(), at.getIndex(), Map.copyOf(ends));
+    LOG.debugf("snapshot at %s, %d topics", at, ends.size());
+  }
+
+  /**
+   * Ratis calls this on a follower whose next log entry the leader has already purged. The store is
+   * copied up to the leader's snapshot point on a thread of its own; Ratis asks again until the
+   * returned future is done and then reloads this state machine from the snapshot saved here.
+   */
+  @Override
+  public CompletableFuture<TermIndex> notifyInstallSnapshotFromLeader(
+      RoleInfoProto role, TermIndex firstAvailable) {
+    String leaderId = role.getFollowerInfo().getLeaderInfo().getId().getId().toStringUtf8();
+    LOG.infof(
+        "the leader %s keeps its log from %s only: copying its snapshot's records",
+        leaderId, firstAvailable);
+    catchingUp = true;
+    return CompletableFuture.supplyAsync(() -> catchUpFrom(leaderId), catchUpThread)
+        .whenComplete((at, error) -> catchingUp = false);
+  }
+
+  private TermIndex catchUpFrom(String leaderId) {
+    storeWriter.lock();
+    try {
+      SnapshotPoint point = catchUp.copyFrom(leaderId, store);
+      TermIndex at = TermIndex.valueOf(point.term(), point.index());
+      saveSnapshot(at);
+      setLastAppliedTermIndex(at);
+      LOG.infof("caught up with %s's snapshot at %s", leaderId, at);
+      return at;
+    } catch (IOException e) {
+      LOG.warnf("catching up from %s failed, the leader will ask again: %s", leaderId, e);
+      throw new CompletionException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CompletionException(e);
+    } finally {
+      storeWriter.unlock();
+    }
+  }
+
+  /** True while this follower copies records from the leader; it is not ready meanwhile. */
+  public boolean isCatchingUp() {
+    return catchingUp;
+  }
+
+  /** The latest snapshot, or null before the first: retention keeps every record above it. */
+  public SnapshotPoint latestSnapshot() {
+    return latestSnapshot;
+  }
+
+  @Override
+  public void close() throws IOException {
+    catchUpThread.shutdownNow();
+    super.close();
   }
 
   /** Decodes the reply that {@link #applyTransaction} sends back to the submitter. */

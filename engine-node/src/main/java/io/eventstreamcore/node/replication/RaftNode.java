@@ -73,13 +73,11 @@ public final class RaftNode implements Closeable {
     RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(props, true);
     RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(props, raft.snapshotThreshold());
     RaftServerConfigKeys.Snapshot.setRetentionFileNum(props, 2);
-    if (peers.size() == 1) {
-      RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(props, true);
-    } else {
-      // A follower behind a purged log must be sent a snapshot, and snapshots do not carry the
-      // store's segments yet: until they do, a multi-node group keeps its whole Raft log.
-      RaftServerConfigKeys.Log.setPurgeGap(props, Integer.MAX_VALUE);
-    }
+    RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(props, true);
+    RaftServerConfigKeys.Log.setPurgeGap(props, (int) Math.min(1024, raft.snapshotThreshold()));
+    // A follower behind the purged log is not streamed a snapshot by Ratis: it is told to catch up
+    // and copies the records it lacks from the leader's store (EventStateMachine).
+    RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(props, false);
     RaftServerConfigKeys.Log.setSegmentSizeMax(props, SizeInBytes.valueOf(raft.logSegmentSize()));
     RaftServerConfigKeys.Log.setUnsafeFlushEnabled(props, raft.unsafeFlush());
     // Ratis's defaults cache up to 200 MB of log and queue 64 MB of writes: bound them so a

@@ -186,6 +186,14 @@ public final class EventStore implements Closeable {
   }
 
   /**
+   * Empties a topic and makes {@code offset} its next offset: a follower catching up from a leader
+   * whose retention already deleted the records before it.
+   */
+  public void restartTopicAt(String topic, long offset) throws IOException {
+    topicLog(topic).restartAt(offset);
+  }
+
+  /**
    * Applies retention to every topic, keeping what lies above {@code protectedEnds} (the last
    * snapshot's end offsets).
    *

@@ -9,7 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** The segments of one topic, oldest first; offsets are dense and start at 0. */
+/**
+ * The segments of one topic, oldest first. Offsets are dense; they start at 0, or higher once
+ * retention deleted old segments or a catch-up started the topic where the leader's copy starts.
+ */
 final class TopicLog implements Closeable {
   private final String topic;
   private final Path dir;
@@ -47,6 +50,14 @@ final class TopicLog implements Closeable {
       segments.add(Segment.create(dir, 0, config.indexIntervalBytes()));
     }
     return new TopicLog(topic, dir, config, List.copyOf(segments));
+  }
+
+  /** Replaces whatever the topic holds by one empty segment whose first offset is {@code base}. */
+  synchronized void restartAt(long base) throws IOException {
+    for (Segment s : segments) {
+      s.delete();
+    }
+    segments = List.of(Segment.create(dir, base, config.indexIntervalBytes()));
   }
 
   private Segment active() {

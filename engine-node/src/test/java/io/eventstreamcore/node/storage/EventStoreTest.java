@@ -182,6 +182,23 @@ class EventStoreTest {
   }
 
   @Test
+  void aTopicRestartedAtAnOffsetContinuesFromThereAfterReopen() throws IOException {
+    try (EventStore store = open()) {
+      appendN(store, "t", 0, 30);
+      store.restartTopicAt("t", 500);
+      assertThat(store.startOffset("t")).isEqualTo(500);
+      assertThat(store.endOffset("t")).isEqualTo(500);
+      appendN(store, "t", 500, 20);
+    }
+    try (EventStore store = open()) {
+      assertThat(store.startOffset("t")).isEqualTo(500);
+      assertThat(payloads(store, "t", 500)).isEqualTo(expected(500, 520));
+      assertThatThrownBy(() -> store.read("t", 10, 1, 100))
+          .isInstanceOf(OffsetOutOfRangeException.class);
+    }
+  }
+
+  @Test
   void firstRecordLargerThanMaxBytesIsStillReturned() throws IOException {
     try (EventStore store = open()) {
       appendN(store, "t", 0, 2);

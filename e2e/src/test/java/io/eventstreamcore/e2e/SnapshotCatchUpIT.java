@@ -1,0 +1,89 @@
+package io.eventstreamcore.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.eventstreamcore.cli.local.LocalCluster;
+import io.eventstreamcore.cli.local.LocalNode;
+import io.eventstreamcore.client.Producer;
+import io.eventstreamcore.protocol.Event;
+import io.eventstreamcore.protocol.Priority;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A follower is killed, the others move on far enough to snapshot and purge the Raft log it would
+ * need, and the follower restarts: it must catch up by copying the leader's store, then keep
+ * following the log, and end with exactly the leader's events.
+ */
+class SnapshotCatchUpIT {
+  private static final String TOPIC = "catch-up";
+
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+  Path dir;
+
+  @Test
+  void aFollowerBehindThePurgedLogCatchesUpFromTheLeadersStore() throws Exception {
+    LocalCluster cluster =
+        LocalCluster.of(
+            dir,
+            3,
+            Nodes.freeBasePort(3),
+            List.of("esc.raft.snapshot-threshold=50", "esc.raft.log-segment-size=256KB"));
+    try (cluster;
+        Producer producer =
+            new Producer(Producer.Settings.defaults(cluster.clientEndpoints()).withoutRetries())) {
+      cluster.start();
+      cluster.awaitReady(Duration.ofSeconds(90));
+      send(producer, 0, 2_000);
+      LocalNode leader = cluster.leader().orElseThrow();
+      LocalNode follower =
+          cluster.nodes().stream().filter(n -> n != leader).findFirst().orElseThrow();
+
+      follower.kill();
+      send(producer, 2_000, 40_000);
+      for (LocalNode n : cluster.nodes()) {
+        if (n != follower) {
+          assertThat(raftLogSegments(n))
+              .as("%s purged the start of its Raft log", n.spec().id())
+              .noneMatch(name -> name.startsWith("log_0-"));
+        }
+      }
+
+      follower.start();
+      follower.awaitReady(Duration.ofSeconds(90));
+      send(producer, 40_000, 41_000);
+
+      assertThat(Files.readString(follower.spec().dataDir().resolve("node.log")))
+          .contains("caught up with " + leader.spec().id());
+      List<List<String>> logs = Nodes.converged(cluster, TOPIC);
+      assertThat(logs.get(0)).hasSize(41_000).doesNotHaveDuplicates();
+      assertThat(logs).allSatisfy(l -> assertThat(l).isEqualTo(logs.get(0)));
+    } finally {
+      for (LocalNode n : cluster.nodes()) {
+        n.kill();
+      }
+    }
+  }
+
+  private static void send(Producer producer, int from, int to) {
+    List<CompletableFuture<Long>> acks = new ArrayList<>();
+    for (int i = from; i < to; i++) {
+      acks.add(producer.send(Event.of("e-" + i, TOPIC, Priority.MEDIUM, new byte[100])));
+    }
+    CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).join();
+  }
+
+  private static List<String> raftLogSegments(LocalNode n) throws Exception {
+    try (Stream<Path> files = Files.walk(n.spec().dataDir().resolve("raft"))) {
+      return files.map(p -> p.getFileName().toString()).filter(f -> f.startsWith("log_")).toList();
+    }
+  }
+}

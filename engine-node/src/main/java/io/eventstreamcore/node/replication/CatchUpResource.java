@@ -1,0 +1,55 @@
+package io.eventstreamcore.node.replication;
+
+import io.eventstreamcore.node.Engine;
+import io.eventstreamcore.node.storage.ReadChunk;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/**
+ * What a follower behind the leader's purged Raft log copies instead of the log: the latest
+ * snapshot point and the committed records below it, topic by topic (see {@link SnapshotCatchUp}).
+ */
+@Path("/internal/v1/catch-up")
+public class CatchUpResource {
+  /** Header telling the follower where the topic starts here, after retention. */
+  static final String START_OFFSET_HEADER = "ESC-Start-Offset";
+
+  @Inject Engine engine;
+
+  @GET
+  @Path("snapshot")
+  @Produces(MediaType.APPLICATION_JSON)
+  public SnapshotPoint snapshot() {
+    SnapshotPoint point = engine.stateMachine().latestSnapshot();
+    if (point == null) {
+      throw new NotFoundException("this node has taken no snapshot yet");
+    }
+    return point;
+  }
+
+  /** Records of a topic from {@code from} (or the topic's start, if later), back to back. */
+  @GET
+  @Path("records")
+  @Produces(MediaType.APPLICATION_OCTET_STREAM)
+  public Response records(
+      @QueryParam("topic") String topic,
+      @QueryParam("from") long from,
+      @QueryParam("max-bytes") @DefaultValue("4194304") int maxBytes) {
+    if (topic == null || topic.isEmpty()) {
+      throw new jakarta.ws.rs.BadRequestException("query parameter topic is required");
+    }
+    long start = engine.store().startOffset(topic);
+    ReadChunk chunk =
+        engine.store().read(topic, Math.max(from, start), Integer.MAX_VALUE, maxBytes);
+    byte[] body = new byte[chunk.records().remaining()];
+    chunk.records().duplicate().get(body);
+    return Response.ok(body).header(START_OFFSET_HEADER, start).build();
+  }
+}

@@ -1,0 +1,111 @@
+package io.eventstreamcore.node.replication;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.eventstreamcore.node.storage.EventStore;
+import io.eventstreamcore.protocol.EventCodec;
+import io.eventstreamcore.protocol.WireReader;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Brings a follower's store to the leader's latest snapshot point by copying the records it lacks
+ * from the leader's {@link CatchUpResource}. This is our snapshot installation: the store's
+ * segments are the state, so a follower only fetches what it does not have instead of a whole
+ * snapshot.
+ */
+final class SnapshotCatchUp {
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+  private final List<Peer> peers;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+  private final ObjectMapper json = new ObjectMapper();
+
+  SnapshotCatchUp(List<Peer> peers) {
+    this.peers = peers;
+  }
+
+  /** Copies until {@code store} holds exactly the leader's snapshot point, and returns it. */
+  SnapshotPoint copyFrom(String leaderId, EventStore store)
+      throws IOException, InterruptedException {
+    Peer leader =
+        peers.stream()
+            .filter(p -> p.id().equals(leaderId))
+            .findFirst()
+            .orElseThrow(() -> new IOException("leader '" + leaderId + "' is not a known peer"));
+    String base = leader.httpEndpoint() + "/internal/v1/catch-up/";
+    SnapshotPoint point = json.readValue(get(base + "snapshot").body(), SnapshotPoint.class);
+    for (Map.Entry<String, Long> e : point.endOffsets().entrySet()) {
+      copyTopic(base, store, e.getKey(), e.getValue());
+    }
+    store.truncateTo(point.endOffsets());
+    store.flush();
+    return point;
+  }
+
+  private void copyTopic(String base, EventStore store, String topic, long end)
+      throws IOException, InterruptedException {
+    long next = store.endOffset(topic);
+    while (next < end) {
+      HttpResponse<byte[]> r =
+          get(
+              base
+                  + "records?topic="
+                  + URLEncoder.encode(topic, StandardCharsets.UTF_8)
+                  + "&from="
+                  + next);
+      long start =
+          Long.parseLong(r.headers().firstValue(CatchUpResource.START_OFFSET_HEADER).orElse("0"));
+      if (start > next) {
+        next = Math.min(start, end);
+        store.restartTopicAt(topic, next);
+      }
+      List<ByteBuffer> events = eventsBelow(ByteBuffer.wrap(r.body()), next, end);
+      if (events.isEmpty() && next < end) {
+        throw new IOException("leader sent no records of " + topic + " at " + next);
+      }
+      store.append(events, Collections.nCopies(events.size(), topic));
+      next += events.size();
+    }
+  }
+
+  /** The events of records {@code next, next+1, ...} below {@code end}; fails on a gap. */
+  private static List<ByteBuffer> eventsBelow(ByteBuffer records, long next, long end)
+      throws IOException {
+    List<ByteBuffer> events = new ArrayList<>();
+    WireReader r = new WireReader(records);
+    while (records.hasRemaining()) {
+      long offset = records.getLong();
+      ByteBuffer event = EventCodec.next(r);
+      if (offset >= end) {
+        break;
+      }
+      if (offset != next + events.size()) {
+        throw new IOException("expected offset " + (next + events.size()) + ", got " + offset);
+      }
+      events.add(event);
+    }
+    return events;
+  }
+
+  private HttpResponse<byte[]> get(String uri) throws IOException, InterruptedException {
+    HttpResponse<byte[]> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create(uri)).timeout(TIMEOUT).GET().build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    if (r.statusCode() != 200) {
+      throw new IOException("GET " + uri + " answered " + r.statusCode());
+    }
+    return r;
+  }
+}
