@@ -73,7 +73,8 @@ public class Engine {
     AppendSignal signal = new AppendSignal();
     store.onAppend(signal::appended);
     List<Peer> peers = Peer.parseAll(config.raft().peers(), node.id(), node.clientPort(), httpPort);
-    stateMachine = new EventStateMachine(store, peers);
+    Peer self = peers.stream().filter(p -> p.id().equals(node.id())).findFirst().orElseThrow();
+    stateMachine = new EventStateMachine(store, self);
     raft = new RaftNode(config, peers, stateMachine);
     raft.start();
     batcher =

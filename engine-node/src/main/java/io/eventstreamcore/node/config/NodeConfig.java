@@ -56,6 +56,14 @@ public interface NodeConfig {
     @WithDefault("n1=127.0.0.1:9870")
     List<String> peers();
 
+    /**
+     * True for a node that joins an existing group: it starts outside any configuration and waits
+     * for the leader to add it (POST /api/v1/cluster/members). Its peers list names the members it
+     * can reach and itself.
+     */
+    @WithDefault("false")
+    boolean join();
+
     /** Nodes only form a group with nodes of the same cluster name. */
     @WithDefault("eventstreamcore")
     String clusterName();

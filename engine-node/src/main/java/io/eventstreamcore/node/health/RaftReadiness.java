@@ -10,7 +10,7 @@ import org.eclipse.microprofile.health.Readiness;
 
 /**
  * Ready means useful to clients: a member of the Raft group, a leader known, not copying a snapshot
- * from the leader, and the state machine caught up with the commit index (within {@code
+ * from the leader, and the state machine caught up with the leader's commit index (within {@code
  * esc.health.max-apply-lag}).
  */
 @Readiness
@@ -24,7 +24,7 @@ public class RaftReadiness implements HealthCheck {
     if (raft == null) {
       return HealthCheckResponse.named("raft-member").down().withData("reason", "starting").build();
     }
-    long commit = raft.commitIndex();
+    long commit = Math.max(raft.commitIndex(), raft.leaderCommitIndex());
     long applied = raft.appliedIndex();
     long lag = Math.max(0, commit - applied);
     String leader = raft.leaderId();

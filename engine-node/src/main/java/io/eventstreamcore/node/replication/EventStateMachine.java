@@ -32,6 +32,7 @@ import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.util.LifeCycle;
 import org.apache.ratis.util.MD5FileUtil;
+import org.apache.ratis.util.ProtoUtils;
 import org.jboss.logging.Logger;
 
 /**
@@ -45,7 +46,8 @@ public final class EventStateMachine extends BaseStateMachine {
   private static final Logger LOG = Logger.getLogger(EventStateMachine.class);
 
   private final EventStore store;
-  private final SnapshotCatchUp catchUp;
+  private final SnapshotCatchUp catchUp = new SnapshotCatchUp();
+  private final Peer self;
   private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
   private volatile SnapshotPoint latestSnapshot;
 
@@ -61,9 +63,13 @@ public final class EventStateMachine extends BaseStateMachine {
           });
   private volatile boolean catchingUp;
 
-  public EventStateMachine(EventStore store, List<Peer> peers) {
+  /**
+   * @param self this node, whose client and HTTP ports other members use when the Raft
+   *     configuration does not name theirs
+   */
+  public EventStateMachine(EventStore store, Peer self) {
     this.store = store;
-    this.catchUp = new SnapshotCatchUp(peers);
+    this.self = self;
   }
 
   @Override
@@ -190,19 +196,24 @@ public final class EventStateMachine extends BaseStateMachine {
   @Override
   public CompletableFuture<TermIndex> notifyInstallSnapshotFromLeader(
       RoleInfoProto role, TermIndex firstAvailable) {
-    String leaderId = role.getFollowerInfo().getLeaderInfo().getId().getId().toStringUtf8();
+    Peer leader =
+        Peer.of(
+            ProtoUtils.toRaftPeer(role.getFollowerInfo().getLeaderInfo().getId()),
+            self.clientPort(),
+            self.httpPort());
     LOG.infof(
         "the leader %s keeps its log from %s only: copying its snapshot's records",
-        leaderId, firstAvailable);
+        leader.id(), firstAvailable);
     catchingUp = true;
-    return CompletableFuture.supplyAsync(() -> catchUpFrom(leaderId), catchUpThread)
+    return CompletableFuture.supplyAsync(() -> catchUpFrom(leader), catchUpThread)
         .whenComplete((at, error) -> catchingUp = false);
   }
 
-  private TermIndex catchUpFrom(String leaderId) {
+  private TermIndex catchUpFrom(Peer leader) {
+    String leaderId = leader.id();
     storeWriter.lock();
     try {
-      SnapshotPoint point = catchUp.copyFrom(leaderId, store);
+      SnapshotPoint point = catchUp.copyFrom(leader, store);
       TermIndex at = TermIndex.valueOf(point.term(), point.index());
       saveSnapshot(at);
       setLastAppliedTermIndex(at);

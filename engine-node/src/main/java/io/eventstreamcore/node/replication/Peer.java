@@ -4,10 +4,13 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.apache.ratis.protocol.RaftPeer;
 
 /**
- * A member of the Raft group as configured: {@code id=host:raft-port[:client-port[:http-port]]}.
- * Client and HTTP ports default to this node's own, which is what a StatefulSet gives every pod.
+ * A member of the Raft group: {@code id=host:raft-port[:client-port[:http-port]]} in configuration.
+ * Client and HTTP ports default to this node's own, which is what a StatefulSet gives every pod. In
+ * the Raft configuration the client and HTTP endpoints travel as the peer's client and admin
+ * address, so every node knows them for members added later.
  */
 public record Peer(String id, String host, int raftPort, int clientPort, int httpPort) {
 
@@ -21,6 +24,31 @@ public record Peer(String id, String host, int raftPort, int clientPort, int htt
 
   public String httpEndpoint() {
     return "http://" + host + ":" + httpPort;
+  }
+
+  public RaftPeer toRaftPeer() {
+    return RaftPeer.newBuilder()
+        .setId(id)
+        .setAddress(raftAddress())
+        .setDataStreamAddress(host + ":" + clientPort + ":" + httpPort)
+        .build();
+  }
+
+  /** The peer a Raft configuration lists; missing endpoints default as in configuration. */
+  public static Peer of(RaftPeer peer, int defaultClientPort, int defaultHttpPort) {
+    String address = peer.getAddress();
+    int colon = address.lastIndexOf(':');
+    String[] endpoints =
+        peer.getDataStreamAddress() == null
+            ? new String[0]
+            : peer.getDataStreamAddress().split(":");
+    boolean known = endpoints.length == 3;
+    return new Peer(
+        peer.getId().toString(),
+        address.substring(0, colon),
+        Integer.parseInt(address.substring(colon + 1)),
+        known ? Integer.parseInt(endpoints[1]) : defaultClientPort,
+        known ? Integer.parseInt(endpoints[2]) : defaultHttpPort);
   }
 
   public static Peer parse(String entry, int defaultClientPort, int defaultHttpPort) {

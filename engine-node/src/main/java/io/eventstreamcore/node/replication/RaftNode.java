@@ -6,7 +6,10 @@ import java.io.Closeable;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -15,6 +18,8 @@ import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
+import org.apache.ratis.proto.RaftProtos.ServerRpcProto;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
@@ -22,10 +27,12 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.SetConfigurationRequest;
 import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
 import org.apache.ratis.protocol.exceptions.RaftRetryFailureException;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.server.DivisionInfo;
+import org.apache.ratis.server.RaftConfiguration;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
@@ -35,8 +42,10 @@ import org.apache.ratis.util.TimeDuration;
 import org.jboss.logging.Logger;
 
 /**
- * This node's Raft server and the client through which its batches are submitted. The same code
- * runs a group of one or of seven: the group is whatever {@code esc.raft.peers} lists.
+ * This node's Raft server and the client through which its batches and membership changes are
+ * submitted. The same code runs a group of one or of seven: the group starts as whatever {@code
+ * esc.raft.peers} lists and then changes only through {@link #addLearner}, {@link #promote} and
+ * {@link #remove}.
  */
 public final class RaftNode implements Closeable {
   private static final Logger LOG = Logger.getLogger(RaftNode.class);
@@ -45,24 +54,22 @@ public final class RaftNode implements Closeable {
   private final RaftProperties clientProps;
   private volatile RaftClient client;
   private final RaftGroup group;
-  private final List<Peer> peers;
+  private final List<Peer> configuredPeers;
   private final String selfId;
+  private final Peer self;
+  private final long maxPromoteLag;
 
   public RaftNode(NodeConfig config, List<Peer> peers, EventStateMachine stateMachine)
       throws IOException {
-    this.peers = peers;
+    this.configuredPeers = peers;
     this.selfId = config.node().id();
+    this.maxPromoteLag = config.health().maxApplyLag();
     NodeConfig.Raft raft = config.raft();
     RaftGroupId groupId =
         RaftGroupId.valueOf(
             UUID.nameUUIDFromBytes(raft.clusterName().getBytes(StandardCharsets.UTF_8)));
-    this.group =
-        RaftGroup.valueOf(
-            groupId,
-            peers.stream()
-                .map(p -> RaftPeer.newBuilder().setId(p.id()).setAddress(p.raftAddress()).build())
-                .toList());
-    Peer self = peers.stream().filter(p -> p.id().equals(selfId)).findFirst().orElseThrow();
+    this.group = RaftGroup.valueOf(groupId, peers.stream().map(Peer::toRaftPeer).toList());
+    this.self = peers.stream().filter(p -> p.id().equals(selfId)).findFirst().orElseThrow();
 
     RaftProperties props = new RaftProperties();
     File raftDir = new File(config.node().dataDir(), "raft");
@@ -90,7 +97,8 @@ public final class RaftNode implements Closeable {
     this.server =
         RaftServer.newBuilder()
             .setServerId(RaftPeerId.valueOf(selfId))
-            .setGroup(group)
+            // A joining node starts outside any configuration; the leader adds it (addLearner).
+            .setGroup(raft.join() ? RaftGroup.valueOf(groupId) : group)
             .setStateMachine(stateMachine)
             .setProperties(props)
             .setOption(RaftStorage.StartupOption.RECOVER)
@@ -177,8 +185,200 @@ public final class RaftNode implements Closeable {
     return selfId;
   }
 
+  /** Voters and learners of the current configuration (the configured list until it is known). */
   public List<Peer> peers() {
-    return peers;
+    return conf()
+        .map(
+            c ->
+                allPeers(c).stream()
+                    .map(p -> Peer.of(p, self.clientPort(), self.httpPort()))
+                    .toList())
+        .orElse(configuredPeers);
+  }
+
+  /** Voters, then learners (Ratis's getAllPeers() alone lists the voters). */
+  private static List<RaftPeer> allPeers(RaftConfiguration conf) {
+    List<RaftPeer> all = new ArrayList<>(conf.getAllPeers(RaftPeerRole.FOLLOWER));
+    all.addAll(conf.getAllPeers(RaftPeerRole.LISTENER));
+    return all;
+  }
+
+  private Optional<RaftConfiguration> conf() {
+    try {
+      return Optional.of(server.getDivision(group.getGroupId()).getRaftConf());
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Every member with its role; match index, lag and last contact when this node leads. */
+  public List<Member> members() {
+    RaftConfiguration conf = conf().orElse(null);
+    if (conf == null) {
+      return List.of();
+    }
+    String leader = leaderId();
+    long commit = commitIndex();
+    Map<String, long[]> progress = followerProgress();
+    List<Member> members = new ArrayList<>();
+    for (RaftPeer p : allPeers(conf)) {
+      String id = p.getId().toString();
+      boolean learner = conf.getPeer(p.getId(), RaftPeerRole.LISTENER) != null;
+      Member.Role role =
+          id.equals(leader)
+              ? Member.Role.LEADER
+              : learner ? Member.Role.LEARNER : Member.Role.FOLLOWER;
+      long[] matchAndContact =
+          id.equals(selfId) && role == Member.Role.LEADER
+              ? new long[] {commit, 0}
+              : progress.get(id);
+      Peer peer = Peer.of(p, self.clientPort(), self.httpPort());
+      members.add(
+          matchAndContact == null
+              ? new Member(peer, role, null, null, null)
+              : new Member(
+                  peer,
+                  role,
+                  matchAndContact[0],
+                  Math.max(0, commit - matchAndContact[0]),
+                  matchAndContact[1]));
+    }
+    return members;
+  }
+
+  /** On the leader: follower id → {match index, ms since its last answer}; else empty. */
+  private Map<String, long[]> followerProgress() {
+    Map<String, long[]> progress = new HashMap<>();
+    DivisionInfo info = info().orElse(null);
+    if (info == null || !info.isLeader()) {
+      return progress;
+    }
+    List<ServerRpcProto> followers = info.getRoleInfoProto().getLeaderInfo().getFollowerInfoList();
+    long[] match = info.getFollowerMatchIndices();
+    // Both come from the leader's log appenders in the same order.
+    if (match == null || match.length != followers.size()) {
+      return progress;
+    }
+    for (int i = 0; i < match.length; i++) {
+      ServerRpcProto f = followers.get(i);
+      progress.put(
+          f.getId().getId().toStringUtf8(), new long[] {match[i], f.getLastRpcElapsedTimeMs()});
+    }
+    return progress;
+  }
+
+  /** Adds a node as a learner: it receives and applies the log but does not vote. */
+  public void addLearner(Peer peer) throws IOException {
+    RaftConfiguration conf = leaderConf();
+    if (conf.getPeer(RaftPeerId.valueOf(peer.id()), RaftPeerRole.FOLLOWER, RaftPeerRole.LISTENER)
+        != null) {
+      throw MembershipException.refused("'" + peer.id() + "' is already a member");
+    }
+    List<RaftPeer> learners = new ArrayList<>(conf.getCurrentPeers(RaftPeerRole.LISTENER));
+    learners.add(peer.toRaftPeer());
+    setConfiguration(conf, List.copyOf(conf.getCurrentPeers(RaftPeerRole.FOLLOWER)), learners);
+  }
+
+  /** Makes a learner a voter, once its log is within the readiness lag of the commit index. */
+  public void promote(String id) throws IOException {
+    RaftConfiguration conf = leaderConf();
+    RaftPeer learner = conf.getPeer(RaftPeerId.valueOf(id), RaftPeerRole.LISTENER);
+    if (learner == null) {
+      throw conf.getPeer(RaftPeerId.valueOf(id)) == null
+          ? MembershipException.unknown(id)
+          : MembershipException.refused("'" + id + "' already votes");
+    }
+    long[] progress = followerProgress().get(id);
+    long lag = progress == null ? Long.MAX_VALUE : commitIndex() - progress[0];
+    if (lag > maxPromoteLag) {
+      throw MembershipException.refused(
+          "'"
+              + id
+              + "' is not caught up yet ("
+              + (progress == null ? "no progress known" : lag + " entries behind")
+              + ", at most "
+              + maxPromoteLag
+              + " allowed)");
+    }
+    // Ratis 3.3 never marks a learner (listener) that becomes a voter as caught up, so it would
+    // not start voting. Dropping it and adding it back as a voter makes Ratis stage it like any
+    // new member; it has the log already, so staging ends within a heartbeat or two. Voters are
+    // the same in between, so the quorum is never at stake.
+    List<RaftPeer> voters = List.copyOf(conf.getCurrentPeers(RaftPeerRole.FOLLOWER));
+    List<RaftPeer> learners = new ArrayList<>(conf.getCurrentPeers(RaftPeerRole.LISTENER));
+    learners.remove(learner);
+    setConfiguration(conf, voters, learners);
+    List<RaftPeer> withLearner = new ArrayList<>(voters);
+    withLearner.add(learner);
+    setConfiguration(leaderConf(), withLearner, learners);
+  }
+
+  /**
+   * Removes a member. The leader cannot remove itself (transfer leadership first) and the last
+   * voter cannot be removed.
+   */
+  public void remove(String id) throws IOException {
+    RaftConfiguration conf = leaderConf();
+    RaftPeerId peerId = RaftPeerId.valueOf(id);
+    if (conf.getPeer(peerId, RaftPeerRole.FOLLOWER, RaftPeerRole.LISTENER) == null) {
+      throw MembershipException.unknown(id);
+    }
+    if (id.equals(selfId)) {
+      throw MembershipException.refused(
+          "'" + id + "' is the leader: transfer leadership to another member first");
+    }
+    List<RaftPeer> voters = new ArrayList<>(conf.getCurrentPeers(RaftPeerRole.FOLLOWER));
+    List<RaftPeer> learners = new ArrayList<>(conf.getCurrentPeers(RaftPeerRole.LISTENER));
+    voters.removeIf(p -> p.getId().equals(peerId));
+    learners.removeIf(p -> p.getId().equals(peerId));
+    setConfiguration(conf, voters, learners);
+  }
+
+  /** Hands leadership to a voter and waits until it leads (or the timeout passes). */
+  public void transferLeadership(String id, long timeoutMs) throws IOException {
+    RaftConfiguration conf = leaderConf();
+    if (conf.getPeer(RaftPeerId.valueOf(id), RaftPeerRole.FOLLOWER) == null) {
+      throw conf.getPeer(RaftPeerId.valueOf(id)) == null
+          ? MembershipException.unknown(id)
+          : MembershipException.refused("'" + id + "' is a learner and cannot lead");
+    }
+    if (id.equals(selfId)) {
+      return;
+    }
+    check(client.admin().transferLeadership(RaftPeerId.valueOf(id), timeoutMs));
+  }
+
+  private RaftConfiguration leaderConf() {
+    if (role() != NodeRole.LEADER) {
+      throw new NotLeaderException(leader());
+    }
+    return conf().orElseThrow(() -> new NotLeaderException(Optional.empty()));
+  }
+
+  private void setConfiguration(
+      RaftConfiguration current, List<RaftPeer> voters, List<RaftPeer> learners)
+      throws IOException {
+    check(
+        client
+            .admin()
+            .setConfiguration(
+                SetConfigurationRequest.Arguments.newBuilder()
+                    .setServersInCurrentConf(
+                        List.copyOf(current.getCurrentPeers(RaftPeerRole.FOLLOWER)))
+                    .setListenersInCurrentConf(
+                        List.copyOf(current.getCurrentPeers(RaftPeerRole.LISTENER)))
+                    .setServersInNewConf(voters)
+                    .setListenersInNewConf(learners)
+                    .setMode(SetConfigurationRequest.Mode.COMPARE_AND_SET)
+                    .build()));
+  }
+
+  private static void check(RaftClientReply reply) throws IOException {
+    if (!reply.isSuccess()) {
+      throw reply.getException() != null
+          ? reply.getException()
+          : new IOException("Raft refused the change: " + reply);
+    }
   }
 
   public NodeRole role() {
@@ -214,6 +414,30 @@ public final class RaftNode implements Closeable {
     }
   }
 
+  /**
+   * The leader's commit index as this node last heard it (its own when it leads), or -1 while no
+   * leader is known. A restarted follower's own commit index only covers the log it has, so this is
+   * what tells how far behind it really is.
+   */
+  public long leaderCommitIndex() {
+    String leader = leaderId();
+    if (leader.isEmpty()) {
+      return -1;
+    }
+    if (leader.equals(selfId)) {
+      return commitIndex();
+    }
+    try {
+      return server.getDivision(group.getGroupId()).getCommitInfos().stream()
+          .filter(c -> c.getServer().getId().toStringUtf8().equals(leader))
+          .mapToLong(c -> c.getCommitIndex())
+          .findFirst()
+          .orElse(-1);
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
   public long appliedIndex() {
     return info().map(DivisionInfo::getLastAppliedIndex).orElse(-1L);
   }
@@ -224,7 +448,7 @@ public final class RaftNode implements Closeable {
 
   public Optional<Peer> leader() {
     String id = leaderId();
-    return peers.stream().filter(p -> p.id().equals(id)).findFirst();
+    return peers().stream().filter(p -> p.id().equals(id)).findFirst();
   }
 
   @Override

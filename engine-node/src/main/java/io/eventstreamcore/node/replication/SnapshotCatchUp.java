@@ -27,22 +27,11 @@ import java.util.Map;
 final class SnapshotCatchUp {
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-  private final List<Peer> peers;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
   private final ObjectMapper json = new ObjectMapper();
 
-  SnapshotCatchUp(List<Peer> peers) {
-    this.peers = peers;
-  }
-
   /** Copies until {@code store} holds exactly the leader's snapshot point, and returns it. */
-  SnapshotPoint copyFrom(String leaderId, EventStore store)
-      throws IOException, InterruptedException {
-    Peer leader =
-        peers.stream()
-            .filter(p -> p.id().equals(leaderId))
-            .findFirst()
-            .orElseThrow(() -> new IOException("leader '" + leaderId + "' is not a known peer"));
+  SnapshotPoint copyFrom(Peer leader, EventStore store) throws IOException, InterruptedException {
     String base = leader.httpEndpoint() + "/internal/v1/catch-up/";
     SnapshotPoint point = json.readValue(get(base + "snapshot").body(), SnapshotPoint.class);
     for (Map.Entry<String, Long> e : point.endOffsets().entrySet()) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+import org.apache.ratis.protocol.RaftPeer;
 import org.junit.jupiter.api.Test;
 
 class PeerTest {
@@ -15,6 +16,14 @@ class PeerTest {
     assertThat(full.clientEndpoint()).isEqualTo("127.0.0.1:7071");
     assertThat(full.httpEndpoint()).isEqualTo("http://127.0.0.1:8081");
     assertThat(full.raftAddress()).isEqualTo("127.0.0.1:9871");
+  }
+
+  @Test
+  void travelsThroughTheRaftConfigurationWithAllEndpoints() {
+    Peer p = Peer.parse("n4=10.0.0.7:9873:7073:8083", 7070, 8080);
+    assertThat(Peer.of(p.toRaftPeer(), 1, 2)).isEqualTo(p);
+    RaftPeer bare = RaftPeer.newBuilder().setId("n5").setAddress("h:9874").build();
+    assertThat(Peer.of(bare, 7070, 8080)).isEqualTo(new Peer("n5", "h", 9874, 7070, 8080));
   }
 
   @Test

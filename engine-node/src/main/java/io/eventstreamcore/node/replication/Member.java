@@ -1,0 +1,14 @@
+package io.eventstreamcore.node.replication;
+
+/**
+ * One member of the Raft group as this node sees it. Match index, lag (commit index minus match
+ * index) and time since the last answer are known only on the leader, else null.
+ */
+public record Member(Peer peer, Role role, Long matchIndex, Long lag, Long lastContactMs) {
+  /** LEARNER members receive the log but do not vote; they are promoted once caught up. */
+  public enum Role {
+    LEADER,
+    FOLLOWER,
+    LEARNER
+  }
+}
