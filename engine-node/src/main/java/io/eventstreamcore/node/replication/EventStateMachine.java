@@ -140,6 +140,20 @@ public final class EventStateMachine extends BaseStateMachine {
     }
   }
 
+  /** Ratis reports entries that carry no batch (configuration, metadata) here. */
+  @Override
+  public void notifyTermIndexUpdated(long term, long index) {
+    storeWriter.lock();
+    try {
+      // After a catch-up, entries older than the copied point are still being drained.
+      if (index > getLastAppliedTermIndex().getIndex()) {
+        super.notifyTermIndexUpdated(term, index);
+      }
+    } finally {
+      storeWriter.unlock();
+    }
+  }
+
   private Message apply(LogEntryProto entry) {
     ByteString data = entry.getStateMachineLogEntry().getLogData();
     Message reply;
