@@ -58,6 +58,7 @@ public final class RaftNode implements Closeable {
   private final String selfId;
   private final Peer self;
   private final long maxPromoteLag;
+  private PeerReconnect reconnect;
 
   public RaftNode(NodeConfig config, List<Peer> peers, EventStateMachine stateMachine)
       throws IOException {
@@ -132,6 +133,12 @@ public final class RaftNode implements Closeable {
 
   public void start() throws IOException {
     server.start();
+    reconnect =
+        new PeerReconnect(
+            server,
+            selfId,
+            this::peers,
+            () -> role() == NodeRole.FOLLOWER && !leaderId().isEmpty());
   }
 
   /** Replicates one batch; completes once it is committed on a quorum and applied. */
@@ -453,6 +460,9 @@ public final class RaftNode implements Closeable {
 
   @Override
   public void close() throws IOException {
+    if (reconnect != null) {
+      reconnect.close();
+    }
     client.close();
     server.close();
   }
