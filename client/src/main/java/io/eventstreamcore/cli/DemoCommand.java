@@ -1,119 +1,139 @@
 package io.eventstreamcore.cli;
 
+import io.eventstreamcore.cli.local.FailoverProbe;
 import io.eventstreamcore.cli.local.LocalCluster;
 import io.eventstreamcore.cli.local.LocalNode;
 import io.eventstreamcore.client.Connection;
-import io.eventstreamcore.client.Producer;
 import io.eventstreamcore.client.Subscription;
-import io.eventstreamcore.protocol.Event;
-import io.eventstreamcore.protocol.Priority;
 import io.eventstreamcore.protocol.Record;
 import io.eventstreamcore.protocol.SubscribeRequest;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The main job: start a node, subscribe a consumer, produce events with mixed priorities, show what
- * was acknowledged and what the consumer saw, stop the node.
+ * The main job: start a local three-node cluster, subscribe a consumer on a follower, produce at a
+ * steady rate, kill -9 the leader mid-stream, and show the failover and that the consumer saw every
+ * acknowledged event exactly once.
  */
 @Command(
     mixinStandardHelpOptions = true,
     name = "demo",
-    description = "Start a local node, produce and consume events, explain.")
+    description =
+        "Start a local 3-node cluster, produce and consume, kill the leader mid-stream, explain.")
 final class DemoCommand implements Callable<Integer> {
+  private static final String TOPIC = "demo/orders";
+
   @Option(names = "--dir", defaultValue = ".esc/demo", description = "Data folder (wiped first)")
   Path dir;
 
-  @Option(names = "--events", defaultValue = "20")
+  @Option(names = "--events", defaultValue = "6000", description = "Events to acknowledge")
   int events;
+
+  @Option(names = "--rate", defaultValue = "2000", description = "Events per second")
+  int rate;
 
   @Option(
       names = "--base-port",
       defaultValue = "7070",
-      description = "client port; http +1010, raft +2800")
+      description = "first client port; node i uses base+i-1, HTTP +1010, Raft +2800")
   int basePort;
 
   @Override
   public Integer call() throws Exception {
     LocalCluster.wipe(dir);
-    try (LocalNode node = LocalCluster.of(dir, 1, basePort, List.of()).node("n1")) {
-      LocalNode.Spec spec = node.spec();
+    try (LocalCluster cluster = LocalCluster.of(dir, 3, basePort, List.of())) {
       long t0 = System.nanoTime();
-      node.start();
-      System.out.printf(
-          "started node n1 (pid %d), log in %s%n", node.pid(), spec.dataDir().resolve("node.log"));
-      node.awaitReady(Duration.ofSeconds(60));
-      System.out.printf(
-          "node ready after %d ms: client %s, http %s%n",
-          (System.nanoTime() - t0) / 1_000_000, spec.clientEndpoint(), spec.httpUrl());
+      cluster.start();
+      cluster.awaitReady(Duration.ofSeconds(90));
+      LocalNode leader = cluster.awaitLeader(Duration.ofSeconds(30));
+      LocalNode reader = cluster.nodes().stream().filter(n -> n != leader).findFirst().get();
+      say(t0, "3 nodes ready (logs in %s/n*/node.log); leader is %s", dir, leader.spec().id());
 
       ConcurrentLinkedQueue<Record> seen = new ConcurrentLinkedQueue<>();
-      try (Connection consumerConn = Connection.open(spec.clientEndpoint());
+      try (Connection conn = Connection.open(reader.spec().clientEndpoint());
           Subscription sub =
               Subscription.start(
-                  consumerConn,
-                  new SubscribeRequest(true, "demo/", SubscribeRequest.FROM_START, 64),
-                  seen::add)) {
-        List<CompletableFuture<Long>> acks = new ArrayList<>();
-        Priority[] priorities = Priority.values();
-        try (Producer producer =
-            new Producer(Producer.Settings.defaults(List.of(spec.clientEndpoint())))) {
-          for (int i = 0; i < events; i++) {
-            String topic = i % 2 == 0 ? "demo/orders" : "demo/payments";
-            Priority p = priorities[i % priorities.length];
-            acks.add(
-                producer.send(
-                    Event.of(
-                        "demo-" + i,
-                        topic,
-                        p,
-                        ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8))));
-          }
-        }
-        int acked = 0;
-        System.out.println("\nproduced (acknowledged after commit + fsync):");
-        for (int i = 0; i < acks.size(); i++) {
-          long offset = acks.get(i).join();
-          acked++;
-          System.out.printf(
-              "  demo-%-3d -> %s offset %d%n",
-              i, i % 2 == 0 ? "demo/orders" : "demo/payments", offset);
-        }
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (seen.size() < acked && System.nanoTime() < deadline) {
-          Thread.sleep(20);
-        }
-        System.out.println("\nconsumed through a subscription to prefix demo/:");
-        for (Record r : seen) {
-          Event e = r.event();
-          System.out.printf(
-              "  %-14s @%-3d %-8s %s %s%n",
-              e.topic(),
-              r.offset(),
-              e.priority(),
-              e.idAsString(),
-              new String(e.payload(), StandardCharsets.UTF_8));
-        }
-        long distinct = seen.stream().map(r -> r.event().idAsString()).distinct().count();
-        boolean ok = acked == events && seen.size() == acked && distinct == acked;
-        System.out.printf(
-            "%nsummary: %d produced, %d acknowledged, %d consumed (%d distinct) -> %s%n",
-            events,
-            acked,
-            seen.size(),
-            distinct,
-            ok ? "every acknowledged event seen exactly once" : "MISMATCH");
-        System.out.println("topics: " + HttpGet.get(spec.httpUrl() + "/api/v1/topics").body());
-        return ok ? 0 : 1;
+                  conn,
+                  new SubscribeRequest(true, "demo/", SubscribeRequest.FROM_START, 256),
+                  seen::add);
+          FailoverProbe probe = new FailoverProbe(cluster, TOPIC, rate, events * 2L)) {
+        say(
+            t0,
+            "consumer subscribed to demo/* on %s; producing %d events/s",
+            reader.spec().id(),
+            rate);
+        probe.start();
+        probe.awaitAcknowledged(events / 3, Duration.ofSeconds(60));
+        say(
+            t0,
+            "%d acknowledged; kill -9 of leader %s (pid %d)",
+            probe.acknowledged().size(),
+            leader.spec().id(),
+            leader.pid());
+        FailoverProbe.Kill kill = probe.killLeader(Duration.ofSeconds(30));
+        say(
+            t0,
+            "a write sent after the kill was acknowledged %d ms after it; new leader %s",
+            kill.toFirstAck().toMillis(),
+            cluster.awaitLeader(Duration.ofSeconds(30)).spec().id());
+        say(t0, "%s restarted and caught up (ready)", kill.nodeId());
+        probe.awaitAcknowledged(events, Duration.ofSeconds(60));
+        probe.close();
+        Map<String, Long> acked = probe.acknowledged();
+        say(
+            t0,
+            "producer stopped: %d acknowledged; sends that failed during the election were"
+                + " not retried",
+            acked.size());
+        return check(t0, acked, seen);
       }
     }
+  }
+
+  /** Every acknowledged event must reach the consumer once, at its acknowledged offset. */
+  private static int check(long t0, Map<String, Long> acked, ConcurrentLinkedQueue<Record> seen)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!seenAll(acked, seen) && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    Map<String, Integer> times = new HashMap<>();
+    Map<String, Long> offsets = new HashMap<>();
+    for (Record r : seen) {
+      times.merge(r.event().idAsString(), 1, Integer::sum);
+      offsets.put(r.event().idAsString(), r.offset());
+    }
+    long missing = acked.keySet().stream().filter(id -> !times.containsKey(id)).count();
+    long twice = times.values().stream().filter(n -> n > 1).count();
+    long moved =
+        acked.entrySet().stream()
+            .filter(e -> !e.getValue().equals(offsets.get(e.getKey())))
+            .count();
+    boolean ok = missing == 0 && twice == 0 && moved == 0;
+    say(
+        t0,
+        "consumer saw %d events: %d acknowledged ones missing, %d seen twice, %d at another"
+            + " offset than acknowledged -> %s",
+        seen.size(),
+        missing,
+        twice,
+        moved,
+        ok ? "every acknowledged event seen exactly once" : "MISMATCH");
+    return ok ? 0 : 1;
+  }
+
+  private static boolean seenAll(Map<String, Long> acked, ConcurrentLinkedQueue<Record> seen) {
+    return seen.stream().map(r -> r.event().idAsString()).distinct().count() >= acked.size();
+  }
+
+  private static void say(long t0, String format, Object... args) {
+    System.out.printf("[%6.2fs] %s%n", (System.nanoTime() - t0) / 1e9, String.format(format, args));
   }
 }

@@ -6,7 +6,6 @@ import io.eventstreamcore.protocol.Priority;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -87,22 +86,10 @@ public final class FailoverProbe implements AutoCloseable {
     }
   }
 
-  public LocalNode awaitLeader(Duration timeout) throws InterruptedException, TimeoutException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      Optional<LocalNode> leader = cluster.leader();
-      if (leader.isPresent()) {
-        return leader.get();
-      }
-      Thread.sleep(20);
-    }
-    throw new TimeoutException("no leader within " + timeout);
-  }
-
   /** kill -9 the leader, wait for the first write after it, restart the node and await it. */
   public Kill killLeader(Duration timeout)
       throws InterruptedException, TimeoutException, IOException {
-    LocalNode leader = awaitLeader(timeout);
+    LocalNode leader = cluster.awaitLeader(timeout);
     long killedAt = System.nanoTime();
     leader.kill();
     long deadline = killedAt + timeout.toNanos();

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -107,6 +108,18 @@ public final class LocalCluster implements AutoCloseable {
         .filter(LocalNode::isRunning)
         .filter(n -> "LEADER".equals(role(n)))
         .findFirst();
+  }
+
+  public LocalNode awaitLeader(Duration timeout) throws InterruptedException, TimeoutException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      Optional<LocalNode> leader = leader();
+      if (leader.isPresent()) {
+        return leader.get();
+      }
+      Thread.sleep(20);
+    }
+    throw new TimeoutException("no leader within " + timeout);
   }
 
   /** The role a node reports on its HTTP API, or "DOWN" when it does not answer. */
