@@ -20,8 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A follower is killed, the others move on far enough to snapshot and purge the Raft log it would
- * need, and the follower restarts: it must catch up by copying the leader's store, then keep
- * following the log, and end with exactly the leader's events.
+ * need, and the follower restarts: it must catch up by copying the leader's store. It is killed
+ * again as soon as that copy begins and restarted, and must still end with exactly the leader's
+ * events and keep following the log.
  */
 class SnapshotCatchUpIT {
   private static final String TOPIC = "catch-up";
@@ -64,6 +65,9 @@ class SnapshotCatchUpIT {
         }
 
         follower.start();
+        awaitLogLine(follower, "copying its snapshot's records");
+        follower.kill();
+        follower.start();
         follower.awaitReady(Duration.ofSeconds(90));
         send(producer, 40_000, 41_000);
 
@@ -77,6 +81,15 @@ class SnapshotCatchUpIT {
       for (LocalNode n : cluster.nodes()) {
         n.kill();
       }
+    }
+  }
+
+  private static void awaitLogLine(LocalNode n, String text) throws Exception {
+    Path log = n.spec().dataDir().resolve("node.log");
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (!(Files.exists(log) && Files.readString(log).contains(text))) {
+      assertThat(System.nanoTime()).as("%s logs '%s'", n.spec().id(), text).isLessThan(deadline);
+      Thread.sleep(10);
     }
   }
 
