@@ -22,7 +22,7 @@ public final class Consumer implements AutoCloseable {
   private long position;
 
   public Consumer(List<String> bootstrap, String topic, long fromOffset) {
-    this.endpoints = new Endpoints(bootstrap);
+    this.endpoints = new Endpoints(bootstrap, false);
     this.topic = topic;
     this.position = fromOffset;
   }

@@ -1,21 +1,26 @@
 package io.eventstreamcore.client;
 
 import io.eventstreamcore.protocol.ErrorCode;
+import io.eventstreamcore.protocol.MetadataResult;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The nodes a client knows and the connection it uses now. On failure it moves on: to the leader a
- * NOT_LEADER answer named, else to the next bootstrap node.
+ * NOT_LEADER answer named, else to the next bootstrap node. A writer goes to the leader when
+ * METADATA names one: any node accepts writes, but a follower has to forward them, which costs a
+ * hop and the follower's CPU.
  */
 final class Endpoints implements AutoCloseable {
   private final List<String> bootstrap;
+  private final boolean preferLeader;
   private int next;
   private String preferred;
   private Connection current;
 
-  Endpoints(List<String> bootstrap) {
+  Endpoints(List<String> bootstrap, boolean preferLeader) {
+    this.preferLeader = preferLeader;
     if (bootstrap.isEmpty()) {
       throw new IllegalArgumentException("at least one bootstrap endpoint (host:port) is needed");
     }
@@ -39,6 +44,9 @@ final class Endpoints implements AutoCloseable {
     for (String endpoint : order) {
       try {
         current = Connection.open(endpoint);
+        if (preferLeader) {
+          current = toLeader(current);
+        }
         return current;
       } catch (IOException e) {
         last = e;
@@ -57,6 +65,25 @@ final class Endpoints implements AutoCloseable {
       }
       conn.close();
       current = null;
+    }
+  }
+
+  /** The leader's connection if {@code conn} names another node as leader and it answers. */
+  private static Connection toLeader(Connection conn) {
+    try {
+      MetadataResult.Member leader = conn.metadata().leader();
+      if (leader == null || leader.clientEndpoint().equals(conn.endpoint())) {
+        return conn;
+      }
+      Connection direct = Connection.open(leader.clientEndpoint());
+      conn.close();
+      return direct;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return conn;
+    } catch (Exception e) {
+      // No leader known, or it does not answer: this node forwards writes meanwhile.
+      return conn;
     }
   }
 

@@ -83,7 +83,7 @@ public final class Producer implements AutoCloseable {
 
   public Producer(Settings settings) {
     this.settings = settings;
-    this.endpoints = new Endpoints(settings.bootstrap());
+    this.endpoints = new Endpoints(settings.bootstrap(), true);
     this.inFlight = new Semaphore(settings.maxInFlight());
     this.timer =
         Executors.newSingleThreadScheduledExecutor(

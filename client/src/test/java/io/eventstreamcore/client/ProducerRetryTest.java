@@ -9,6 +9,8 @@ import io.eventstreamcore.protocol.Frame;
 import io.eventstreamcore.protocol.FrameCodec;
 import io.eventstreamcore.protocol.FrameType;
 import io.eventstreamcore.protocol.HelloOk;
+import io.eventstreamcore.protocol.MetadataResult;
+import io.eventstreamcore.protocol.NodeRole;
 import io.eventstreamcore.protocol.Priority;
 import io.eventstreamcore.protocol.ProduceAck;
 import io.eventstreamcore.protocol.WireReader;
@@ -28,11 +30,18 @@ import org.junit.jupiter.api.Test;
 /** The producer against a scripted fake node: what it sends, and what it does with answers. */
 class ProducerRetryTest {
 
-  /** Answers HELLO, then each PRODUCE with the next code from the script (for every event). */
+  /**
+   * Answers HELLO, METADATA (naming itself leader), then each PRODUCE with the next code from the
+   * script (for every event).
+   */
   private static final class FakeNode implements AutoCloseable {
     final ServerSocket server = new ServerSocket(0);
     final List<List<String>> produceRequests = new CopyOnWriteArrayList<>();
     final List<Integer> requestBytes = new CopyOnWriteArrayList<>();
+
+    /** The leader this node names in METADATA; itself unless a test says otherwise. */
+    volatile String leader;
+
     private final Thread thread;
 
     FakeNode(ErrorCode... script) throws IOException {
@@ -63,6 +72,17 @@ class ProducerRetryTest {
                   FrameType.HELLO_OK,
                   f.requestId(),
                   new HelloOk(1, "fake", 8 << 20, 1 << 20)::write));
+          continue;
+        }
+        if (f.type() == FrameType.METADATA) {
+          String leaderEndpoint = leader == null ? endpoint() : leader;
+          MetadataResult.Member l = new MetadataResult.Member("leader", leaderEndpoint, "");
+          out.write(
+              FrameCodec.encode(
+                  FrameType.METADATA_RESULT,
+                  f.requestId(),
+                  new MetadataResult("fake", NodeRole.FOLLOWER, "leader", 1, 0, List.of(l))
+                      ::write));
           continue;
         }
         requestBytes.add(rest.length);
@@ -107,6 +127,19 @@ class ProducerRetryTest {
       assertThat(node.produceRequests)
           .hasSize(3)
           .allSatisfy(ids -> assertThat(ids).containsExactly("order-17"));
+    }
+  }
+
+  @Test
+  void writesGoToTheLeaderThatMetadataNames() throws Exception {
+    try (FakeNode follower = new FakeNode(ErrorCode.OK);
+        FakeNode leader = new FakeNode(ErrorCode.OK)) {
+      follower.leader = leader.endpoint();
+      try (Producer p = new Producer(settings(follower))) {
+        assertThat(p.send(Event.of("a", "t", Priority.HIGH, new byte[1])).join()).isEqualTo(5);
+      }
+      assertThat(leader.produceRequests).hasSize(1);
+      assertThat(follower.produceRequests).isEmpty();
     }
   }
 
