@@ -203,7 +203,8 @@ public final class Producer implements AutoCloseable {
               for (int i = 0; i < batch.size(); i++) {
                 Item item = batch.get(i);
                 ErrorCode code = ack.codes()[i];
-                if (code == ErrorCode.OK) {
+                if (code == ErrorCode.OK || code == ErrorCode.DUPLICATE) {
+                  // DUPLICATE: an earlier send of this id was stored; its offset is the answer.
                   item.result().complete(ack.offsets()[i]);
                 } else if (code.retryable() && System.nanoTime() < item.deadlineNanos()) {
                   again.add(item);

@@ -4,8 +4,11 @@ import io.eventstreamcore.node.config.NodeConfig;
 import io.eventstreamcore.node.consume.AppendSignal;
 import io.eventstreamcore.node.consume.ConsumeMetrics;
 import io.eventstreamcore.node.consume.FetchService;
+import io.eventstreamcore.node.dedup.DedupTable;
 import io.eventstreamcore.node.ingest.IngestService;
 import io.eventstreamcore.node.ingest.ProduceMetrics;
+import io.eventstreamcore.node.replication.Admission;
+import io.eventstreamcore.node.replication.ApplyListener;
 import io.eventstreamcore.node.replication.Batcher;
 import io.eventstreamcore.node.replication.EventStateMachine;
 import io.eventstreamcore.node.replication.Peer;
@@ -56,6 +59,10 @@ public class Engine {
   private FetchService fetch;
   private ClientServer clientServer;
   private ScheduledExecutorService housekeeping;
+  private DedupTable dedup;
+
+  /** Hazelcast listens this far above the Raft port unless esc.dedup.port says otherwise. */
+  private static final int DEDUP_PORT_OFFSET = 100;
 
   void start(@Observes StartupEvent ev) throws Exception {
     NodeConfig.Node node = config.node();
@@ -74,12 +81,17 @@ public class Engine {
     store.onAppend(signal::appended);
     List<Peer> peers = Peer.parseAll(config.raft().peers(), node.id(), node.clientPort(), httpPort);
     Peer self = peers.stream().filter(p -> p.id().equals(node.id())).findFirst().orElseThrow();
-    stateMachine = new EventStateMachine(store, self);
+    if (config.dedup().enabled()) {
+      dedup = new DedupTable(dedupSettings(self, peers), () -> raft.term(), meters);
+    }
+    stateMachine =
+        new EventStateMachine(store, self, dedup == null ? ApplyListener.NONE : dedup.recorder());
     raft = new RaftNode(config, peers, stateMachine);
     raft.start();
     batcher =
         new Batcher(
             raft,
+            dedup == null ? Admission.ALL : dedup.admission(),
             config.batch().maxEvents(),
             config.batch().linger().toNanos(),
             config.batch().queueCapacity(),
@@ -97,6 +109,22 @@ public class Engine {
     long every = s.retentionCheckInterval().toMillis();
     housekeeping.scheduleWithFixedDelay(this::applyRetention, every, every, TimeUnit.MILLISECONDS);
     LOG.infof("engine node %s started; data in %s", node.id(), node.dataDir());
+  }
+
+  private DedupTable.Settings dedupSettings(Peer self, List<Peer> peers) {
+    NodeConfig.Dedup d = config.dedup();
+    return new DedupTable.Settings(
+        config.raft().clusterName(),
+        self.host(),
+        d.port().orElse(self.raftPort() + DEDUP_PORT_OFFSET),
+        d.members()
+            .orElse(
+                peers.stream()
+                    .map(p -> p.host() + ":" + (p.raftPort() + DEDUP_PORT_OFFSET))
+                    .toList()),
+        d.window(),
+        // A claimed batch settles within the produce timeout (the Raft client's retries included).
+        2 * config.node().produceTimeout().toMillis());
   }
 
   private void applyRetention() {
@@ -121,6 +149,7 @@ public class Engine {
     }
     closeQuietly(batcher);
     closeQuietly(raft);
+    closeQuietly(dedup);
     closeQuietly(store);
   }
 
@@ -149,6 +178,11 @@ public class Engine {
 
   public EventStateMachine stateMachine() {
     return stateMachine;
+  }
+
+  /** The dedup table, or null when esc.dedup.enabled is false. */
+  public DedupTable dedup() {
+    return dedup;
   }
 
   public RaftNode raft() {

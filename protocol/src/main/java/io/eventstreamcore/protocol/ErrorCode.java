@@ -18,9 +18,11 @@ public enum ErrorCode {
   OFFSET_OUT_OF_RANGE(13, false),
   UNKNOWN_SUBSCRIPTION(14, false),
   UNAVAILABLE(15, true),
-  INTERNAL(16, true);
+  INTERNAL(16, true),
+  /** Not an error: the event's id was stored before; the offset is where. */
+  DUPLICATE(17, false);
 
-  private static final ErrorCode[] BY_CODE = new ErrorCode[17];
+  private static final ErrorCode[] BY_CODE = new ErrorCode[values().length];
 
   static {
     for (ErrorCode c : values()) {

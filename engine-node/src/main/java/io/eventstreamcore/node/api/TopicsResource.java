@@ -97,11 +97,12 @@ public class TopicsResource {
     ErrorCode worst = ErrorCode.OK;
     for (int i = 0; i < p.size(); i++) {
       ErrorCode c = p.code(i);
+      boolean stored = c == ErrorCode.OK || c == ErrorCode.DUPLICATE;
       results.add(
-          c == ErrorCode.OK
-              ? new Result(events.get(i).id(), "OK", p.offset(i), null)
+          stored
+              ? new Result(events.get(i).id(), c.name(), p.offset(i), null)
               : new Result(events.get(i).id(), c.name(), null, p.message(i)));
-      if (c != ErrorCode.OK && (worst == ErrorCode.OK || !c.retryable())) {
+      if (!stored && (worst == ErrorCode.OK || !c.retryable())) {
         worst = c;
       }
     }
@@ -111,7 +112,7 @@ public class TopicsResource {
     return Problem.response(
         Problem.statusOf(worst),
         "Not every event was stored",
-        "see results; events marked OK were stored, the others were not",
+        "see results; events marked OK or DUPLICATE are stored, the others were not",
         worst.name(),
         results);
   }

@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /** Every setting of an engine node; docs/operations.md lists them with their defaults. */
 @ConfigMapping(prefix = "esc")
@@ -18,6 +19,24 @@ public interface NodeConfig {
   Store store();
 
   Health health();
+
+  Dedup dedup();
+
+  interface Dedup {
+    /** Off: every event is stored, retries included (the node runs no Hazelcast member). */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** How long an event's id is remembered after it was stored. */
+    @WithDefault("5m")
+    Duration window();
+
+    /** Hazelcast member port; defaults to this node's Raft port + 100. */
+    Optional<Integer> port();
+
+    /** Hazelcast members {@code host:port}; defaults to every peer's host and Raft port + 100. */
+    Optional<List<String>> members();
+  }
 
   interface Health {
     /** Readiness requires the applied index to be at most this far behind the commit index. */

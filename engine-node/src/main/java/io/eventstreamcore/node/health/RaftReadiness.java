@@ -45,6 +45,7 @@ public class RaftReadiness implements HealthCheck {
         .withData("appliedIndex", applied)
         .withData("applyLag", lag)
         .withData("catchingUp", catchingUp)
+        .withData("dedup", engine.dedup() == null ? "off" : engine.dedup().memberState())
         .build();
   }
 }

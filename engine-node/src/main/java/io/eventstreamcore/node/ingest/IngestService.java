@@ -53,7 +53,7 @@ public final class IngestService {
                 if (p.code(i) == ErrorCode.OK) {
                   ByteBuffer e = events.get(i);
                   metrics.stored(topics[i], EventCodec.priorityOf(e), e.remaining());
-                } else {
+                } else if (p.code(i) != ErrorCode.DUPLICATE) {
                   metrics.failed(p.code(i));
                 }
               }

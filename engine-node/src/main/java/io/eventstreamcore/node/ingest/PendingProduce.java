@@ -34,6 +34,12 @@ public final class PendingProduce {
     finish(index, ErrorCode.OK, null);
   }
 
+  /** The event was stored before, at {@code offset}: as good as success for the producer. */
+  public void duplicate(int index, long offset) {
+    offsets[index] = offset;
+    finish(index, ErrorCode.DUPLICATE, null);
+  }
+
   public void fail(int index, ErrorCode code, String message) {
     finish(index, code, message);
   }

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -32,6 +33,7 @@ public final class Batcher implements Closeable {
   public record Pending(ByteBuffer event, PendingProduce owner, int index) {}
 
   private final RaftNode raft;
+  private final Admission admission;
   private final int maxEvents;
   private final long lingerNanos;
   private final BlockingQueue<Pending> queue;
@@ -42,18 +44,23 @@ public final class Batcher implements Closeable {
   private volatile boolean running = true;
   private long nextBatchId = ThreadLocalRandom.current().nextLong() & 0x7FFF_FFFF_0000_0000L;
 
+  /** Batches go to Raft in the order they were formed, whenever their admission completes. */
+  private CompletableFuture<Void> previousSubmit = CompletableFuture.completedFuture(null);
+
   /**
    * @param answerWithinMillis every event is answered within this time: a batch Ratis has not
    *     settled by then is answered TIMEOUT (it may still commit; producers retry with the id)
    */
   public Batcher(
       RaftNode raft,
+      Admission admission,
       int maxEvents,
       long lingerNanos,
       int queueCapacity,
       long answerWithinMillis,
       MeterRegistry meters) {
     this.raft = raft;
+    this.admission = admission;
     this.answerWithinMillis = answerWithinMillis;
     this.maxEvents = maxEvents;
     this.lingerNanos = lingerNanos;
@@ -122,15 +129,53 @@ public final class Batcher implements Closeable {
     for (Pending p : batch) {
       events.add(p.event());
     }
-    byte[] bytes = new EventBatch(nextBatchId++, System.currentTimeMillis(), events).encode();
-    batchSize.record(batch.size());
+    long batchId = nextBatchId++;
+    CompletableFuture<List<Admission.Verdict>> verdicts =
+        admission.admit(batchId, events).orTimeout(answerWithinMillis, TimeUnit.MILLISECONDS);
+    previousSubmit =
+        previousSubmit
+            .thenCompose(done -> verdicts)
+            .handle(
+                (v, error) -> {
+                  replicateAdmitted(batchId, batch, v, error);
+                  return null;
+                });
+  }
+
+  private void replicateAdmitted(
+      long batchId, List<Pending> batch, List<Admission.Verdict> verdicts, Throwable error) {
+    if (error != null) {
+      failAll(batch, ErrorCode.UNAVAILABLE, "dedup table unavailable: " + unwrap(error), "");
+      return;
+    }
+    List<Pending> admitted = new ArrayList<>(batch.size());
+    for (int i = 0; i < batch.size(); i++) {
+      Pending p = batch.get(i);
+      Admission.Verdict v = verdicts.get(i);
+      if (v instanceof Admission.Duplicate d) {
+        p.owner().duplicate(p.index(), d.offset());
+      } else if (v instanceof Admission.Refuse r) {
+        p.owner().fail(p.index(), ErrorCode.UNAVAILABLE, r.reason());
+      } else {
+        admitted.add(p);
+      }
+    }
+    if (admitted.isEmpty()) {
+      return;
+    }
+    List<ByteBuffer> events = new ArrayList<>(admitted.size());
+    for (Pending p : admitted) {
+      events.add(p.event());
+    }
+    byte[] bytes = new EventBatch(batchId, System.currentTimeMillis(), events).encode();
+    batchSize.record(admitted.size());
     long start = System.nanoTime();
     raft.submit(bytes)
         .orTimeout(answerWithinMillis, TimeUnit.MILLISECONDS)
         .whenComplete(
-            (reply, error) -> {
+            (reply, failure) -> {
               commitTime.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-              complete(batch, reply, error);
+              complete(admitted, reply, failure);
             });
   }
 

@@ -48,6 +48,7 @@ public final class EventStateMachine extends BaseStateMachine {
   private final EventStore store;
   private final SnapshotCatchUp catchUp = new SnapshotCatchUp();
   private final Peer self;
+  private final ApplyListener listener;
   private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
   private volatile SnapshotPoint latestSnapshot;
 
@@ -66,10 +67,12 @@ public final class EventStateMachine extends BaseStateMachine {
   /**
    * @param self this node, whose client and HTTP ports other members use when the Raft
    *     configuration does not name theirs
+   * @param listener told of every applied entry (the dedup table records stored events)
    */
-  public EventStateMachine(EventStore store, Peer self) {
+  public EventStateMachine(EventStore store, Peer self, ApplyListener listener) {
     this.store = store;
     this.self = self;
+    this.listener = listener;
   }
 
   @Override
@@ -148,6 +151,7 @@ public final class EventStateMachine extends BaseStateMachine {
       // After a catch-up, entries older than the copied point are still being drained.
       if (index > getLastAppliedTermIndex().getIndex()) {
         super.notifyTermIndexUpdated(term, index);
+        listener.applied(term, index, List.of(), new long[0]);
       }
     } finally {
       storeWriter.unlock();
@@ -164,12 +168,14 @@ public final class EventStateMachine extends BaseStateMachine {
         topics.add(EventCodec.topicOf(e));
       }
       long[] offsets = store.append(batch.events(), topics);
+      listener.applied(entry.getTerm(), entry.getIndex(), batch.events(), offsets);
       reply = Message.valueOf(ByteString.copyFrom(AppendResult.encode(offsets)));
     } catch (EventBatch.CorruptBatchException e) {
       LOG.errorf(
           "log entry %d is not a valid batch, skipped on every replica: %s",
           entry.getIndex(), e.getMessage());
       reply = Message.valueOf(ByteString.copyFrom(AppendResult.corrupt(e.getMessage())));
+      listener.applied(entry.getTerm(), entry.getIndex(), List.of(), new long[0]);
     }
     updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
     return reply;
@@ -231,6 +237,7 @@ public final class EventStateMachine extends BaseStateMachine {
       TermIndex at = TermIndex.valueOf(point.term(), point.index());
       saveSnapshot(at);
       setLastAppliedTermIndex(at);
+      listener.caughtUp(at.getTerm(), at.getIndex());
       LOG.infof("caught up with %s's snapshot at %s", leaderId, at);
       return at;
     } catch (IOException e) {

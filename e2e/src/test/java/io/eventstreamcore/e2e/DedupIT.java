@@ -1,0 +1,142 @@
+package io.eventstreamcore.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.eventstreamcore.cli.local.LocalCluster;
+import io.eventstreamcore.cli.local.LocalNode;
+import io.eventstreamcore.client.Producer;
+import io.eventstreamcore.protocol.Event;
+import io.eventstreamcore.protocol.Priority;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The dedup table on three node processes: deliberate duplicates are answered with the original
+ * offset, and producers that retry every unacknowledged send while leaders are killed end with each
+ * acknowledged id stored exactly once.
+ */
+class DedupIT {
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+  Path dir;
+
+  @Test
+  void deliberateDuplicatesGetTheOriginalOffsetWithinTheWindowOnly() throws Exception {
+    LocalCluster cluster =
+        LocalCluster.of(dir, 3, Nodes.freeBasePort(3), List.of("esc.dedup.window=3s"));
+    try (cluster) {
+      cluster.start();
+      cluster.awaitReady(Duration.ofSeconds(90));
+      List<LocalNode> nodes = cluster.nodes();
+      long first = send(nodes.get(0), "orders", "order-1");
+      send(nodes.get(0), "orders", "order-2");
+      assertThat(send(nodes.get(0), "orders", "order-1")).as("same node").isEqualTo(first);
+      assertThat(send(nodes.get(1), "orders", "order-1")).as("another node").isEqualTo(first);
+      assertThat(send(nodes.get(2), "payments", "order-1"))
+          .as("the same id on another topic is another event")
+          .isEqualTo(0);
+      Thread.sleep(4_500);
+      assertThat(send(nodes.get(1), "orders", "order-1")).as("after the window").isEqualTo(2);
+      assertThat(Nodes.readIds(nodes.get(2).spec().clientEndpoint(), "orders"))
+          .containsExactly("order-1", "order-2", "order-1");
+    } finally {
+      for (LocalNode n : cluster.nodes()) {
+        n.kill();
+      }
+    }
+  }
+
+  @Test
+  void retriesAcrossLeaderKillsStoreEachAcknowledgedIdOnce() throws Exception {
+    String topic = "checked";
+    LocalCluster cluster = LocalCluster.of(dir, 3, Nodes.freeBasePort(3), List.of());
+    Map<String, Long> acked = new ConcurrentHashMap<>();
+    AtomicBoolean stop = new AtomicBoolean();
+    try (cluster) {
+      cluster.start();
+      cluster.awaitReady(Duration.ofSeconds(90));
+      // The default producer retries every retryable failure with the same id for 30 s.
+      Thread producing =
+          new Thread(
+              () -> {
+                try (Producer p =
+                    new Producer(Producer.Settings.defaults(cluster.clientEndpoints()))) {
+                  List<CompletableFuture<Long>> sends = new ArrayList<>();
+                  for (int i = 0; i < 200_000 && !stop.get(); i++) {
+                    String id = "id-" + i;
+                    sends.add(
+                        p.send(Event.of(id, topic, Priority.HIGH, new byte[40]))
+                            .whenComplete(
+                                (offset, error) -> {
+                                  if (error == null) {
+                                    acked.put(id, offset);
+                                  }
+                                }));
+                    if (i % 500 == 499) {
+                      Thread.sleep(50);
+                    }
+                  }
+                  CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new))
+                      .exceptionally(e -> null)
+                      .get(60, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      producing.start();
+      for (int round = 0; round < 2; round++) {
+        awaitAcked(acked, (round + 1) * 3_000);
+        LocalNode leader = cluster.awaitLeader(Duration.ofSeconds(30));
+        leader.kill();
+        awaitAcked(acked, acked.size() + 1_000);
+        leader.start();
+        leader.awaitReady(Duration.ofSeconds(90));
+      }
+      awaitAcked(acked, acked.size() + 2_000);
+      stop.set(true);
+      producing.join(90_000);
+
+      List<List<String>> logs = Nodes.converged(cluster, topic);
+      List<String> log = logs.get(0);
+      assertThat(logs).allSatisfy(l -> assertThat(l).isEqualTo(log));
+      Map<String, Integer> times = new HashMap<>();
+      log.forEach(id -> times.merge(id, 1, Integer::sum));
+      assertThat(acked.keySet()).allSatisfy(id -> assertThat(times.get(id)).as(id).isEqualTo(1));
+      assertThat(times.values()).as("no id stored twice").allMatch(n -> n == 1);
+      for (Map.Entry<String, Long> a : acked.entrySet()) {
+        assertThat(log.get(a.getValue().intValue())).isEqualTo(a.getKey());
+      }
+    } finally {
+      stop.set(true);
+      for (LocalNode n : cluster.nodes()) {
+        n.kill();
+      }
+    }
+  }
+
+  private static long send(LocalNode node, String topic, String id) {
+    try (Producer p =
+        new Producer(
+            Producer.Settings.defaults(List.of(node.spec().clientEndpoint())).withoutRetries())) {
+      return p.send(Event.of(id, topic, Priority.HIGH, new byte[8])).join();
+    }
+  }
+
+  private static void awaitAcked(Map<String, Long> acked, int atLeast) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (acked.size() < atLeast) {
+      assertThat(System.nanoTime()).as("%d acknowledged", atLeast).isLessThan(deadline);
+      Thread.sleep(20);
+    }
+  }
+}

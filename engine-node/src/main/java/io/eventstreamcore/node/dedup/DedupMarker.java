@@ -1,0 +1,99 @@
+package io.eventstreamcore.node.dedup;
+
+import com.hazelcast.map.IMap;
+import io.eventstreamcore.node.replication.ApplyListener;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.jboss.logging.Logger;
+
+/**
+ * Records every applied event as STORED (with its offset) in the dedup table, on every replica, and
+ * knows how far its records are complete. A node serves writes only once its records cover the
+ * whole log before its current term ({@link #consistentFor}): claims left by a leader that died
+ * before recording its last batches are then overwritten by what really committed.
+ */
+final class DedupMarker implements ApplyListener {
+  private static final Logger LOG = Logger.getLogger(DedupMarker.class);
+
+  private record Mark(long index, CompletableFuture<?> done) {}
+
+  private final IMap<String, long[]> table;
+  private final DedupMetrics metrics;
+  private final ArrayDeque<Mark> pending = new ArrayDeque<>();
+  private volatile long markedThrough = -1;
+  private volatile long latestTerm = -1;
+  private volatile long latestTermStart = -1;
+
+  DedupMarker(IMap<String, long[]> table, DedupMetrics metrics) {
+    this.table = table;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public void applied(long term, long index, List<ByteBuffer> events, long[] offsets) {
+    CompletableFuture<?> done;
+    if (events.isEmpty()) {
+      done = CompletableFuture.completedFuture(null);
+    } else {
+      Map<String, long[]> stored = new HashMap<>(events.size() * 2);
+      for (int i = 0; i < events.size(); i++) {
+        stored.put(DedupKey.of(events.get(i)), DedupEntry.stored(offsets[i]));
+      }
+      done = record(stored, 3);
+    }
+    enqueue(term, index, done);
+  }
+
+  @Override
+  public void caughtUp(long term, long index) {
+    // The leader and the other replicas recorded what this node copied.
+    enqueue(term, index, CompletableFuture.completedFuture(null));
+  }
+
+  private CompletableFuture<?> record(Map<String, long[]> stored, int attemptsLeft) {
+    return table
+        .putAllAsync(stored)
+        .toCompletableFuture()
+        .handle(
+            (ok, error) -> {
+              if (error == null) {
+                return CompletableFuture.completedFuture(null);
+              }
+              if (attemptsLeft > 1) {
+                return record(stored, attemptsLeft - 1);
+              }
+              metrics.recordsLost(stored.size());
+              LOG.errorf(
+                  "could not record %d stored events in the dedup table: %s; a retry of them"
+                      + " within the window may be stored again",
+                  stored.size(), error.toString());
+              return CompletableFuture.completedFuture(null);
+            })
+        .thenCompose(f -> f);
+  }
+
+  private synchronized void enqueue(long term, long index, CompletableFuture<?> done) {
+    if (term > latestTerm) {
+      latestTermStart = index;
+      latestTerm = term;
+    }
+    pending.add(new Mark(index, done));
+    done.whenComplete((ok, error) -> advance());
+    advance();
+  }
+
+  private synchronized void advance() {
+    while (!pending.isEmpty() && pending.peek().done().isDone()) {
+      markedThrough = pending.poll().index();
+    }
+  }
+
+  /** True when every entry before {@code term}'s first is recorded (and one of it was applied). */
+  boolean consistentFor(long term) {
+    return latestTerm == term && markedThrough >= latestTermStart;
+  }
+}

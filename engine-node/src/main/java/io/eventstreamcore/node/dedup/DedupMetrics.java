@@ -1,0 +1,58 @@
+package io.eventstreamcore.node.dedup;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.TimeUnit;
+
+/** Dedup outcomes and the cost of asking the table. */
+final class DedupMetrics {
+  private final Counter hits;
+  private final Counter misses;
+  private final Counter inFlight;
+  private final Counter recordsLost;
+  private final Timer lookup;
+
+  DedupMetrics(MeterRegistry meters) {
+    hits = counter(meters, "hit", "events answered DUPLICATE: stored before within the window");
+    misses = counter(meters, "miss", "events seen for the first time and replicated");
+    inFlight =
+        counter(meters, "in_flight", "events refused while an earlier send of the id may commit");
+    recordsLost =
+        Counter.builder("esc.dedup.records.lost")
+            .description("Stored events the dedup table could not record")
+            .register(meters);
+    lookup =
+        Timer.builder("esc.dedup.lookup")
+            .description("One claim round trip to the dedup table, per batch")
+            .publishPercentileHistogram()
+            .register(meters);
+  }
+
+  private static Counter counter(MeterRegistry meters, String outcome, String description) {
+    return Counter.builder("esc.dedup.events")
+        .tag("outcome", outcome)
+        .description(description)
+        .register(meters);
+  }
+
+  void hit() {
+    hits.increment();
+  }
+
+  void miss() {
+    misses.increment();
+  }
+
+  void inFlight() {
+    inFlight.increment();
+  }
+
+  void recordsLost(int n) {
+    recordsLost.increment(n);
+  }
+
+  void lookup(long nanos) {
+    lookup.record(nanos, TimeUnit.NANOSECONDS);
+  }
+}

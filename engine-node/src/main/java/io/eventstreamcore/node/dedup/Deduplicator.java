@@ -1,0 +1,95 @@
+package io.eventstreamcore.node.dedup;
+
+import com.hazelcast.map.IMap;
+import io.eventstreamcore.node.replication.Admission;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.LongSupplier;
+
+/**
+ * Admits a batch's events by claiming their ids in the dedup table, in one round trip per batch. An
+ * id stored before within the window is answered DUPLICATE with its offset; an id claimed by a
+ * batch that may still commit is refused (retryable) until that batch settles.
+ */
+final class Deduplicator implements Admission {
+  private final IMap<String, long[]> table;
+  private final DedupMarker marker;
+  private final LongSupplier term;
+  private final long staleClaimMillis;
+  private final DedupMetrics metrics;
+
+  /**
+   * @param staleClaimMillis after this, a claim's batch can no longer commit (longer than a batch's
+   *     whole time in Raft, retries included)
+   */
+  Deduplicator(
+      IMap<String, long[]> table,
+      DedupMarker marker,
+      LongSupplier term,
+      long staleClaimMillis,
+      DedupMetrics metrics) {
+    this.table = table;
+    this.marker = marker;
+    this.term = term;
+    this.staleClaimMillis = staleClaimMillis;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public CompletableFuture<List<Verdict>> admit(long batchId, List<ByteBuffer> events) {
+    long currentTerm = term.getAsLong();
+    if (!marker.consistentFor(currentTerm)) {
+      return CompletableFuture.completedFuture(
+          events.stream()
+              .map(
+                  e ->
+                      (Verdict)
+                          new Refuse(
+                              "dedup table still recording the log before term " + currentTerm))
+              .toList());
+    }
+    List<String> keys = new ArrayList<>(events.size());
+    for (ByteBuffer e : events) {
+      keys.add(DedupKey.of(e));
+    }
+    Set<String> distinct = new LinkedHashSet<>(keys);
+    long start = System.nanoTime();
+    return table
+        .submitToKeys(
+            distinct, new Claim(currentTerm, batchId, System.currentTimeMillis(), staleClaimMillis))
+        .toCompletableFuture()
+        .thenApply(
+            previous -> {
+              metrics.lookup(System.nanoTime() - start);
+              return verdicts(keys, previous);
+            });
+  }
+
+  private List<Verdict> verdicts(List<String> keys, Map<String, long[]> previous) {
+    List<Verdict> verdicts = new ArrayList<>(keys.size());
+    Set<String> seen = new HashSet<>();
+    for (String key : keys) {
+      long[] before = previous.get(key);
+      if (!seen.add(key)) {
+        metrics.inFlight();
+        verdicts.add(new Refuse("the same id came twice in one batch; retry"));
+      } else if (before == null) {
+        metrics.miss();
+        verdicts.add(ADMIT);
+      } else if (DedupEntry.isStored(before)) {
+        metrics.hit();
+        verdicts.add(new Duplicate(DedupEntry.offset(before)));
+      } else {
+        metrics.inFlight();
+        verdicts.add(new Refuse("an earlier send of this id is still being replicated; retry"));
+      }
+    }
+    return verdicts;
+  }
+}

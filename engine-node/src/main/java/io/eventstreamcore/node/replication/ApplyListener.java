@@ -1,0 +1,25 @@
+package io.eventstreamcore.node.replication;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+
+/** Told of every log entry the state machine applied, in log order, on every replica. */
+public interface ApplyListener {
+  /**
+   * @param events the batch's events (empty for entries that carry none)
+   * @param offsets where each event was stored
+   */
+  void applied(long term, long index, List<ByteBuffer> events, long[] offsets);
+
+  /** The store jumped to a snapshot copied from the leader, which has applied what lies below. */
+  void caughtUp(long term, long index);
+
+  ApplyListener NONE =
+      new ApplyListener() {
+        @Override
+        public void applied(long term, long index, List<ByteBuffer> events, long[] offsets) {}
+
+        @Override
+        public void caughtUp(long term, long index) {}
+      };
+}
