@@ -82,11 +82,18 @@ public final class LocalNode implements AutoCloseable {
     Files.createDirectories(spec.dataDir());
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xmx256m");
+    // 512 MB: the dedup table's share (docs/benchmarks.md gives entries per GiB) needs room.
+    cmd.add("-Xmx512m");
     // G1 with a 5 ms pause goal gave the lowest p99 of the collectors tried (docs/benchmarks.md).
     cmd.add("-XX:+UseG1GC");
     cmd.add("-XX:MaxGCPauseMillis=5");
     cmd.add("-XX:+ExitOnOutOfMemoryError");
+    // Hazelcast (the dedup table) uses these JDK internals for speed.
+    cmd.add("--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED");
+    cmd.add("--add-opens=java.base/java.lang=ALL-UNNAMED");
+    cmd.add("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED");
+    cmd.add("--add-opens=java.management/sun.management=ALL-UNNAMED");
+    cmd.add("--add-opens=jdk.management/com.sun.management.internal=ALL-UNNAMED");
     cmd.add("-Desc.node.id=" + spec.id());
     cmd.add("-Desc.node.data-dir=" + spec.dataDir().toAbsolutePath());
     cmd.add("-Desc.node.client-host=" + spec.host());

@@ -61,10 +61,12 @@ public final class DedupTable implements Closeable {
     c.setProperty("hazelcast.phone.home.enabled", "false");
     c.setProperty("hazelcast.shutdownhook.enabled", "false");
     c.setProperty("hazelcast.logging.type", "jdk");
-    // A member that stops answering is dropped after 5 s (default 60 s): until then, ids in its
-    // partitions cannot be claimed and writes are refused.
-    c.setProperty("hazelcast.max.no.heartbeat.seconds", "5");
+    // A member that stops answering is dropped after 3 s (default 60 s): until then, ids in its
+    // partitions cannot be claimed and writes wait. Invocations that hit a dead member retry every
+    // 50 ms (default 500 ms) so they resume as soon as its backups are promoted.
+    c.setProperty("hazelcast.max.no.heartbeat.seconds", "3");
     c.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+    c.setProperty("hazelcast.invocation.retry.pause.millis", "50");
     c.setProperty("hazelcast.wait.seconds.before.join", "0");
     NetworkConfig net = c.getNetworkConfig();
     net.setPort(s.port()).setPortAutoIncrement(false).setPublicAddress(s.host() + ":" + s.port());
