@@ -12,9 +12,12 @@ final class DedupKey {
   private DedupKey() {}
 
   static String of(ByteBuffer event) {
+    return of(EventCodec.topicOf(event), event);
+  }
+
+  /** For callers that decoded the topic already. */
+  static String of(String topic, ByteBuffer event) {
     // ISO-8859-1 maps every id byte to one char, so distinct ids stay distinct keys.
-    return EventCodec.topicOf(event)
-        + '\0'
-        + new String(EventCodec.idOf(event), StandardCharsets.ISO_8859_1);
+    return topic + '\0' + new String(EventCodec.idOf(event), StandardCharsets.ISO_8859_1);
   }
 }

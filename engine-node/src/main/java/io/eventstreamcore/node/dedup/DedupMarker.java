@@ -34,14 +34,15 @@ final class DedupMarker implements ApplyListener {
   }
 
   @Override
-  public void applied(long term, long index, List<ByteBuffer> events, long[] offsets) {
+  public void applied(
+      long term, long index, List<ByteBuffer> events, List<String> topics, long[] offsets) {
     CompletableFuture<?> done;
     if (events.isEmpty()) {
       done = CompletableFuture.completedFuture(null);
     } else {
       Map<String, long[]> stored = new HashMap<>(events.size() * 2);
       for (int i = 0; i < events.size(); i++) {
-        stored.put(DedupKey.of(events.get(i)), DedupEntry.stored(offsets[i]));
+        stored.put(DedupKey.of(topics.get(i), events.get(i)), DedupEntry.stored(offsets[i]));
       }
       done = record(stored, 3);
     }

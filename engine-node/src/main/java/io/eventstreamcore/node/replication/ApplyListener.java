@@ -7,9 +7,10 @@ import java.util.List;
 public interface ApplyListener {
   /**
    * @param events the batch's events (empty for entries that carry none)
+   * @param topics each event's topic, as the state machine already decoded it
    * @param offsets where each event was stored
    */
-  void applied(long term, long index, List<ByteBuffer> events, long[] offsets);
+  void applied(long term, long index, List<ByteBuffer> events, List<String> topics, long[] offsets);
 
   /** The store jumped to a snapshot copied from the leader, which has applied what lies below. */
   void caughtUp(long term, long index);
@@ -17,7 +18,8 @@ public interface ApplyListener {
   ApplyListener NONE =
       new ApplyListener() {
         @Override
-        public void applied(long term, long index, List<ByteBuffer> events, long[] offsets) {}
+        public void applied(
+            long term, long index, List<ByteBuffer> events, List<String> topics, long[] offsets) {}
 
         @Override
         public void caughtUp(long term, long index) {}
