@@ -82,7 +82,10 @@ final class Nodes {
   }
 
   private static boolean allFree(int base, int size) {
-    for (int offset : new int[] {0, LocalCluster.HTTP_OFFSET, LocalCluster.RAFT_OFFSET}) {
+    // Hazelcast listens 100 above the Raft port.
+    int hazelcast = LocalCluster.RAFT_OFFSET + 100;
+    for (int offset :
+        new int[] {0, LocalCluster.HTTP_OFFSET, LocalCluster.RAFT_OFFSET, hazelcast}) {
       for (int i = 0; i < size; i++) {
         try (ServerSocket s = new ServerSocket(base + offset + i)) {
           s.setReuseAddress(true);

@@ -82,7 +82,7 @@ public class Engine {
     List<Peer> peers = Peer.parseAll(config.raft().peers(), node.id(), node.clientPort(), httpPort);
     Peer self = peers.stream().filter(p -> p.id().equals(node.id())).findFirst().orElseThrow();
     if (config.dedup().enabled()) {
-      dedup = new DedupTable(dedupSettings(self, peers), () -> raft.term(), meters);
+      dedup = new DedupTable(dedupSettings(self, peers), () -> raft.term(), store, meters);
     }
     stateMachine =
         new EventStateMachine(store, self, dedup == null ? ApplyListener.NONE : dedup.recorder());
@@ -122,6 +122,7 @@ public class Engine {
                 peers.stream()
                     .map(p -> p.host() + ":" + (p.raftPort() + DEDUP_PORT_OFFSET))
                     .toList()),
+        d.kubernetesServiceDns(),
         d.window(),
         // A claimed batch settles within the produce timeout (the Raft client's retries included).
         2 * config.node().produceTimeout().toMillis());

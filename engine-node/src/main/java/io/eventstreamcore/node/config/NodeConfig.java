@@ -36,6 +36,12 @@ public interface NodeConfig {
 
     /** Hazelcast members {@code host:port}; defaults to every peer's host and Raft port + 100. */
     Optional<List<String>> members();
+
+    /**
+     * In Kubernetes: the headless Service's DNS name (e.g. {@code esc-peers.ns.svc.cluster.local});
+     * members are then found by DNS lookup instead of {@code members}.
+     */
+    Optional<String> kubernetesServiceDns();
   }
 
   interface Health {

@@ -11,6 +11,8 @@ final class DedupMetrics {
   private final Counter misses;
   private final Counter inFlight;
   private final Counter recordsLost;
+  private final Counter partitionsLost;
+  private final Counter refilled;
   private final Timer lookup;
 
   DedupMetrics(MeterRegistry meters) {
@@ -21,6 +23,14 @@ final class DedupMetrics {
     recordsLost =
         Counter.builder("esc.dedup.records.lost")
             .description("Stored events the dedup table could not record")
+            .register(meters);
+    partitionsLost =
+        Counter.builder("esc.dedup.partitions.lost")
+            .description("Dedup table partitions Hazelcast lost (owner and backup gone at once)")
+            .register(meters);
+    refilled =
+        Counter.builder("esc.dedup.refill.events")
+            .description("Events recorded again from the log after a lost partition")
             .register(meters);
     lookup =
         Timer.builder("esc.dedup.lookup")
@@ -50,6 +60,14 @@ final class DedupMetrics {
 
   void recordsLost(int n) {
     recordsLost.increment(n);
+  }
+
+  void partitionLost() {
+    partitionsLost.increment();
+  }
+
+  void refilled(int n) {
+    refilled.increment(n);
   }
 
   void lookup(long nanos) {

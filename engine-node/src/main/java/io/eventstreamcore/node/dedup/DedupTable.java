@@ -9,11 +9,16 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import io.eventstreamcore.node.replication.Admission;
 import io.eventstreamcore.node.replication.ApplyListener;
+import io.eventstreamcore.node.storage.EventStore;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.Closeable;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
@@ -29,21 +34,53 @@ public final class DedupTable implements Closeable {
   private final IMap<String, long[]> table;
   private final DedupMarker marker;
   private final Deduplicator deduplicator;
+  private final LostEntryRefill refill;
+  private final ScheduledExecutorService safetyCheck =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "esc-dedup-safety");
+            t.setDaemon(true);
+            return t;
+          });
+  private volatile boolean backupsInSync;
 
   public record Settings(
       String clusterName,
       String host,
       int port,
       List<String> members,
+      Optional<String> kubernetesServiceDns,
       Duration window,
       long staleClaimMillis) {}
 
-  public DedupTable(Settings s, LongSupplier raftTerm, MeterRegistry meters) {
+  /**
+   * @param log this node's event store, from which lost entries are refilled
+   */
+  public DedupTable(Settings s, LongSupplier raftTerm, EventStore log, MeterRegistry meters) {
     this.member = Hazelcast.newHazelcastInstance(config(s));
     this.table = member.getMap(MAP);
     DedupMetrics metrics = new DedupMetrics(meters);
     this.marker = new DedupMarker(table, metrics);
-    this.deduplicator = new Deduplicator(table, marker, raftTerm, s.staleClaimMillis(), metrics);
+    this.refill = new LostEntryRefill(table, log, s.window(), metrics);
+    table.addPartitionLostListener(refill);
+    this.deduplicator =
+        new Deduplicator(table, marker, refill, raftTerm, s.staleClaimMillis(), metrics);
+    // Asking Hazelcast whether every backup is in sync can block for seconds while members come
+    // and go, so it is asked here, in the background, and never by a health probe.
+    safetyCheck.scheduleWithFixedDelay(
+        () -> {
+          try {
+            backupsInSync = member.getPartitionService().isClusterSafe();
+          } catch (RuntimeException e) {
+            backupsInSync = false;
+          }
+        },
+        0,
+        1,
+        TimeUnit.SECONDS);
+    Gauge.builder("esc.dedup.refilling", refill, r -> r.inProgress() ? 1 : 0)
+        .description("1 while lost entries are refilled from the log and writes are refused")
+        .register(meters);
     Gauge.builder("esc.dedup.table.entries", table, t -> t.getLocalMapStats().getOwnedEntryCount())
         .description("Dedup entries this member owns (backups not counted)")
         .register(meters);
@@ -54,7 +91,7 @@ public final class DedupTable implements Closeable {
         .register(meters);
   }
 
-  private static Config config(Settings s) {
+  static Config config(Settings s) {
     Config c = new Config();
     c.setClusterName(s.clusterName());
     c.setClassLoader(Thread.currentThread().getContextClassLoader());
@@ -73,7 +110,15 @@ public final class DedupTable implements Closeable {
     JoinConfig join = net.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true).setMembers(s.members());
+    if (s.kubernetesServiceDns().isPresent()) {
+      // DNS lookup of the headless Service: needs no Kubernetes API access, so no extra RBAC.
+      join.getKubernetesConfig()
+          .setEnabled(true)
+          .setProperty("service-dns", s.kubernetesServiceDns().get())
+          .setProperty("service-port", Integer.toString(s.port()));
+    } else {
+      join.getTcpIpConfig().setEnabled(true).setMembers(s.members());
+    }
     c.addMapConfig(
         new MapConfig(MAP)
             .setBackupCount(1)
@@ -90,15 +135,22 @@ public final class DedupTable implements Closeable {
     return marker;
   }
 
-  /** Member state for the health details: running, and how many members it sees. */
+  /** For the health details: running, members seen, backups in sync, refilling. */
   public String memberState() {
-    return member.getLifecycleService().isRunning()
-        ? "running, " + member.getCluster().getMembers().size() + " members"
-        : "stopped";
+    if (!member.getLifecycleService().isRunning()) {
+      return "stopped";
+    }
+    return "running, members "
+        + member.getCluster().getMembers().size()
+        + ", "
+        + (backupsInSync ? "backups in sync" : "backups syncing")
+        + (refill.inProgress() ? ", refilling lost entries from the log" : "");
   }
 
   @Override
   public void close() {
+    safetyCheck.shutdownNow();
+    refill.close();
     member.shutdown();
   }
 }

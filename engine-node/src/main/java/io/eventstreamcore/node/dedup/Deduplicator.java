@@ -20,6 +20,7 @@ import java.util.function.LongSupplier;
 final class Deduplicator implements Admission {
   private final IMap<String, long[]> table;
   private final DedupMarker marker;
+  private final LostEntryRefill refill;
   private final LongSupplier term;
   private final long staleClaimMillis;
   private final DedupMetrics metrics;
@@ -31,11 +32,13 @@ final class Deduplicator implements Admission {
   Deduplicator(
       IMap<String, long[]> table,
       DedupMarker marker,
+      LostEntryRefill refill,
       LongSupplier term,
       long staleClaimMillis,
       DedupMetrics metrics) {
     this.table = table;
     this.marker = marker;
+    this.refill = refill;
     this.term = term;
     this.staleClaimMillis = staleClaimMillis;
     this.metrics = metrics;
@@ -45,14 +48,10 @@ final class Deduplicator implements Admission {
   public CompletableFuture<List<Verdict>> admit(long batchId, List<ByteBuffer> events) {
     long currentTerm = term.getAsLong();
     if (!marker.consistentFor(currentTerm)) {
-      return CompletableFuture.completedFuture(
-          events.stream()
-              .map(
-                  e ->
-                      (Verdict)
-                          new Refuse(
-                              "dedup table still recording the log before term " + currentTerm))
-              .toList());
+      return refuseAll(events, "dedup table still recording the log before term " + currentTerm);
+    }
+    if (refill.inProgress()) {
+      return refuseAll(events, "dedup table refilling entries Hazelcast lost from the log");
     }
     List<String> keys = new ArrayList<>(events.size());
     for (ByteBuffer e : events) {
@@ -69,6 +68,12 @@ final class Deduplicator implements Admission {
               metrics.lookup(System.nanoTime() - start);
               return verdicts(keys, previous);
             });
+  }
+
+  private static CompletableFuture<List<Verdict>> refuseAll(
+      List<ByteBuffer> events, String reason) {
+    Verdict refuse = new Refuse(reason);
+    return CompletableFuture.completedFuture(events.stream().map(e -> refuse).toList());
   }
 
   private List<Verdict> verdicts(List<String> keys, Map<String, long[]> previous) {

@@ -136,6 +136,15 @@ public final class EventStore implements Closeable {
     return log == null ? 0 : log.endOffset();
   }
 
+  /**
+   * An offset at or before the first record of {@code topic} appended at or after {@code millis}
+   * (whole segments are the unit, so a few older records may come along).
+   */
+  public long firstOffsetAppendedSince(String topic, long millis) {
+    TopicLog log = topics.get(topic);
+    return log == null ? 0 : log.firstOffsetAppendedSince(millis);
+  }
+
   /** End offset of every topic, in topic order. */
   public SortedMap<String, Long> endOffsets() {
     SortedMap<String, Long> ends = new TreeMap<>();

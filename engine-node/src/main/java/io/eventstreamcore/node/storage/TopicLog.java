@@ -77,6 +77,16 @@ final class TopicLog implements Closeable {
     return segments.stream().mapToLong(Segment::size).sum();
   }
 
+  /** First offset of the oldest segment written to at or after {@code millis}; may be earlier. */
+  long firstOffsetAppendedSince(long millis) {
+    for (Segment s : segments) {
+      if (s.lastAppendMillis() >= millis) {
+        return s.baseOffset();
+      }
+    }
+    return endOffset();
+  }
+
   /**
    * Appends events in order and returns the offset of the first one. Each event becomes a record:
    * its offset, then its bytes unchanged.

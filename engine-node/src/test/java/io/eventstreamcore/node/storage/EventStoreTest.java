@@ -182,6 +182,23 @@ class EventStoreTest {
   }
 
   @Test
+  void recordsAppendedSinceATimeAreFoundBySegment() throws Exception {
+    try (EventStore store = open()) {
+      appendN(store, "t", 0, 100);
+      Thread.sleep(5);
+      long between = System.currentTimeMillis();
+      Thread.sleep(5);
+      appendN(store, "t", 100, 10);
+      long since = store.firstOffsetAppendedSince("t", between);
+      assertThat(since).as("older segments skipped").isPositive().isLessThanOrEqualTo(100);
+      assertThat(store.firstOffsetAppendedSince("t", 0)).isZero();
+      assertThat(store.firstOffsetAppendedSince("t", System.currentTimeMillis() + 1_000))
+          .isEqualTo(110);
+      assertThat(store.firstOffsetAppendedSince("unknown", 0)).isZero();
+    }
+  }
+
+  @Test
   void aTopicRestartedAtAnOffsetContinuesFromThereAfterReopen() throws IOException {
     try (EventStore store = open()) {
       appendN(store, "t", 0, 30);

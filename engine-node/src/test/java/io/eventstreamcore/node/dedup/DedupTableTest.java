@@ -1,0 +1,134 @@
+package io.eventstreamcore.node.dedup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.hazelcast.config.JoinConfig;
+import io.eventstreamcore.node.replication.Admission;
+import io.eventstreamcore.node.replication.Admission.Duplicate;
+import io.eventstreamcore.node.replication.Admission.Refuse;
+import io.eventstreamcore.node.storage.EventStore;
+import io.eventstreamcore.node.storage.StoreConfig;
+import io.eventstreamcore.protocol.Event;
+import io.eventstreamcore.protocol.EventCodec;
+import io.eventstreamcore.protocol.Priority;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The dedup flow on a one-member table: claim, record as stored, answer duplicates. */
+class DedupTableTest {
+  /** Each test starts a term of its own, as a new leader would. */
+  private static final AtomicLong term = new AtomicLong();
+
+  @TempDir static Path dir;
+  private static EventStore store;
+  private static DedupTable table;
+
+  @BeforeAll
+  static void start() throws IOException {
+    store = EventStore.open(dir, new StoreConfig(1 << 20, 4096, -1, -1));
+    table = new DedupTable(settings(), term::get, store, new SimpleMeterRegistry());
+  }
+
+  static DedupTable.Settings settings() throws IOException {
+    int port = freePort();
+    return new DedupTable.Settings(
+        "dedup-test-" + UUID.randomUUID(),
+        "127.0.0.1",
+        port,
+        List.of("127.0.0.1:" + port),
+        Optional.empty(),
+        Duration.ofMinutes(5),
+        60_000);
+  }
+
+  @AfterAll
+  static void stop() throws IOException {
+    table.close();
+    store.close();
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  static ByteBuffer event(String topic, String id) {
+    return ByteBuffer.wrap(EventCodec.encode(Event.of(id, topic, Priority.HIGH, new byte[4])));
+  }
+
+  private static List<Admission.Verdict> admit(long batch, ByteBuffer... events) {
+    return table.admission().admit(batch, List.of(events)).join();
+  }
+
+  @Test
+  void inKubernetesMembersAreFoundByDnsLookupOfTheHeadlessService() {
+    DedupTable.Settings s =
+        new DedupTable.Settings(
+            "esc",
+            "10.0.0.7",
+            5801,
+            List.of("ignored:1"),
+            Optional.of("esc-peers.prod.svc.cluster.local"),
+            Duration.ofMinutes(5),
+            60_000);
+    JoinConfig join = DedupTable.config(s).getNetworkConfig().getJoin();
+    assertThat(join.getTcpIpConfig().isEnabled()).isFalse();
+    assertThat(join.getMulticastConfig().isEnabled()).isFalse();
+    assertThat(join.getKubernetesConfig().isEnabled()).isTrue();
+    assertThat(join.getKubernetesConfig().getProperties())
+        .containsEntry("service-dns", "esc-peers.prod.svc.cluster.local")
+        .containsEntry("service-port", "5801");
+  }
+
+  @Test
+  void aNewTermIsRefusedUntilTheLogBeforeItIsRecorded() {
+    long t = term.incrementAndGet();
+    assertThat(admit(1, event("t", "x"))).singleElement().isInstanceOf(Refuse.class);
+    table.recorder().caughtUp(t, 10 * t);
+    assertThat(admit(1, event("t", "x"))).containsExactly(Admission.ADMIT);
+  }
+
+  @Test
+  void anIdStoredOnceIsADuplicateOnItsTopicOnly() throws Exception {
+    long t = term.incrementAndGet();
+    table.recorder().caughtUp(t, 10 * t);
+    assertThat(admit(1, event("orders", "a"), event("orders", "b"), event("orders", "a")))
+        .satisfiesExactly(
+            v -> assertThat(v).isEqualTo(Admission.ADMIT),
+            v -> assertThat(v).isEqualTo(Admission.ADMIT),
+            v -> assertThat(v).as("twice in one batch").isInstanceOf(Refuse.class));
+    assertThat(admit(2, event("orders", "a")))
+        .as("claimed by a batch that may still commit")
+        .singleElement()
+        .isInstanceOf(Refuse.class);
+
+    table
+        .recorder()
+        .applied(
+            t,
+            10 * t + 1,
+            List.of(event("orders", "a"), event("orders", "b")),
+            List.of("orders", "orders"),
+            new long[] {0, 1});
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!(admit(3, event("orders", "b")).get(0) instanceof Duplicate)) {
+      assertThat(System.nanoTime()).as("recorded in time").isLessThan(deadline);
+      Thread.sleep(10);
+    }
+    assertThat(admit(4, event("orders", "a"), event("payments", "a")))
+        .containsExactly(new Duplicate(0), Admission.ADMIT);
+  }
+}
