@@ -41,7 +41,11 @@ final class ClusterCommand {
     int basePort;
 
     LocalCluster cluster() {
-      return LocalCluster.of(dir, nodes, basePort, List.of());
+      return cluster(List.of());
+    }
+
+    LocalCluster cluster(List<String> settings) {
+      return LocalCluster.of(dir, nodes, basePort, settings);
     }
   }
 
@@ -55,9 +59,15 @@ final class ClusterCommand {
     @Option(names = "--detach", description = "Leave the nodes running and return")
     boolean detach;
 
+    @Option(
+        names = {"-s", "--set"},
+        paramLabel = "KEY=VALUE",
+        description = "A setting for every node, e.g. --set esc.dedup.enabled=false")
+    List<String> settings = List.of();
+
     @Override
     public Integer call() throws Exception {
-      LocalCluster cluster = layout.cluster();
+      LocalCluster cluster = layout.cluster(settings);
       for (LocalNode n : cluster.nodes()) {
         Optional<ProcessHandle> running = runningProcess(n);
         if (running.isPresent()) {

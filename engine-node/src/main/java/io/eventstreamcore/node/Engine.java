@@ -123,6 +123,8 @@ public class Engine {
                     .map(p -> p.host() + ":" + (p.raftPort() + DEDUP_PORT_OFFSET))
                     .toList()),
         d.kubernetesServiceDns(),
+        d.partitions(),
+        d.maxHeapPercent(),
         d.window(),
         // A claimed batch settles within the produce timeout (the Raft client's retries included).
         2 * config.node().produceTimeout().toMillis());

@@ -42,6 +42,22 @@ public interface NodeConfig {
      * members are then found by DNS lookup instead of {@code members}.
      */
     Optional<String> kubernetesServiceDns();
+
+    /**
+     * Hazelcast partitions of the table; every member must use the same number. Each batch costs
+     * one operation per partition its ids fall in, so fewer is faster; more spreads the table more
+     * evenly over many nodes.
+     */
+    @WithDefault("7")
+    int partitions();
+
+    /**
+     * Share of the heap the table may use on a node, as Hazelcast estimates it (measured: about
+     * half the real use). Beyond it the oldest ids are dropped before their window ends, rather
+     * than the node running out of memory.
+     */
+    @WithDefault("20")
+    int maxHeapPercent();
   }
 
   interface Health {

@@ -1,8 +1,10 @@
 package io.eventstreamcore.node.dedup;
 
 import com.hazelcast.map.EntryProcessor;
-import java.io.Serial;
-import java.io.Serializable;
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
+import java.io.IOException;
 import java.util.Map;
 
 /**
@@ -12,13 +14,14 @@ import java.util.Map;
  * belongs to a batch that can no longer commit: a node only serves writes once every batch
  * committed before its term has been recorded as stored (see {@link DedupMarker}).
  */
-final class Claim implements EntryProcessor<String, long[], long[]>, Serializable {
-  @Serial private static final long serialVersionUID = 1L;
+final class Claim implements EntryProcessor<String, long[], long[]>, IdentifiedDataSerializable {
+  private long term;
+  private long batchId;
+  private long nowMillis;
+  private long staleAfterMillis;
 
-  private final long term;
-  private final long batchId;
-  private final long nowMillis;
-  private final long staleAfterMillis;
+  /** For {@link DedupSerialization}. */
+  Claim() {}
 
   Claim(long term, long batchId, long nowMillis, long staleAfterMillis) {
     this.term = term;
@@ -43,5 +46,31 @@ final class Claim implements EntryProcessor<String, long[], long[]>, Serializabl
     }
     entry.setValue(DedupEntry.claimed(term, batchId, nowMillis));
     return null;
+  }
+
+  @Override
+  public int getFactoryId() {
+    return DedupSerialization.FACTORY_ID;
+  }
+
+  @Override
+  public int getClassId() {
+    return DedupSerialization.CLAIM;
+  }
+
+  @Override
+  public void writeData(ObjectDataOutput out) throws IOException {
+    out.writeLong(term);
+    out.writeLong(batchId);
+    out.writeLong(nowMillis);
+    out.writeLong(staleAfterMillis);
+  }
+
+  @Override
+  public void readData(ObjectDataInput in) throws IOException {
+    term = in.readLong();
+    batchId = in.readLong();
+    nowMillis = in.readLong();
+    staleAfterMillis = in.readLong();
   }
 }

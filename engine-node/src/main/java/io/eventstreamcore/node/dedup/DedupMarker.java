@@ -28,6 +28,16 @@ final class DedupMarker implements ApplyListener {
   private volatile long latestTerm = -1;
   private volatile long latestTermStart = -1;
 
+  /**
+   * Records not yet sent, and the future of the write that will carry them. One write is in flight
+   * at a time; what is applied meanwhile goes into the next one, so under load a write carries many
+   * batches instead of each batch paying for its own round trip.
+   */
+  private Map<String, long[]> unsent = new HashMap<>();
+
+  private CompletableFuture<Void> unsentWritten = new CompletableFuture<>();
+  private boolean writing;
+
   DedupMarker(IMap<String, long[]> table, DedupMetrics metrics) {
     this.table = table;
     this.metrics = metrics;
@@ -36,17 +46,38 @@ final class DedupMarker implements ApplyListener {
   @Override
   public void applied(
       long term, long index, List<ByteBuffer> events, List<String> topics, long[] offsets) {
-    CompletableFuture<?> done;
     if (events.isEmpty()) {
-      done = CompletableFuture.completedFuture(null);
-    } else {
-      Map<String, long[]> stored = new HashMap<>(events.size() * 2);
-      for (int i = 0; i < events.size(); i++) {
-        stored.put(DedupKey.of(topics.get(i), events.get(i)), DedupEntry.stored(offsets[i]));
-      }
-      done = record(stored, 3);
+      enqueue(term, index, CompletableFuture.completedFuture(null));
+      return;
     }
-    enqueue(term, index, done);
+    synchronized (this) {
+      // A later record of the same key (stored again after its window) replaces the earlier one.
+      for (int i = 0; i < events.size(); i++) {
+        unsent.put(DedupKey.of(topics.get(i), events.get(i)), DedupEntry.stored(offsets[i]));
+      }
+      enqueue(term, index, unsentWritten);
+      if (!writing) {
+        writeUnsent();
+      }
+    }
+  }
+
+  private synchronized void writeUnsent() {
+    if (unsent.isEmpty()) {
+      writing = false;
+      return;
+    }
+    writing = true;
+    CompletableFuture<Void> written = unsentWritten;
+    Map<String, long[]> stored = unsent;
+    unsent = new HashMap<>();
+    unsentWritten = new CompletableFuture<>();
+    record(stored, 3)
+        .whenComplete(
+            (ok, error) -> {
+              written.complete(null);
+              writeUnsent();
+            });
   }
 
   @Override

@@ -1,8 +1,11 @@
 package io.eventstreamcore.node.dedup;
 
 import com.hazelcast.config.Config;
+import com.hazelcast.config.EvictionConfig;
+import com.hazelcast.config.EvictionPolicy;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.MaxSizePolicy;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
@@ -10,6 +13,7 @@ import com.hazelcast.map.IMap;
 import io.eventstreamcore.node.replication.Admission;
 import io.eventstreamcore.node.replication.ApplyListener;
 import io.eventstreamcore.node.storage.EventStore;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.Closeable;
@@ -20,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import org.jboss.logging.Logger;
 
 /**
  * This node's member of the embedded Hazelcast cluster that holds the dedup table (event key →
@@ -35,14 +40,19 @@ public final class DedupTable implements Closeable {
   private final DedupMarker marker;
   private final Deduplicator deduplicator;
   private final LostEntryRefill refill;
-  private final ScheduledExecutorService safetyCheck =
+  private static final Logger LOG = Logger.getLogger(DedupTable.class);
+  private static final long EVICTION_LOG_EVERY_MILLIS = 60_000;
+
+  private final ScheduledExecutorService watch =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
-            Thread t = new Thread(r, "esc-dedup-safety");
+            Thread t = new Thread(r, "esc-dedup-watch");
             t.setDaemon(true);
             return t;
           });
   private volatile boolean backupsInSync;
+  private long evictionsLogged;
+  private long evictionLoggedAt;
 
   public record Settings(
       String clusterName,
@@ -50,6 +60,8 @@ public final class DedupTable implements Closeable {
       int port,
       List<String> members,
       Optional<String> kubernetesServiceDns,
+      int partitions,
+      int maxHeapPercent,
       Duration window,
       long staleClaimMillis) {}
 
@@ -67,22 +79,16 @@ public final class DedupTable implements Closeable {
         new Deduplicator(table, marker, refill, raftTerm, s.staleClaimMillis(), metrics);
     // Asking Hazelcast whether every backup is in sync can block for seconds while members come
     // and go, so it is asked here, in the background, and never by a health probe.
-    safetyCheck.scheduleWithFixedDelay(
-        () -> {
-          try {
-            backupsInSync = member.getPartitionService().isClusterSafe();
-          } catch (RuntimeException e) {
-            backupsInSync = false;
-          }
-        },
-        0,
-        1,
-        TimeUnit.SECONDS);
+    watch.scheduleWithFixedDelay(this::watch, 0, 1, TimeUnit.SECONDS);
     Gauge.builder("esc.dedup.refilling", refill, r -> r.inProgress() ? 1 : 0)
         .description("1 while lost entries are refilled from the log and writes are refused")
         .register(meters);
     Gauge.builder("esc.dedup.table.entries", table, t -> t.getLocalMapStats().getOwnedEntryCount())
         .description("Dedup entries this member owns (backups not counted)")
+        .register(meters);
+    FunctionCounter.builder(
+            "esc.dedup.table.evictions", table, t -> t.getLocalMapStats().getEvictionCount())
+        .description("Ids dropped before the window ended because the table hit its heap limit")
         .register(meters);
     Gauge.builder(
             "esc.dedup.table.bytes", table, t -> t.getLocalMapStats().getOwnedEntryMemoryCost())
@@ -95,6 +101,8 @@ public final class DedupTable implements Closeable {
     Config c = new Config();
     c.setClusterName(s.clusterName());
     c.setClassLoader(Thread.currentThread().getContextClassLoader());
+    c.getSerializationConfig()
+        .addDataSerializableFactory(DedupSerialization.FACTORY_ID, new DedupSerialization());
     c.setProperty("hazelcast.phone.home.enabled", "false");
     c.setProperty("hazelcast.shutdownhook.enabled", "false");
     c.setProperty("hazelcast.logging.type", "jdk");
@@ -105,6 +113,9 @@ public final class DedupTable implements Closeable {
     c.setProperty("hazelcast.heartbeat.interval.seconds", "1");
     c.setProperty("hazelcast.invocation.retry.pause.millis", "50");
     c.setProperty("hazelcast.wait.seconds.before.join", "0");
+    // A batch's claims and records cost one operation (and one backup) per partition they touch:
+    // with few partitions a batch of 64 events touches a few, not 60 of the default 271.
+    c.setProperty("hazelcast.partition.count", Integer.toString(s.partitions()));
     NetworkConfig net = c.getNetworkConfig();
     net.setPort(s.port()).setPortAutoIncrement(false).setPublicAddress(s.host() + ":" + s.port());
     JoinConfig join = net.getJoin();
@@ -123,8 +134,34 @@ public final class DedupTable implements Closeable {
         new MapConfig(MAP)
             .setBackupCount(1)
             .setAsyncBackupCount(0)
-            .setTimeToLiveSeconds((int) Math.max(1, s.window().toSeconds())));
+            .setTimeToLiveSeconds((int) Math.max(1, s.window().toSeconds()))
+            // A window too long for the heap must not take the node down: the oldest ids go
+            // first, which shortens the window (counted in esc.dedup.table.evictions).
+            .setEvictionConfig(
+                new EvictionConfig()
+                    .setEvictionPolicy(EvictionPolicy.LRU)
+                    .setMaxSizePolicy(MaxSizePolicy.USED_HEAP_PERCENTAGE)
+                    .setSize(s.maxHeapPercent())));
     return c;
+  }
+
+  private void watch() {
+    try {
+      backupsInSync = member.getPartitionService().isClusterSafe();
+      long evictions = table.getLocalMapStats().getEvictionCount();
+      long now = System.currentTimeMillis();
+      if (evictions > evictionsLogged && now - evictionLoggedAt >= EVICTION_LOG_EVERY_MILLIS) {
+        LOG.warnf(
+            "the dedup table reached its heap limit and dropped %d ids before their window ended;"
+                + " retries of them would be stored again. Give the node more heap, a shorter"
+                + " esc.dedup.window or a higher esc.dedup.max-heap-percent",
+            evictions - evictionsLogged);
+        evictionsLogged = evictions;
+        evictionLoggedAt = now;
+      }
+    } catch (RuntimeException e) {
+      backupsInSync = false;
+    }
   }
 
   public Admission admission() {
@@ -149,7 +186,7 @@ public final class DedupTable implements Closeable {
 
   @Override
   public void close() {
-    safetyCheck.shutdownNow();
+    watch.shutdownNow();
     refill.close();
     member.shutdown();
   }

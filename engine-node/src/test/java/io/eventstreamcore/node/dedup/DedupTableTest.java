@@ -49,6 +49,8 @@ class DedupTableTest {
         port,
         List.of("127.0.0.1:" + port),
         Optional.empty(),
+        7,
+        40,
         Duration.ofMinutes(5),
         60_000);
   }
@@ -82,6 +84,8 @@ class DedupTableTest {
             5801,
             List.of("ignored:1"),
             Optional.of("esc-peers.prod.svc.cluster.local"),
+            7,
+            40,
             Duration.ofMinutes(5),
             60_000);
     JoinConfig join = DedupTable.config(s).getNetworkConfig().getJoin();
