@@ -200,6 +200,7 @@ public final class Producer implements AutoCloseable {
               }
               ProduceAck ack = ProduceAck.read(frame.reader());
               List<Item> again = new ArrayList<>();
+              long retryAfterMillis = 0;
               for (int i = 0; i < batch.size(); i++) {
                 Item item = batch.get(i);
                 ErrorCode code = ack.codes()[i];
@@ -208,6 +209,10 @@ public final class Producer implements AutoCloseable {
                   item.result().complete(ack.offsets()[i]);
                 } else if (code.retryable() && System.nanoTime() < item.deadlineNanos()) {
                   again.add(item);
+                  if (code == ErrorCode.OVERLOADED) {
+                    // The node sheds this priority for now: its hint says when to come back.
+                    retryAfterMillis = Math.max(retryAfterMillis, ack.offsets()[i]);
+                  }
                 } else {
                   item.result().completeExceptionally(new EscException(code, "event refused", ""));
                 }
@@ -216,7 +221,7 @@ public final class Producer implements AutoCloseable {
                 if (ack.codes()[batch.indexOf(again.get(0))] == ErrorCode.NOT_LEADER) {
                   endpoints.failed(conn, new EscException(ErrorCode.NOT_LEADER, "", ""));
                 }
-                later(again);
+                later(again, retryAfterMillis);
               }
             });
   }
@@ -241,13 +246,15 @@ public final class Producer implements AutoCloseable {
       }
     }
     if (!again.isEmpty()) {
-      later(again);
+      later(again, 0);
     }
   }
 
-  private void later(List<Item> items) {
+  private void later(List<Item> items, long notBeforeMillis) {
     timer.schedule(
-        () -> items.forEach(this::add), settings.retryBackoff().toMillis(), TimeUnit.MILLISECONDS);
+        () -> items.forEach(this::add),
+        Math.max(notBeforeMillis, settings.retryBackoff().toMillis()),
+        TimeUnit.MILLISECONDS);
   }
 
   /**

@@ -38,6 +38,7 @@ class ProducerRetryTest {
     final ServerSocket server = new ServerSocket(0);
     final List<List<String>> produceRequests = new CopyOnWriteArrayList<>();
     final List<Integer> requestBytes = new CopyOnWriteArrayList<>();
+    final List<Long> produceNanos = new CopyOnWriteArrayList<>();
 
     /** The leader this node names in METADATA; itself unless a test says otherwise. */
     volatile String leader;
@@ -93,11 +94,12 @@ class ProducerRetryTest {
           ids.add(new String(EventCodec.idOf(EventCodec.next(r))));
         }
         produceRequests.add(ids);
+        produceNanos.add(System.nanoTime());
         ErrorCode code = script[Math.min(produces++, script.length - 1)];
         ErrorCode[] codes = new ErrorCode[n];
         long[] offsets = new long[n];
         Arrays.fill(codes, code);
-        Arrays.fill(offsets, code == ErrorCode.OK ? 5 : -1);
+        Arrays.fill(offsets, code == ErrorCode.OK ? 5 : code == ErrorCode.OVERLOADED ? 400 : -1);
         out.write(
             FrameCodec.encode(
                 FrameType.PRODUCE_ACK, f.requestId(), new ProduceAck(codes, offsets)::write));
@@ -127,6 +129,17 @@ class ProducerRetryTest {
       assertThat(node.produceRequests)
           .hasSize(3)
           .allSatisfy(ids -> assertThat(ids).containsExactly("order-17"));
+    }
+  }
+
+  @Test
+  void overloadedIsRetriedNoSoonerThanTheNodesHint() throws Exception {
+    try (FakeNode node = new FakeNode(ErrorCode.OVERLOADED, ErrorCode.OK);
+        Producer p = new Producer(settings(node))) {
+      assertThat(p.send(Event.of("low-1", "t", Priority.LOW, new byte[1])).join()).isEqualTo(5);
+      assertThat(node.produceRequests).hasSize(2);
+      long waitedMillis = (node.produceNanos.get(1) - node.produceNanos.get(0)) / 1_000_000;
+      assertThat(waitedMillis).as("the hint in the ack is 400 ms").isGreaterThanOrEqualTo(390);
     }
   }
 

@@ -7,6 +7,10 @@ import io.eventstreamcore.node.consume.FetchService;
 import io.eventstreamcore.node.dedup.DedupTable;
 import io.eventstreamcore.node.ingest.IngestService;
 import io.eventstreamcore.node.ingest.ProduceMetrics;
+import io.eventstreamcore.node.pipeline.PressureController;
+import io.eventstreamcore.node.pipeline.PriorityQueues;
+import io.eventstreamcore.node.pipeline.RecentMax;
+import io.eventstreamcore.node.pipeline.Signals;
 import io.eventstreamcore.node.replication.Admission;
 import io.eventstreamcore.node.replication.ApplyListener;
 import io.eventstreamcore.node.replication.Batcher;
@@ -19,6 +23,7 @@ import io.eventstreamcore.node.server.ClientServer;
 import io.eventstreamcore.node.storage.EventStore;
 import io.eventstreamcore.node.storage.StoreConfig;
 import io.eventstreamcore.node.storage.StoreMetrics;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -60,6 +65,8 @@ public class Engine {
   private ClientServer clientServer;
   private ScheduledExecutorService housekeeping;
   private DedupTable dedup;
+  private PressureController pressure;
+  private PriorityQueues<Batcher.Pending> queues;
 
   /** Hazelcast listens this far above the Raft port unless esc.dedup.port says otherwise. */
   private static final int DEDUP_PORT_OFFSET = 100;
@@ -88,26 +95,49 @@ public class Engine {
         new EventStateMachine(store, self, dedup == null ? ApplyListener.NONE : dedup.recorder());
     raft = new RaftNode(config, peers, stateMachine);
     raft.start();
+    NodeConfig.Pipeline pc = config.pipeline();
+    queues =
+        new PriorityQueues<>(
+            pc.queueCapacity(), pc.weights().stream().mapToInt(Integer::intValue).toArray());
+    queues.registerMetrics(meters);
+    RecentMax recentCommit = new RecentMax();
     batcher =
         new Batcher(
             raft,
             dedup == null ? Admission.ALL : dedup.admission(),
             config.batch().maxEvents(),
             config.batch().linger().toNanos(),
-            config.batch().queueCapacity(),
+            queues,
+            recentCommit,
             node.produceTimeout().toMillis(),
             meters);
     batcher.start();
-    ingest = new IngestService(batcher, node.maxPayloadBytes(), new ProduceMetrics(meters));
+    pressure =
+        new PressureController(
+            Signals.of(pc, queues, recentCommit, raft::quorumLag),
+            pc.minDwell().toMillis(),
+            System::currentTimeMillis);
+    Gauge.builder("esc.pipeline.state", pressure, p -> p.state().ordinal())
+        .description("0 HEALTHY, 1 ELEVATED, 2 DEGRADED, 3 CRITICAL, 4 EMERGENCY")
+        .register(meters);
+    ingest =
+        new IngestService(
+            batcher,
+            node.maxPayloadBytes(),
+            new ProduceMetrics(meters),
+            pressure::state,
+            pc.retryAfter().toMillis());
     fetch = new FetchService(store, signal, new ConsumeMetrics(meters));
     StoreMetrics.register(meters, store);
     RaftLogMetrics.register(meters);
     clientServer =
         new ClientServer(vertx, node.id(), node.maxFrameBytes(), ingest, fetch, raft, meters);
     clientServer.start(node.clientHost(), node.clientPort());
-    housekeeping = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "esc-retention"));
+    housekeeping = Executors.newScheduledThreadPool(2, r -> new Thread(r, "esc-housekeeping"));
     long every = s.retentionCheckInterval().toMillis();
     housekeeping.scheduleWithFixedDelay(this::applyRetention, every, every, TimeUnit.MILLISECONDS);
+    long check = pc.checkInterval().toMillis();
+    housekeeping.scheduleWithFixedDelay(this::stepPressure, check, check, TimeUnit.MILLISECONDS);
     LOG.infof("engine node %s started; data in %s", node.id(), node.dataDir());
   }
 
@@ -128,6 +158,14 @@ public class Engine {
         d.window(),
         // A claimed batch settles within the produce timeout (the Raft client's retries included).
         2 * config.node().produceTimeout().toMillis());
+  }
+
+  private void stepPressure() {
+    try {
+      pressure.step();
+    } catch (RuntimeException e) {
+      LOG.warn("pipeline control step failed", e);
+    }
   }
 
   private void applyRetention() {
@@ -186,6 +224,14 @@ public class Engine {
   /** The dedup table, or null when esc.dedup.enabled is false. */
   public DedupTable dedup() {
     return dedup;
+  }
+
+  public PressureController pressure() {
+    return pressure;
+  }
+
+  public PriorityQueues<Batcher.Pending> queues() {
+    return queues;
   }
 
   public RaftNode raft() {

@@ -20,7 +20,12 @@ public enum ErrorCode {
   UNAVAILABLE(15, true),
   INTERNAL(16, true),
   /** Not an error: the event's id was stored before; the offset is where. */
-  DUPLICATE(17, false);
+  DUPLICATE(17, false),
+  /**
+   * The node sheds this event's priority class under load; the i64 of the answer is a retry-after
+   * hint in milliseconds.
+   */
+  OVERLOADED(18, true);
 
   private static final ErrorCode[] BY_CODE = new ErrorCode[values().length];
 

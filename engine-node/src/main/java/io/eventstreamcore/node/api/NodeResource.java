@@ -3,15 +3,18 @@ package io.eventstreamcore.node.api;
 import io.eventstreamcore.node.Engine;
 import io.eventstreamcore.node.replication.Peer;
 import io.eventstreamcore.node.replication.RaftNode;
+import io.eventstreamcore.protocol.Priority;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** This node's identity and Raft view. */
+/** This node's identity, Raft view and pipeline load. */
 @Path("/api/v1/node")
 @Produces(MediaType.APPLICATION_JSON)
 public class NodeResource {
@@ -28,7 +31,9 @@ public class NodeResource {
       long commitIndex,
       long appliedIndex,
       String version,
-      List<Peer> peers) {}
+      List<Peer> peers,
+      String pipeline,
+      Map<Priority, Integer> queueDepths) {}
 
   @GET
   public NodeInfo node() {
@@ -41,6 +46,16 @@ public class NodeResource {
         raft.commitIndex(),
         raft.appliedIndex(),
         version,
-        raft.peers());
+        raft.peers(),
+        engine.pressure().state().name(),
+        queueDepths());
+  }
+
+  private Map<Priority, Integer> queueDepths() {
+    Map<Priority, Integer> depths = new EnumMap<>(Priority.class);
+    for (Priority p : Priority.values()) {
+      depths.put(p, engine.queues().depth(p));
+    }
+    return depths;
   }
 }

@@ -27,6 +27,7 @@ public record Problem(
       case OFFSET_OUT_OF_RANGE -> 416;
       case EVENT_TOO_LARGE -> 413;
       case TIMEOUT -> 504;
+      case OVERLOADED -> 429;
       case NOT_LEADER, UNAVAILABLE -> 503;
       case INTERNAL -> 500;
       default -> 400;

@@ -109,12 +109,25 @@ public class TopicsResource {
     if (worst == ErrorCode.OK) {
       return Response.ok(Map.of("results", results)).build();
     }
-    return Problem.response(
-        Problem.statusOf(worst),
-        "Not every event was stored",
-        "see results; events marked OK or DUPLICATE are stored, the others were not",
-        worst.name(),
-        results);
+    Response problem =
+        Problem.response(
+            Problem.statusOf(worst),
+            "Not every event was stored",
+            "see results; events marked OK or DUPLICATE are stored, the others were not",
+            worst.name(),
+            results);
+    if (worst != ErrorCode.OVERLOADED) {
+      return problem;
+    }
+    long retryAfterMillis = 0;
+    for (int i = 0; i < p.size(); i++) {
+      if (p.code(i) == ErrorCode.OVERLOADED) {
+        retryAfterMillis = Math.max(retryAfterMillis, p.offset(i));
+      }
+    }
+    return Response.fromResponse(problem)
+        .header("Retry-After", Math.max(1, (retryAfterMillis + 999) / 1000))
+        .build();
   }
 
   @GET

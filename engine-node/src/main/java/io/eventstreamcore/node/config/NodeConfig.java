@@ -22,6 +22,59 @@ public interface NodeConfig {
 
   Dedup dedup();
 
+  Pipeline pipeline();
+
+  /** Priority queues and load shedding; docs/operations.md explains the states. */
+  interface Pipeline {
+    /** Events each priority class may queue for a batch; beyond it that class gets OVERLOADED. */
+    @WithDefault("16384")
+    int queueCapacity();
+
+    /** Batcher share per round for CRITICAL, HIGH, MEDIUM, LOW, BATCH while they all wait. */
+    @WithDefault("16,8,4,2,1")
+    List<Integer> weights();
+
+    @WithDefault("100ms")
+    Duration checkInterval();
+
+    /** Shortest time in a state before the node steps down from it. */
+    @WithDefault("2s")
+    Duration minDwell();
+
+    /** The retry-after hint sent with OVERLOADED. */
+    @WithDefault("500ms")
+    Duration retryAfter();
+
+    /** Fullest class queue over its capacity, entering ELEVATED, DEGRADED, CRITICAL, EMERGENCY. */
+    @WithDefault("0.25,0.5,0.75,0.9")
+    List<Double> queueFillUp();
+
+    /** Below these a state is left again (one per state, as above). */
+    @WithDefault("0.1,0.3,0.5,0.7")
+    List<Double> queueFillDown();
+
+    /** Slowest batch submit-to-commit in the last check interval. */
+    @WithDefault("200,500,2000,5000")
+    List<Double> commitLatencyMsUp();
+
+    @WithDefault("100,250,1000,3000")
+    List<Double> commitLatencyMsDown();
+
+    /** Entries the quorum's slowest needed follower is behind (leader only). */
+    @WithDefault("5000,20000,50000,100000")
+    List<Double> replicationLagUp();
+
+    @WithDefault("1000,10000,30000,70000")
+    List<Double> replicationLagDown();
+
+    /** Old-generation heap in use over the maximum heap. */
+    @WithDefault("0.8,0.88,0.94,0.97")
+    List<Double> heapUp();
+
+    @WithDefault("0.7,0.8,0.88,0.92")
+    List<Double> heapDown();
+  }
+
   interface Dedup {
     /** Off: every event is stored, retries included (the node runs no Hazelcast member). */
     @WithDefault("true")
@@ -136,10 +189,6 @@ public interface NodeConfig {
 
     @WithDefault("1ms")
     Duration linger();
-
-    /** Events waiting for a batch; beyond it producers get a retryable UNAVAILABLE. */
-    @WithDefault("65536")
-    int queueCapacity();
   }
 
   interface Store {

@@ -46,6 +46,8 @@ public class RaftReadiness implements HealthCheck {
         .withData("applyLag", lag)
         .withData("catchingUp", catchingUp)
         .withData("dedup", engine.dedup() == null ? "off" : engine.dedup().memberState())
+        .withData(
+            "pipeline", engine.pressure() == null ? "starting" : engine.pressure().state().name())
         .build();
   }
 }

@@ -1,11 +1,14 @@
 package io.eventstreamcore.node.ingest;
 
+import io.eventstreamcore.node.pipeline.PipelineState;
 import io.eventstreamcore.node.replication.Batcher;
 import io.eventstreamcore.protocol.ErrorCode;
 import io.eventstreamcore.protocol.EventCodec;
+import io.eventstreamcore.protocol.Priority;
 import io.eventstreamcore.protocol.ProtocolException;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The one way into the log, for TCP and HTTP alike: validate each event, hand the valid ones to the
@@ -15,11 +18,23 @@ public final class IngestService {
   private final Batcher batcher;
   private final int maxPayloadBytes;
   private final ProduceMetrics metrics;
+  private final Supplier<PipelineState> pipeline;
+  private final long retryAfterMillis;
 
-  public IngestService(Batcher batcher, int maxPayloadBytes, ProduceMetrics metrics) {
+  /**
+   * @param pipeline the node's current load state, which decides which classes are admitted
+   */
+  public IngestService(
+      Batcher batcher,
+      int maxPayloadBytes,
+      ProduceMetrics metrics,
+      Supplier<PipelineState> pipeline,
+      long retryAfterMillis) {
     this.batcher = batcher;
     this.maxPayloadBytes = maxPayloadBytes;
     this.metrics = metrics;
+    this.pipeline = pipeline;
+    this.retryAfterMillis = retryAfterMillis;
   }
 
   public int maxPayloadBytes() {
@@ -40,8 +55,26 @@ public final class IngestService {
         pending.fail(i, e.code(), e.getMessage());
         continue;
       }
-      if (!batcher.offer(new Batcher.Pending(event, pending, i))) {
-        pending.fail(i, ErrorCode.UNAVAILABLE, "ingest queue is full, retry later");
+      Priority priority = EventCodec.priorityOf(event);
+      PipelineState state = pipeline.get();
+      if (!state.admits(priority)) {
+        metrics.shed(priority);
+        pending.overloaded(
+            i,
+            retryAfterMillis,
+            "node is "
+                + state
+                + ": "
+                + priority
+                + " events are refused; retry in "
+                + retryAfterMillis
+                + " ms");
+      } else if (!batcher.offer(priority, new Batcher.Pending(event, pending, i))) {
+        metrics.shed(priority);
+        pending.overloaded(
+            i,
+            retryAfterMillis,
+            "the " + priority + " queue is full; retry in " + retryAfterMillis + " ms");
       }
     }
     pending

@@ -40,6 +40,12 @@ public final class PendingProduce {
     finish(index, ErrorCode.DUPLICATE, null);
   }
 
+  /** Refused under load; the offset slot carries the retry-after hint. */
+  public void overloaded(int index, long retryAfterMillis, String message) {
+    offsets[index] = retryAfterMillis;
+    finish(index, ErrorCode.OVERLOADED, message);
+  }
+
   public void fail(int index, ErrorCode code, String message) {
     finish(index, code, message);
   }

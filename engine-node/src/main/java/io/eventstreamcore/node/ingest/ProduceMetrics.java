@@ -17,6 +17,7 @@ public final class ProduceMetrics {
   private final TopicPriorityCounters bytesIn;
   private final Map<ErrorCode, Counter> errors = new ConcurrentHashMap<>();
   private final Timer ackLatency;
+  private final Counter[] shed = new Counter[Priority.values().length];
 
   public ProduceMetrics(MeterRegistry meters) {
     this.meters = meters;
@@ -27,6 +28,17 @@ public final class ProduceMetrics {
             .description("From a produce request's arrival to its acknowledgement")
             .publishPercentileHistogram()
             .register(meters);
+    for (Priority p : Priority.values()) {
+      shed[p.ordinal()] =
+          Counter.builder("esc.pipeline.shed")
+              .tag("priority", p.name())
+              .description("Events refused OVERLOADED: their class is shed or its queue is full")
+              .register(meters);
+    }
+  }
+
+  void shed(Priority p) {
+    shed[p.ordinal()].increment();
   }
 
   void stored(String topic, Priority priority, int bytes) {

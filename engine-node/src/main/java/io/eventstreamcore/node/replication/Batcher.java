@@ -1,7 +1,10 @@
 package io.eventstreamcore.node.replication;
 
 import io.eventstreamcore.node.ingest.PendingProduce;
+import io.eventstreamcore.node.pipeline.PriorityQueues;
+import io.eventstreamcore.node.pipeline.RecentMax;
 import io.eventstreamcore.protocol.ErrorCode;
+import io.eventstreamcore.protocol.Priority;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -9,8 +12,6 @@ import java.io.Closeable;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -21,10 +22,11 @@ import org.apache.ratis.protocol.exceptions.TimeoutIOException;
 import org.jboss.logging.Logger;
 
 /**
- * Groups validated events into batches of up to {@code maxEvents} or {@code linger}, whichever
- * comes first, and replicates each batch as one Raft log entry. Many batches may be in flight;
- * Ratis's log worker shares one fsync among all entries written since the last one (group commit),
- * so concurrent producers pay for fsync together.
+ * Takes validated events from the priority queues (most urgent first, with a share for every class)
+ * and groups them into batches of up to {@code maxEvents} or {@code linger}, whichever comes first,
+ * and replicates each batch as one Raft log entry. Many batches may be in flight; Ratis's log
+ * worker shares one fsync among all entries written since the last one (group commit), so
+ * concurrent producers pay for fsync together.
  */
 public final class Batcher implements Closeable {
   private static final Logger LOG = Logger.getLogger(Batcher.class);
@@ -36,7 +38,8 @@ public final class Batcher implements Closeable {
   private final Admission admission;
   private final int maxEvents;
   private final long lingerNanos;
-  private final BlockingQueue<Pending> queue;
+  private final PriorityQueues<Pending> queue;
+  private final RecentMax recentCommit;
   private final Thread thread;
   private final long answerWithinMillis;
   private final DistributionSummary batchSize;
@@ -56,7 +59,8 @@ public final class Batcher implements Closeable {
       Admission admission,
       int maxEvents,
       long lingerNanos,
-      int queueCapacity,
+      PriorityQueues<Pending> queue,
+      RecentMax recentCommit,
       long answerWithinMillis,
       MeterRegistry meters) {
     this.raft = raft;
@@ -64,7 +68,8 @@ public final class Batcher implements Closeable {
     this.answerWithinMillis = answerWithinMillis;
     this.maxEvents = maxEvents;
     this.lingerNanos = lingerNanos;
-    this.queue = new ArrayBlockingQueue<>(queueCapacity);
+    this.queue = queue;
+    this.recentCommit = recentCommit;
     this.batchSize =
         DistributionSummary.builder("esc.batch.events")
             .description("Events per replicated batch")
@@ -77,7 +82,6 @@ public final class Batcher implements Closeable {
             .description("From batch submit to committed on a quorum (fsync included) and applied")
             .publishPercentileHistogram()
             .register(meters);
-    meters.gauge("esc.batch.queue.depth", queue, BlockingQueue::size);
     this.thread = new Thread(this::run, "esc-batcher");
     thread.setDaemon(true);
   }
@@ -86,9 +90,9 @@ public final class Batcher implements Closeable {
     thread.start();
   }
 
-  /** Queues one event; false when the queue is full (the caller answers UNAVAILABLE). */
-  public boolean offer(Pending p) {
-    return running && queue.offer(p);
+  /** Queues one event in its class's queue; false when that is full. */
+  public boolean offer(Priority priority, Pending p) {
+    return running && queue.offer(priority, p);
   }
 
   private void run() {
@@ -174,7 +178,9 @@ public final class Batcher implements Closeable {
         .orTimeout(answerWithinMillis, TimeUnit.MILLISECONDS)
         .whenComplete(
             (reply, failure) -> {
-              commitTime.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+              long took = System.nanoTime() - start;
+              commitTime.record(took, TimeUnit.NANOSECONDS);
+              recentCommit.record(took);
               complete(admitted, reply, failure);
             });
   }

@@ -253,6 +253,37 @@ public final class RaftNode implements Closeable {
     return members;
   }
 
+  /**
+   * On the leader: how many entries behind its log the follower is that a quorum waits for (the
+   * slowest of the fastest voters a majority needs). 0 elsewhere or alone.
+   */
+  public double quorumLag() {
+    RaftConfiguration conf = conf().orElse(null);
+    Map<String, long[]> progress = followerProgress();
+    if (conf == null || progress.isEmpty()) {
+      return 0;
+    }
+    long last;
+    try {
+      last = server.getDivision(group.getGroupId()).getRaftLog().getNextIndex() - 1;
+    } catch (IOException e) {
+      return 0;
+    }
+    List<Long> lags = new ArrayList<>();
+    for (RaftPeer p : conf.getCurrentPeers(RaftPeerRole.FOLLOWER)) {
+      long[] f = progress.get(p.getId().toString());
+      if (f != null) {
+        lags.add(Math.max(0, last - f[0]));
+      }
+    }
+    int needed = conf.getCurrentPeers(RaftPeerRole.FOLLOWER).size() / 2;
+    if (lags.size() < needed || needed == 0) {
+      return 0;
+    }
+    lags.sort(null);
+    return lags.get(needed - 1);
+  }
+
   /** On the leader: follower id → {match index, ms since its last answer}; else empty. */
   private Map<String, long[]> followerProgress() {
     Map<String, long[]> progress = new HashMap<>();

@@ -1,0 +1,116 @@
+package io.eventstreamcore.node.pipeline;
+
+import io.eventstreamcore.protocol.Priority;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Collection;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One bounded queue per priority class in front of the batcher, drained by weighted round robin:
+ * while several classes wait, each round takes up to {@code weight} items of a class, most urgent
+ * class first. A class that waits therefore always gets at least its weight's share of the batcher
+ * (BATCH: 1/31 with the default weights 16, 8, 4, 2, 1) and is never starved.
+ *
+ * <p>Any number of threads may offer; one thread takes.
+ */
+public final class PriorityQueues<T> {
+  private static final Priority[] CLASSES = Priority.values();
+
+  private final ArrayBlockingQueue<T>[] queues;
+  private final int[] weights;
+  private final int[] credits;
+  private final Semaphore waiting = new Semaphore(0);
+  private final int capacityPerClass;
+
+  /**
+   * @param weights items per round for each class, most urgent first
+   */
+  @SuppressWarnings("unchecked")
+  public PriorityQueues(int capacityPerClass, int[] weights) {
+    if (weights.length != CLASSES.length) {
+      throw new IllegalArgumentException(
+          "need one weight per priority class, got " + weights.length);
+    }
+    for (int w : weights) {
+      if (w < 1) {
+        throw new IllegalArgumentException("weights must be at least 1");
+      }
+    }
+    this.capacityPerClass = capacityPerClass;
+    this.weights = weights.clone();
+    this.credits = weights.clone();
+    this.queues = new ArrayBlockingQueue[CLASSES.length];
+    for (int i = 0; i < queues.length; i++) {
+      queues[i] = new ArrayBlockingQueue<>(capacityPerClass);
+    }
+  }
+
+  public void registerMetrics(MeterRegistry meters) {
+    for (Priority p : CLASSES) {
+      Gauge.builder("esc.pipeline.queue.depth", queues[p.ordinal()], ArrayBlockingQueue::size)
+          .tag("priority", p.name())
+          .description("Events waiting for a batch, per priority class")
+          .register(meters);
+    }
+  }
+
+  /** False when that class's queue is full. */
+  public boolean offer(Priority p, T item) {
+    if (!queues[p.ordinal()].offer(item)) {
+      return false;
+    }
+    waiting.release();
+    return true;
+  }
+
+  /** The next item by weighted round robin, waiting up to {@code timeout}; null if none came. */
+  public T poll(long timeout, TimeUnit unit) throws InterruptedException {
+    return waiting.tryAcquire(timeout, unit) ? take() : null;
+  }
+
+  /** The next item without waiting, or null. */
+  public T poll() {
+    return waiting.tryAcquire() ? take() : null;
+  }
+
+  private T take() {
+    while (true) {
+      for (int i = 0; i < queues.length; i++) {
+        if (credits[i] > 0) {
+          T item = queues[i].poll();
+          if (item != null) {
+            credits[i]--;
+            return item;
+          }
+        }
+      }
+      // Every waiting class used its share of this round: start the next.
+      System.arraycopy(weights, 0, credits, 0, weights.length);
+    }
+  }
+
+  public int depth(Priority p) {
+    return queues[p.ordinal()].size();
+  }
+
+  /** Fill of the fullest class queue, 0 to 1. */
+  public double fill() {
+    int most = 0;
+    for (ArrayBlockingQueue<T> q : queues) {
+      most = Math.max(most, q.size());
+    }
+    return (double) most / capacityPerClass;
+  }
+
+  /** Everything still queued, most urgent class first. */
+  public void drainTo(Collection<? super T> into) {
+    for (ArrayBlockingQueue<T> q : queues) {
+      for (int n = q.drainTo(into); n > 0; n--) {
+        waiting.tryAcquire();
+      }
+    }
+  }
+}

@@ -1,0 +1,46 @@
+package io.eventstreamcore.node.pipeline;
+
+import io.eventstreamcore.node.config.NodeConfig;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.util.List;
+import java.util.function.DoubleSupplier;
+
+/** The load measures the control loop watches, with their thresholds from the configuration. */
+public final class Signals {
+  private Signals() {}
+
+  public static List<PressureSignal> of(
+      NodeConfig.Pipeline c,
+      PriorityQueues<?> queues,
+      RecentMax commitLatency,
+      DoubleSupplier replicationLag) {
+    return List.of(
+        new PressureSignal("queue fill", queues::fill, c.queueFillUp(), c.queueFillDown()),
+        new PressureSignal(
+            "commit latency ms",
+            commitLatency::takeMillis,
+            c.commitLatencyMsUp(),
+            c.commitLatencyMsDown()),
+        new PressureSignal(
+            "replication lag", replicationLag, c.replicationLagUp(), c.replicationLagDown()),
+        new PressureSignal("old-generation heap", Signals::oldGenFill, c.heapUp(), c.heapDown()));
+  }
+
+  /**
+   * Old-generation use over the whole heap's maximum: what survives young collections is what fills
+   * the heap for good (the dedup table, queued events).
+   */
+  static double oldGenFill() {
+    long max = Runtime.getRuntime().maxMemory();
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP
+          && (pool.getName().contains("Old") || pool.getName().contains("Tenured"))) {
+        return (double) pool.getUsage().getUsed() / max;
+      }
+    }
+    Runtime r = Runtime.getRuntime();
+    return (double) (r.totalMemory() - r.freeMemory()) / max;
+  }
+}
