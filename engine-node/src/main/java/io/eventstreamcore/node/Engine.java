@@ -19,6 +19,7 @@ import io.eventstreamcore.node.replication.Peer;
 import io.eventstreamcore.node.replication.RaftLogMetrics;
 import io.eventstreamcore.node.replication.RaftNode;
 import io.eventstreamcore.node.replication.SnapshotPoint;
+import io.eventstreamcore.node.replication.StuckFollowerWatch;
 import io.eventstreamcore.node.server.ClientServer;
 import io.eventstreamcore.node.storage.EventStore;
 import io.eventstreamcore.node.storage.StoreConfig;
@@ -33,6 +34,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -133,9 +135,14 @@ public class Engine {
     clientServer =
         new ClientServer(vertx, node.id(), node.maxFrameBytes(), ingest, fetch, raft, meters);
     clientServer.start(node.clientHost(), node.clientPort());
-    housekeeping = Executors.newScheduledThreadPool(2, r -> new Thread(r, "esc-housekeeping"));
+    housekeeping = Executors.newScheduledThreadPool(3, r -> new Thread(r, "esc-housekeeping"));
     long every = s.retentionCheckInterval().toMillis();
     housekeeping.scheduleWithFixedDelay(this::applyRetention, every, every, TimeUnit.MILLISECONDS);
+    housekeeping.scheduleWithFixedDelay(
+        new StuckFollowerWatch(raft, Duration.ofSeconds(10), config.health().maxApplyLag()),
+        1,
+        1,
+        TimeUnit.SECONDS);
     long check = pc.checkInterval().toMillis();
     housekeeping.scheduleWithFixedDelay(this::stepPressure, check, check, TimeUnit.MILLISECONDS);
     LOG.infof("engine node %s started; data in %s", node.id(), node.dataDir());

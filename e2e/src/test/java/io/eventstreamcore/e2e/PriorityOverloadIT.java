@@ -1,0 +1,166 @@
+package io.eventstreamcore.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.eventstreamcore.cli.local.LocalCluster;
+import io.eventstreamcore.cli.local.LocalNode;
+import io.eventstreamcore.client.EscException;
+import io.eventstreamcore.client.Producer;
+import io.eventstreamcore.protocol.ErrorCode;
+import io.eventstreamcore.protocol.Event;
+import io.eventstreamcore.protocol.Priority;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three nodes offered more BATCH load than they commit, with a steady CRITICAL stream beside it:
+ * CRITICAL is always acknowledged, BATCH is shed with OVERLOADED, every send gets an answer, every
+ * acknowledged event is stored once where its ack says, and the node is HEALTHY again once the load
+ * stops.
+ */
+class PriorityOverloadIT {
+  private static final Duration LOAD_FOR = Duration.ofSeconds(12);
+
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+  Path dir;
+
+  /** What one producer thread saw: acked id → offset, and the codes of refusals. */
+  private record Outcome(Map<String, Long> acked, Map<ErrorCode, Integer> refused, int sent) {}
+
+  @Test
+  void criticalFlowsWhileBatchIsShedAndTheNodeRecovers() throws Exception {
+    LocalCluster cluster =
+        LocalCluster.of(dir, 3, Nodes.freeBasePort(3), List.of("esc.pipeline.queue-capacity=1024"));
+    try (cluster) {
+      cluster.start();
+      cluster.awaitReady(Duration.ofSeconds(90));
+      LocalNode leader = cluster.awaitLeader(Duration.ofSeconds(30));
+      List<CompletableFuture<Outcome>> bulk = new ArrayList<>();
+      for (int p = 0; p < 3; p++) {
+        bulk.add(produce(cluster, "bulk", "b" + p + "-", Priority.BATCH, 64, 200_000, 0, false));
+      }
+      // CRITICAL retries like a real producer would (an election under this load is possible);
+      // it must never be refused for load, and every send must end acknowledged.
+      Outcome critical =
+          produce(cluster, "alerts", "c-", Priority.CRITICAL, 1, 2_400, 5, true).join();
+      List<Outcome> bulkOutcomes = bulk.stream().map(CompletableFuture::join).toList();
+
+      assertThat(critical.refused()).as("CRITICAL refusals").isEmpty();
+      assertThat(critical.acked()).hasSize(critical.sent());
+      int bulkOverloaded =
+          bulkOutcomes.stream()
+              .mapToInt(o -> o.refused().getOrDefault(ErrorCode.OVERLOADED, 0))
+              .sum();
+      assertThat(bulkOverloaded).as("BATCH events shed").isPositive();
+      for (Outcome o : bulkOutcomes) {
+        int answered = o.acked().size() + o.refused().values().stream().mapToInt(i -> i).sum();
+        assertThat(answered).as("every send answered").isEqualTo(o.sent());
+      }
+
+      assertStoredOnceAtTheirOffsets(cluster, "alerts", List.of(critical));
+      assertStoredOnceAtTheirOffsets(cluster, "bulk", bulkOutcomes);
+
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (!pipeline(leader).contains("\"HEALTHY\"")) {
+        assertThat(System.nanoTime()).as("back to HEALTHY").isLessThan(deadline);
+        Thread.sleep(200);
+      }
+    } finally {
+      for (LocalNode n : cluster.nodes()) {
+        n.kill();
+      }
+    }
+  }
+
+  /**
+   * Sends as fast as the producer allows, or one event every {@code pauseMillis}; stops after
+   * {@code max} events or the load time. Without retries every answer is seen.
+   */
+  private static CompletableFuture<Outcome> produce(
+      LocalCluster cluster,
+      String topic,
+      String idPrefix,
+      Priority priority,
+      int inFlight,
+      int max,
+      long pauseMillis,
+      boolean retries) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          Map<String, Long> acked = new ConcurrentHashMap<>();
+          Map<ErrorCode, Integer> refused = new ConcurrentHashMap<>();
+          List<CompletableFuture<?>> sends = new ArrayList<>();
+          long until = System.nanoTime() + LOAD_FOR.toNanos();
+          Producer.Settings settings =
+              Producer.Settings.defaults(cluster.clientEndpoints()).withMaxInFlight(inFlight);
+          if (!retries) {
+            settings = settings.withoutRetries();
+          }
+          try (Producer p = new Producer(settings)) {
+            for (int i = 0; i < max && System.nanoTime() < until; i++) {
+              String id = idPrefix + i;
+              sends.add(
+                  p.send(Event.of(id, topic, priority, new byte[100]))
+                      .whenComplete(
+                          (offset, error) -> {
+                            if (error == null) {
+                              acked.put(id, offset);
+                            } else {
+                              refused.merge(codeOf(error), 1, Integer::sum);
+                            }
+                          }));
+              if (pauseMillis > 0) {
+                Thread.sleep(pauseMillis);
+              }
+            }
+            CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new))
+                .exceptionally(e -> null)
+                .get(60, TimeUnit.SECONDS);
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+          return new Outcome(acked, refused, sends.size());
+        });
+  }
+
+  private static ErrorCode codeOf(Throwable error) {
+    Throwable e =
+        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    return e instanceof EscException esc ? esc.code() : ErrorCode.INTERNAL;
+  }
+
+  private static void assertStoredOnceAtTheirOffsets(
+      LocalCluster cluster, String topic, List<Outcome> outcomes) throws Exception {
+    List<List<String>> logs = Nodes.converged(cluster, topic);
+    List<String> log = logs.get(0);
+    assertThat(logs).allSatisfy(l -> assertThat(l).isEqualTo(log));
+    assertThat(log).doesNotHaveDuplicates();
+    for (Outcome o : outcomes) {
+      o.acked().forEach((id, offset) -> assertThat(log.get(offset.intValue())).isEqualTo(id));
+    }
+  }
+
+  private static String pipeline(LocalNode node) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create(node.spec().httpUrl() + "/api/v1/node"))
+                .timeout(Duration.ofSeconds(5))
+                .build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
+}

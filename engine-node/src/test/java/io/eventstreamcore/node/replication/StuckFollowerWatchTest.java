@@ -1,0 +1,50 @@
+package io.eventstreamcore.node.replication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class StuckFollowerWatchTest {
+  private final StuckFollowerWatch watch =
+      new StuckFollowerWatch(null, Duration.ofSeconds(10), 1_000);
+
+  private static Member follower(String id, long match, long lag, long lastContactMs) {
+    return new Member(
+        new Peer(id, "127.0.0.1", 1, 2, 3), Member.Role.FOLLOWER, match, lag, lastContactMs);
+  }
+
+  private static Member leader() {
+    return new Member(new Peer("n1", "127.0.0.1", 1, 2, 3), Member.Role.LEADER, 200L, 0L, 0L);
+  }
+
+  private List<String> stuckAt(long millis, Member... followers) {
+    List<Member> members = new java.util.ArrayList<>(List.of(followers));
+    members.add(leader());
+    return watch.stuck(millis, members).stream().map(m -> m.peer().id()).toList();
+  }
+
+  @Test
+  void anAnsweringFollowerBehindWithAnUnmovedMatchIndexIsStuckAfterTheLimit() {
+    assertThat(stuckAt(0, follower("n2", 100, 100, 50), follower("n3", 200, 0, 50))).isEmpty();
+    assertThat(stuckAt(9_999, follower("n2", 100, 150, 50), follower("n3", 250, 0, 50))).isEmpty();
+    assertThat(stuckAt(10_000, follower("n2", 100, 160, 50), follower("n3", 260, 0, 50)))
+        .containsExactly("n2");
+  }
+
+  @Test
+  void progressRestartsTheClock() {
+    stuckAt(0, follower("n2", 100, 100, 50));
+    stuckAt(8_000, follower("n2", 101, 100, 50));
+    assertThat(stuckAt(12_000, follower("n2", 101, 120, 50))).isEmpty();
+    assertThat(stuckAt(18_000, follower("n2", 101, 130, 50))).containsExactly("n2");
+  }
+
+  @Test
+  void aSilentFollowerIsDownNotStuckAndOneInStepIsFine() {
+    stuckAt(0, follower("n2", 100, 100, 50), follower("n3", 200, 0, 50));
+    assertThat(stuckAt(20_000, follower("n2", 100, 300, 15_000), follower("n3", 200, 0, 50)))
+        .isEmpty();
+  }
+}
