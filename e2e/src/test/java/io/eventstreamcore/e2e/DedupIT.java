@@ -53,9 +53,7 @@ class DedupIT {
       assertThat(Nodes.readIds(nodes.get(2).spec().clientEndpoint(), "orders"))
           .containsExactly("order-1", "order-2", "order-1");
     } finally {
-      for (LocalNode n : cluster.nodes()) {
-        n.kill();
-      }
+      Nodes.killAll(cluster);
     }
   }
 
@@ -121,9 +119,7 @@ class DedupIT {
       }
     } finally {
       stop.set(true);
-      for (LocalNode n : cluster.nodes()) {
-        n.kill();
-      }
+      Nodes.killAll(cluster);
     }
   }
 

@@ -81,9 +81,7 @@ class DedupMemberLossIT {
       List<List<String>> logs = Nodes.converged(cluster, TOPIC);
       assertThat(logs).allSatisfy(l -> assertThat(l).hasSize(IDS).doesNotHaveDuplicates());
     } finally {
-      for (LocalNode n : cluster.nodes()) {
-        n.kill();
-      }
+      Nodes.killAll(cluster);
     }
   }
 

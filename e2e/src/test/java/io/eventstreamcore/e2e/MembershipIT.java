@@ -97,9 +97,7 @@ class MembershipIT {
       }
     } finally {
       n4.kill();
-      for (LocalNode n : cluster.nodes()) {
-        n.kill();
-      }
+      Nodes.killAll(cluster);
     }
   }
 

@@ -80,9 +80,7 @@ class PriorityOverloadIT {
         Thread.sleep(200);
       }
     } finally {
-      for (LocalNode n : cluster.nodes()) {
-        n.kill();
-      }
+      Nodes.killAll(cluster);
     }
   }
 

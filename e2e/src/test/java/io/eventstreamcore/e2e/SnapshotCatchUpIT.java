@@ -78,9 +78,7 @@ class SnapshotCatchUpIT {
         assertThat(logs).allSatisfy(l -> assertThat(l).isEqualTo(logs.get(0)));
       }
     } finally {
-      for (LocalNode n : cluster.nodes()) {
-        n.kill();
-      }
+      Nodes.killAll(cluster);
     }
   }
 

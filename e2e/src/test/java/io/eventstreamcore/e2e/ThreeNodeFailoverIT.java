@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.eventstreamcore.cli.local.FailoverProbe;
 import io.eventstreamcore.cli.local.LocalCluster;
-import io.eventstreamcore.cli.local.LocalNode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -59,9 +58,7 @@ class ThreeNodeFailoverIT {
             .isEqualTo(ack.getKey());
       }
     } finally {
-      for (LocalNode n : cluster.nodes()) {
-        n.kill();
-      }
+      Nodes.killAll(cluster);
     }
   }
 }

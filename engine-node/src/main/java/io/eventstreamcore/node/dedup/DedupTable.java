@@ -10,6 +10,7 @@ import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import io.eventstreamcore.node.DaemonThreads;
 import io.eventstreamcore.node.replication.Admission;
 import io.eventstreamcore.node.replication.ApplyListener;
 import io.eventstreamcore.node.storage.EventStore;
@@ -44,12 +45,7 @@ public final class DedupTable implements Closeable {
   private static final long EVICTION_LOG_EVERY_MILLIS = 60_000;
 
   private final ScheduledExecutorService watch =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "esc-dedup-watch");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("esc-dedup-watch"));
   private volatile boolean backupsInSync;
   private long evictionsLogged;
   private long evictionLoggedAt;

@@ -3,6 +3,7 @@ package io.eventstreamcore.node.dedup;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.MapPartitionLostEvent;
 import com.hazelcast.map.listener.MapPartitionLostListener;
+import io.eventstreamcore.node.DaemonThreads;
 import io.eventstreamcore.node.storage.EventStore;
 import io.eventstreamcore.node.storage.OffsetOutOfRangeException;
 import io.eventstreamcore.node.storage.ReadChunk;
@@ -34,12 +35,7 @@ final class LostEntryRefill implements MapPartitionLostListener, Closeable {
   private final Duration window;
   private final DedupMetrics metrics;
   private final ExecutorService worker =
-      Executors.newSingleThreadExecutor(
-          r -> {
-            Thread t = new Thread(r, "esc-dedup-refill");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newSingleThreadExecutor(DaemonThreads.named("esc-dedup-refill"));
 
   /** Losses reported so far, and how many of them a finished refill covers. */
   private final AtomicLong reported = new AtomicLong();

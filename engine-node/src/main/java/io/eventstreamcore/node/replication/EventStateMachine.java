@@ -1,5 +1,6 @@
 package io.eventstreamcore.node.replication;
 
+import io.eventstreamcore.node.DaemonThreads;
 import io.eventstreamcore.node.storage.EventStore;
 import io.eventstreamcore.protocol.EventCodec;
 import java.io.File;
@@ -56,12 +57,7 @@ public final class EventStateMachine extends BaseStateMachine {
   private final ReentrantLock storeWriter = new ReentrantLock();
 
   private final ExecutorService catchUpThread =
-      Executors.newSingleThreadExecutor(
-          r -> {
-            Thread t = new Thread(r, "esc-snapshot-catch-up");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newSingleThreadExecutor(DaemonThreads.named("esc-snapshot-catch-up"));
   private volatile boolean catchingUp;
 
   /**

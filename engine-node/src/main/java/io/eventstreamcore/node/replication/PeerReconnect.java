@@ -1,5 +1,6 @@
 package io.eventstreamcore.node.replication;
 
+import io.eventstreamcore.node.DaemonThreads;
 import java.io.Closeable;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -23,12 +24,7 @@ final class PeerReconnect implements Closeable {
   private static final long PERIOD_MS = 100;
 
   private final ScheduledExecutorService timer =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "esc-raft-reconnect");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("esc-raft-reconnect"));
 
   PeerReconnect(
       RaftServer server, String selfId, Supplier<List<Peer>> peers, BooleanSupplier idleFollower) {
