@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       ClusterCommand.class,
       FailoverBenchCommand.class,
+      PriorityBenchCommand.class,
       ProduceCommand.class,
       ConsumeCommand.class,
       TopicsCommand.class,

@@ -109,6 +109,7 @@ public class Engine {
             dedup == null ? Admission.ALL : dedup.admission(),
             config.batch().maxEvents(),
             config.batch().linger().toNanos(),
+            config.batch().maxInFlight(),
             queues,
             recentCommit,
             node.produceTimeout().toMillis(),

@@ -189,6 +189,13 @@ public interface NodeConfig {
 
     @WithDefault("1ms")
     Duration linger();
+
+    /**
+     * Batches on their way through dedup and Raft at once. Beyond it events wait in their priority
+     * queue, where urgent ones overtake; without a limit every class would wait in Raft alike.
+     */
+    @WithDefault("32")
+    int maxInFlight();
   }
 
   interface Store {

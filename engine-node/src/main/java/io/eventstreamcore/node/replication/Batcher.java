@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -40,6 +41,7 @@ public final class Batcher implements Closeable {
   private final long lingerNanos;
   private final PriorityQueues<Pending> queue;
   private final RecentMax recentCommit;
+  private final Semaphore inFlight;
   private final Thread thread;
   private final long answerWithinMillis;
   private final DistributionSummary batchSize;
@@ -59,6 +61,7 @@ public final class Batcher implements Closeable {
       Admission admission,
       int maxEvents,
       long lingerNanos,
+      int maxInFlight,
       PriorityQueues<Pending> queue,
       RecentMax recentCommit,
       long answerWithinMillis,
@@ -69,6 +72,7 @@ public final class Batcher implements Closeable {
     this.maxEvents = maxEvents;
     this.lingerNanos = lingerNanos;
     this.queue = queue;
+    this.inFlight = new Semaphore(maxInFlight);
     this.recentCommit = recentCommit;
     this.batchSize =
         DistributionSummary.builder("esc.batch.events")
@@ -99,8 +103,14 @@ public final class Batcher implements Closeable {
     List<Pending> batch = new ArrayList<>(maxEvents);
     while (running) {
       try {
+        // While the limit of batches in flight is reached, events wait in their class's queue,
+        // where the most urgent are taken first once a batch settles.
+        if (!inFlight.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+          continue;
+        }
         Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
         if (first == null) {
+          inFlight.release();
           continue;
         }
         batch.add(first);
@@ -123,6 +133,7 @@ public final class Batcher implements Closeable {
       } catch (RuntimeException e) {
         LOG.error("batch could not be submitted", e);
         failAll(batch, ErrorCode.INTERNAL, e.toString(), "");
+        inFlight.release();
         batch.clear();
       }
     }
@@ -141,16 +152,37 @@ public final class Batcher implements Closeable {
             .thenCompose(done -> verdicts)
             .handle(
                 (v, error) -> {
-                  replicateAdmitted(batchId, batch, v, error);
+                  try {
+                    replicateAdmitted(batchId, batch, v, error);
+                  } catch (RuntimeException e) {
+                    LOG.error("batch could not be replicated", e);
+                    failAll(batch, ErrorCode.INTERNAL, e.toString(), "");
+                  }
                   return null;
                 });
   }
 
+  /** Answers what admission settled and replicates the rest; frees the batch's in-flight slot. */
   private void replicateAdmitted(
+      long batchId, List<Pending> batch, List<Admission.Verdict> verdicts, Throwable error) {
+    boolean submitted = false;
+    try {
+      submitted = replicate(batchId, batch, verdicts, error);
+    } finally {
+      if (!submitted) {
+        inFlight.release();
+      }
+    }
+  }
+
+  /**
+   * @return true when the batch went to Raft (its completion frees the slot)
+   */
+  private boolean replicate(
       long batchId, List<Pending> batch, List<Admission.Verdict> verdicts, Throwable error) {
     if (error != null) {
       failAll(batch, ErrorCode.UNAVAILABLE, "dedup table unavailable: " + unwrap(error), "");
-      return;
+      return false;
     }
     List<Pending> admitted = new ArrayList<>(batch.size());
     for (int i = 0; i < batch.size(); i++) {
@@ -165,7 +197,7 @@ public final class Batcher implements Closeable {
       }
     }
     if (admitted.isEmpty()) {
-      return;
+      return false;
     }
     List<ByteBuffer> events = new ArrayList<>(admitted.size());
     for (Pending p : admitted) {
@@ -178,11 +210,13 @@ public final class Batcher implements Closeable {
         .orTimeout(answerWithinMillis, TimeUnit.MILLISECONDS)
         .whenComplete(
             (reply, failure) -> {
+              inFlight.release();
               long took = System.nanoTime() - start;
               commitTime.record(took, TimeUnit.NANOSECONDS);
               recentCommit.record(took);
               complete(admitted, reply, failure);
             });
+    return true;
   }
 
   private void complete(List<Pending> batch, RaftClientReply reply, Throwable error) {

@@ -1,0 +1,190 @@
+package io.eventstreamcore.cli;
+
+import io.eventstreamcore.client.EscException;
+import io.eventstreamcore.client.Producer;
+import io.eventstreamcore.protocol.ErrorCode;
+import io.eventstreamcore.protocol.Event;
+import io.eventstreamcore.protocol.Priority;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * CRITICAL latency with and without overload. First a paced CRITICAL stream alone; then the same
+ * stream while one producer per other class sends as fast as its window allows, without retries, so
+ * every shed event is counted. CRITICAL latency is measured from each send's intended time (no
+ * coordinated omission).
+ */
+@Command(
+    mixinStandardHelpOptions = true,
+    name = "priority-bench",
+    description = "Per-priority throughput and latency under overload, against unloaded CRITICAL.")
+final class PriorityBenchCommand implements Callable<Integer> {
+  @Mixin Bootstrap bootstrap;
+
+  @Option(
+      names = "--critical-rate",
+      defaultValue = "500",
+      description = "CRITICAL events/s, paced (default: ${DEFAULT-VALUE})")
+  int criticalRate;
+
+  @Option(
+      names = "--seconds",
+      defaultValue = "20",
+      description = "Length of each phase (default: ${DEFAULT-VALUE})")
+  int seconds;
+
+  @Option(
+      names = "--in-flight",
+      defaultValue = "16",
+      description = "Requests in flight per loading producer (default: ${DEFAULT-VALUE})")
+  int inFlight;
+
+  @Option(names = "--size", defaultValue = "100", description = "Payload bytes")
+  int size;
+
+  /** What one class saw in one phase. */
+  private record Tally(
+      Priority priority, Histogram latency, long sent, long acked, long overloaded, long failed) {}
+
+  @Override
+  public Integer call() throws Exception {
+    Duration phase = Duration.ofSeconds(seconds);
+    List<Tally> unloaded = List.of(critical(phase));
+    List<Tally> loaded = new ArrayList<>();
+    List<Thread> loaders = new ArrayList<>();
+    List<Tally[]> loadTallies = new ArrayList<>();
+    for (Priority p : List.of(Priority.HIGH, Priority.MEDIUM, Priority.LOW, Priority.BATCH)) {
+      Tally[] slot = new Tally[1];
+      loadTallies.add(slot);
+      Thread t = new Thread(() -> slot[0] = flood(p, phase), "load-" + p);
+      t.start();
+      loaders.add(t);
+    }
+    loaded.add(critical(phase));
+    for (Thread t : loaders) {
+      t.join();
+    }
+    loadTallies.forEach(s -> loaded.add(s[0]));
+
+    System.out.printf(
+        "%-9s %-9s %-10s %-10s %-11s %-8s %-9s %-9s%n",
+        "phase", "priority", "sent/s", "acked/s", "overloaded", "failed", "p50 ms", "p99 ms");
+    print("unloaded", unloaded);
+    print("overload", loaded);
+    double before = unloaded.get(0).latency().getValueAtPercentile(99) / 1000.0;
+    double after = loaded.get(0).latency().getValueAtPercentile(99) / 1000.0;
+    System.out.printf(
+        "CRITICAL p99: %.2f ms unloaded, %.2f ms under overload (%.1fx; goal: at most 2x)%n",
+        before, after, after / before);
+    return 0;
+  }
+
+  private void print(String phase, List<Tally> tallies) {
+    for (Tally t : tallies) {
+      System.out.printf(
+          "%-9s %-9s %-10.0f %-10.0f %-11d %-8d %-9.2f %-9.2f%n",
+          phase,
+          t.priority(),
+          t.sent() / (double) seconds,
+          t.acked() / (double) seconds,
+          t.overloaded(),
+          t.failed(),
+          t.latency().getValueAtPercentile(50) / 1000.0,
+          t.latency().getValueAtPercentile(99) / 1000.0);
+    }
+  }
+
+  private Tally critical(Duration phase) throws InterruptedException {
+    Producer.Settings settings =
+        Producer.Settings.defaults(bootstrap.endpoints()).withMaxInFlight(4);
+    long interval = 1_000_000_000L / criticalRate;
+    long n = (long) criticalRate * phase.toSeconds();
+    try (Producer p = new Producer(settings)) {
+      return send(p, Priority.CRITICAL, n, interval, phase);
+    }
+  }
+
+  private Tally flood(Priority priority, Duration phase) {
+    Producer.Settings settings =
+        Producer.Settings.defaults(bootstrap.endpoints())
+            .withMaxInFlight(inFlight)
+            .withoutRetries();
+    try (Producer p = new Producer(settings)) {
+      return send(p, priority, Long.MAX_VALUE, 0, phase);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Sends until {@code max} events or the phase is over; paced when {@code intervalNanos} > 0. */
+  private Tally send(Producer p, Priority priority, long max, long intervalNanos, Duration phase)
+      throws InterruptedException {
+    Recorder latency = new Recorder(3);
+    AtomicLong acked = new AtomicLong();
+    AtomicLong overloaded = new AtomicLong();
+    AtomicLong failed = new AtomicLong();
+    byte[] payload = new byte[size];
+    String run = priority.name().toLowerCase() + "-" + Long.toHexString(System.nanoTime()) + "-";
+    long start = System.nanoTime();
+    long end = start + phase.toNanos();
+    long sent = 0;
+    List<CompletableFuture<Long>> open = new ArrayList<>();
+    while (sent < max && System.nanoTime() < end) {
+      long intended = start + sent * intervalNanos;
+      long wait;
+      while (intervalNanos > 0 && (wait = intended - System.nanoTime()) > 0) {
+        LockSupport.parkNanos(Math.min(wait, 200_000));
+      }
+      long from = intervalNanos > 0 ? intended : System.nanoTime();
+      open.add(
+          p.send(Event.of(run + sent, "bench-" + priority.name().toLowerCase(), priority, payload))
+              .whenComplete(
+                  (offset, error) -> {
+                    if (error == null) {
+                      acked.incrementAndGet();
+                      latency.recordValue(Math.max(1, (System.nanoTime() - from) / 1000));
+                    } else if (codeOf(error) == ErrorCode.OVERLOADED) {
+                      overloaded.incrementAndGet();
+                    } else {
+                      failed.incrementAndGet();
+                    }
+                  }));
+      sent++;
+      if (open.size() >= 10_000) {
+        open.removeIf(CompletableFuture::isDone);
+      }
+    }
+    p.flush();
+    CountDownLatch done = new CountDownLatch(1);
+    CompletableFuture.allOf(open.toArray(CompletableFuture[]::new))
+        .whenComplete((v, e) -> done.countDown());
+    done.await(2, TimeUnit.MINUTES);
+    return new Tally(
+        priority,
+        latency.getIntervalHistogram(),
+        sent,
+        acked.get(),
+        overloaded.get(),
+        failed.get());
+  }
+
+  private static ErrorCode codeOf(Throwable error) {
+    Throwable e =
+        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    return e instanceof EscException esc ? esc.code() : ErrorCode.INTERNAL;
+  }
+}
