@@ -53,12 +53,15 @@ public interface NodeConfig {
     @WithDefault("0.1,0.3,0.5,0.7")
     List<Double> queueFillDown();
 
-    /** Slowest batch submit-to-commit in the last check interval. */
-    @WithDefault("200,500,2000,5000")
-    List<Double> commitLatencyMsUp();
+    /**
+     * Arrival to commit: the larger of the slowest batch committed in the last check interval (from
+     * its oldest event's arrival) and the longest wait of an event still queued.
+     */
+    @WithDefault("500,1000,2000,5000")
+    List<Double> produceLatencyMsUp();
 
-    @WithDefault("100,250,1000,3000")
-    List<Double> commitLatencyMsDown();
+    @WithDefault("200,500,1000,3000")
+    List<Double> produceLatencyMsDown();
 
     /** Entries the quorum's slowest needed follower is behind (leader only). */
     @WithDefault("5000,20000,50000,100000")

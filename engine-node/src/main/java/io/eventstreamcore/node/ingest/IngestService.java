@@ -46,6 +46,7 @@ public final class IngestService {
    */
   public PendingProduce produce(List<ByteBuffer> events) {
     PendingProduce pending = new PendingProduce(events.size());
+    long arrived = System.nanoTime();
     String[] topics = new String[events.size()];
     for (int i = 0; i < events.size(); i++) {
       ByteBuffer event = events.get(i);
@@ -69,7 +70,7 @@ public final class IngestService {
                 + " events are refused; retry in "
                 + retryAfterMillis
                 + " ms");
-      } else if (!batcher.offer(priority, new Batcher.Pending(event, pending, i))) {
+      } else if (!batcher.offer(priority, new Batcher.Pending(event, pending, i, arrived))) {
         metrics.shed(priority);
         pending.overloaded(
             i,

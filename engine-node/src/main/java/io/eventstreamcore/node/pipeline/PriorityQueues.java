@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToLongFunction;
 
 /**
  * One bounded queue per priority class in front of the batcher, drained by weighted round robin:
@@ -90,6 +91,18 @@ public final class PriorityQueues<T> {
       // Every waiting class used its share of this round: start the next.
       System.arraycopy(weights, 0, credits, 0, weights.length);
     }
+  }
+
+  /** How long the longest-waiting queued item has waited, by its arrival time; 0 when empty. */
+  public long oldestWaitNanos(ToLongFunction<? super T> arrivedNanos, long nowNanos) {
+    long oldest = 0;
+    for (ArrayBlockingQueue<T> q : queues) {
+      T head = q.peek();
+      if (head != null) {
+        oldest = Math.max(oldest, nowNanos - arrivedNanos.applyAsLong(head));
+      }
+    }
+    return oldest;
   }
 
   public int depth(Priority p) {

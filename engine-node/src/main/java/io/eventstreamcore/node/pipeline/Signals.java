@@ -1,6 +1,7 @@
 package io.eventstreamcore.node.pipeline;
 
 import io.eventstreamcore.node.config.NodeConfig;
+import io.eventstreamcore.node.replication.Batcher;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -13,16 +14,20 @@ public final class Signals {
 
   public static List<PressureSignal> of(
       NodeConfig.Pipeline c,
-      PriorityQueues<?> queues,
-      RecentMax commitLatency,
+      PriorityQueues<Batcher.Pending> queues,
+      RecentMax recentLatency,
       DoubleSupplier replicationLag) {
     return List.of(
         new PressureSignal("queue fill", queues::fill, c.queueFillUp(), c.queueFillDown()),
         new PressureSignal(
-            "commit latency ms",
-            commitLatency::takeMillis,
-            c.commitLatencyMsUp(),
-            c.commitLatencyMsDown()),
+            "produce latency ms",
+            // Completed batches show it late; the longest wait in the queues shows a stall now.
+            () ->
+                Math.max(
+                    recentLatency.takeMillis(),
+                    queues.oldestWaitNanos(Batcher.Pending::arrivedNanos, System.nanoTime()) / 1e6),
+            c.produceLatencyMsUp(),
+            c.produceLatencyMsDown()),
         new PressureSignal(
             "replication lag", replicationLag, c.replicationLagUp(), c.replicationLagDown()),
         new PressureSignal("old-generation heap", Signals::oldGenFill, c.heapUp(), c.heapDown()));

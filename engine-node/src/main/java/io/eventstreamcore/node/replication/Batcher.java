@@ -32,15 +32,21 @@ import org.jboss.logging.Logger;
 public final class Batcher implements Closeable {
   private static final Logger LOG = Logger.getLogger(Batcher.class);
 
-  /** One event waiting for a batch, and where its answer goes. */
-  public record Pending(ByteBuffer event, PendingProduce owner, int index) {}
+  /**
+   * One event waiting for a batch, where its answer goes, and when it arrived ({@link
+   * System#nanoTime}).
+   */
+  public record Pending(ByteBuffer event, PendingProduce owner, int index, long arrivedNanos) {}
 
   private final RaftNode raft;
   private final Admission admission;
   private final int maxEvents;
   private final long lingerNanos;
   private final PriorityQueues<Pending> queue;
-  private final RecentMax recentCommit;
+
+  /** Arrival to commit of each batch's oldest event: what the load-control loop watches. */
+  private final RecentMax recentLatency;
+
   private final Semaphore inFlight;
   private final Thread thread;
   private final long answerWithinMillis;
@@ -63,7 +69,7 @@ public final class Batcher implements Closeable {
       long lingerNanos,
       int maxInFlight,
       PriorityQueues<Pending> queue,
-      RecentMax recentCommit,
+      RecentMax recentLatency,
       long answerWithinMillis,
       MeterRegistry meters) {
     this.raft = raft;
@@ -73,7 +79,7 @@ public final class Batcher implements Closeable {
     this.lingerNanos = lingerNanos;
     this.queue = queue;
     this.inFlight = new Semaphore(maxInFlight);
-    this.recentCommit = recentCommit;
+    this.recentLatency = recentLatency;
     this.batchSize =
         DistributionSummary.builder("esc.batch.events")
             .description("Events per replicated batch")
@@ -211,9 +217,9 @@ public final class Batcher implements Closeable {
         .whenComplete(
             (reply, failure) -> {
               inFlight.release();
-              long took = System.nanoTime() - start;
-              commitTime.record(took, TimeUnit.NANOSECONDS);
-              recentCommit.record(took);
+              long now = System.nanoTime();
+              commitTime.record(now - start, TimeUnit.NANOSECONDS);
+              recentLatency.record(now - admitted.get(0).arrivedNanos());
               complete(admitted, reply, failure);
             });
     return true;

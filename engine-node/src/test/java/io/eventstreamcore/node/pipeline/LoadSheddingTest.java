@@ -16,7 +16,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * A node whose commit-latency thresholds every commit exceeds: after one write it is in EMERGENCY
+ * A node whose produce-latency thresholds every write exceeds: after one write it is in EMERGENCY
  * and answers lower classes OVERLOADED (HTTP 429 with Retry-After) while CRITICAL still goes in.
  */
 @QuarkusTest
@@ -26,8 +26,8 @@ class LoadSheddingTest {
     @Override
     public Map<String, String> getConfigOverrides() {
       return Map.of(
-          "esc.pipeline.commit-latency-ms-up", "0.001,0.002,0.003,0.004",
-          "esc.pipeline.commit-latency-ms-down", "0.0001,0.0002,0.0003,0.0004",
+          "esc.pipeline.produce-latency-ms-up", "0.001,0.002,0.003,0.004",
+          "esc.pipeline.produce-latency-ms-down", "0.0001,0.0002,0.0003,0.0004",
           "esc.pipeline.min-dwell", "1h",
           "esc.pipeline.retry-after", "1500ms",
           "esc.dedup.enabled", "false");

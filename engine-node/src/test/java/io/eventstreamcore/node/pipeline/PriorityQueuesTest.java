@@ -62,6 +62,19 @@ class PriorityQueuesTest {
   }
 
   @Test
+  void theOldestWaitIsTheLongestAnyQueueHeadHasWaited() {
+    PriorityQueues<Long> q = new PriorityQueues<>(10, WEIGHTS);
+    assertThat(q.oldestWaitNanos(arrived -> arrived, 1_000)).isZero();
+    q.offer(Priority.HIGH, 700L);
+    q.offer(Priority.HIGH, 900L);
+    q.offer(Priority.BATCH, 300L);
+    assertThat(q.oldestWaitNanos(arrived -> arrived, 1_000)).isEqualTo(700);
+    q.poll();
+    q.poll();
+    assertThat(q.oldestWaitNanos(arrived -> arrived, 1_000)).as("BATCH head left").isEqualTo(700);
+  }
+
+  @Test
   void pollWaitsAndGivesUp() throws InterruptedException {
     PriorityQueues<String> q = new PriorityQueues<>(2, WEIGHTS);
     assertThat(q.poll(20, TimeUnit.MILLISECONDS)).isNull();
