@@ -8,7 +8,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import picocli.CommandLine.Command;
@@ -119,10 +118,7 @@ final class BenchCommand implements Callable<Integer> {
     for (long i = 0; i < n; i++) {
       long intended = start + i * intervalNanos;
       if (rate > 0) {
-        long wait;
-        while ((wait = intended - System.nanoTime()) > 0) {
-          LockSupport.parkNanos(Math.min(wait, 200_000));
-        }
+        Pacing.until(intended);
       }
       long sendTime = rate > 0 ? intended : System.nanoTime();
       producer

@@ -10,11 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import picocli.CommandLine.Command;
@@ -145,9 +143,8 @@ final class PriorityBenchCommand implements Callable<Integer> {
     List<CompletableFuture<Long>> open = new ArrayList<>();
     while (sent < max && System.nanoTime() < end) {
       long intended = start + sent * intervalNanos;
-      long wait;
-      while (intervalNanos > 0 && (wait = intended - System.nanoTime()) > 0) {
-        LockSupport.parkNanos(Math.min(wait, 200_000));
+      if (intervalNanos > 0) {
+        Pacing.until(intended);
       }
       long from = intervalNanos > 0 ? intended : System.nanoTime();
       open.add(
@@ -157,7 +154,7 @@ final class PriorityBenchCommand implements Callable<Integer> {
                     if (error == null) {
                       acked.incrementAndGet();
                       latency.recordValue(Math.max(1, (System.nanoTime() - from) / 1000));
-                    } else if (codeOf(error) == ErrorCode.OVERLOADED) {
+                    } else if (EscException.of(error).code() == ErrorCode.OVERLOADED) {
                       overloaded.incrementAndGet();
                     } else {
                       failed.incrementAndGet();
@@ -180,11 +177,5 @@ final class PriorityBenchCommand implements Callable<Integer> {
         acked.get(),
         overloaded.get(),
         failed.get());
-  }
-
-  private static ErrorCode codeOf(Throwable error) {
-    Throwable e =
-        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-    return e instanceof EscException esc ? esc.code() : ErrorCode.INTERNAL;
   }
 }

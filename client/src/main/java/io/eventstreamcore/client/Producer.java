@@ -193,7 +193,7 @@ public final class Producer implements AutoCloseable {
                         "");
               }
               if (error != null) {
-                EscException e = asEsc(error);
+                EscException e = EscException.of(error);
                 endpoints.failed(conn, e);
                 retryAll(batch, e);
                 return;
@@ -224,16 +224,6 @@ public final class Producer implements AutoCloseable {
                 later(again, retryAfterMillis);
               }
             });
-  }
-
-  private static EscException asEsc(Throwable t) {
-    Throwable c =
-        t instanceof java.util.concurrent.CompletionException && t.getCause() != null
-            ? t.getCause()
-            : t;
-    return c instanceof EscException e
-        ? e
-        : new EscException(ErrorCode.UNAVAILABLE, String.valueOf(c), "");
   }
 
   private void retryAll(List<Item> batch, EscException e) {

@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -118,7 +117,7 @@ class PriorityOverloadIT {
                             if (error == null) {
                               acked.put(id, offset);
                             } else {
-                              refused.merge(codeOf(error), 1, Integer::sum);
+                              refused.merge(EscException.of(error).code(), 1, Integer::sum);
                             }
                           }));
               if (pauseMillis > 0) {
@@ -133,12 +132,6 @@ class PriorityOverloadIT {
           }
           return new Outcome(acked, refused, sends.size());
         });
-  }
-
-  private static ErrorCode codeOf(Throwable error) {
-    Throwable e =
-        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-    return e instanceof EscException esc ? esc.code() : ErrorCode.INTERNAL;
   }
 
   private static void assertStoredOnceAtTheirOffsets(
