@@ -57,10 +57,10 @@ public interface NodeConfig {
      * Arrival to commit: the larger of the slowest batch committed in the last check interval (from
      * its oldest event's arrival) and the longest wait of an event still queued.
      */
-    @WithDefault("500,1000,2000,5000")
+    @WithDefault("1000,2000,5000,10000")
     List<Double> produceLatencyMsUp();
 
-    @WithDefault("200,500,1000,3000")
+    @WithDefault("500,1000,2500,5000")
     List<Double> produceLatencyMsDown();
 
     /** Entries the quorum's slowest needed follower is behind (leader only). */
