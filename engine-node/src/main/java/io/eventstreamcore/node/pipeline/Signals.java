@@ -6,6 +6,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.DoubleSupplier;
 
 /** The load measures the control loop watches, with their thresholds from the configuration. */
@@ -33,19 +34,22 @@ public final class Signals {
         new PressureSignal("old-generation heap", Signals::oldGenFill, c.heapUp(), c.heapDown()));
   }
 
+  /** The collector's old generation, found once; absent for collectors without one. */
+  private static final Optional<MemoryPoolMXBean> OLD_GEN =
+      ManagementFactory.getMemoryPoolMXBeans().stream()
+          .filter(p -> p.getType() == MemoryType.HEAP)
+          .filter(p -> p.getName().contains("Old") || p.getName().contains("Tenured"))
+          .findFirst();
+
   /**
    * Old-generation use over the whole heap's maximum: what survives young collections is what fills
-   * the heap for good (the dedup table, queued events).
+   * the heap for good (the dedup table, queued events). Whole-heap use where there is no old
+   * generation.
    */
   static double oldGenFill() {
-    long max = Runtime.getRuntime().maxMemory();
-    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (pool.getType() == MemoryType.HEAP
-          && (pool.getName().contains("Old") || pool.getName().contains("Tenured"))) {
-        return (double) pool.getUsage().getUsed() / max;
-      }
-    }
     Runtime r = Runtime.getRuntime();
-    return (double) (r.totalMemory() - r.freeMemory()) / max;
+    long used =
+        OLD_GEN.map(pool -> pool.getUsage().getUsed()).orElse(r.totalMemory() - r.freeMemory());
+    return (double) used / r.maxMemory();
   }
 }
