@@ -38,6 +38,9 @@ final class DedupMarker implements ApplyListener {
   private CompletableFuture<Void> unsentWritten = new CompletableFuture<>();
   private boolean writing;
 
+  /** The records of the write in flight, kept until it lands so that they stay visible here. */
+  private Map<String, long[]> sending = Map.of();
+
   DedupMarker(IMap<String, long[]> table, DedupMetrics metrics) {
     this.table = table;
     this.metrics = metrics;
@@ -70,14 +73,28 @@ final class DedupMarker implements ApplyListener {
     writing = true;
     CompletableFuture<Void> written = unsentWritten;
     Map<String, long[]> stored = unsent;
+    sending = stored;
     unsent = new HashMap<>();
     unsentWritten = new CompletableFuture<>();
     record(stored, 3)
         .whenComplete(
             (ok, error) -> {
+              synchronized (this) {
+                sending = Map.of();
+              }
               written.complete(null);
               writeUnsent();
             });
+  }
+
+  /**
+   * The STORED entry of a key that this node applied but has not yet written to the table, or null.
+   * A producer is acknowledged once its event is applied here, so its immediate resend must be
+   * answered from this, not refused because the table still shows the claim.
+   */
+  synchronized long[] unwritten(String key) {
+    long[] entry = unsent.get(key);
+    return entry != null ? entry : sending.get(key);
   }
 
   @Override

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
@@ -63,11 +65,46 @@ final class Deduplicator implements Admission {
         .submitToKeys(
             distinct, new Claim(currentTerm, batchId, System.currentTimeMillis(), staleClaimMillis))
         .toCompletableFuture()
-        .thenApply(
+        .thenCompose(
             previous -> {
               metrics.lookup(System.nanoTime() - start);
-              return verdicts(keys, previous);
-            });
+              return settleInFlight(previous);
+            })
+        .thenApply(previous -> verdicts(keys, previous));
+  }
+
+  /**
+   * Replaces claims whose batch did commit by their STORED entry. The producer was answered as soon
+   * as that batch applied here, so its resend can overtake the record; the entry is then still in
+   * this node's unwritten records, or (if the write landed during the claim) in the table.
+   */
+  private CompletionStage<Map<String, long[]>> settleInFlight(Map<String, long[]> previous) {
+    Map<String, long[]> settled = new ConcurrentHashMap<>();
+    List<CompletableFuture<?>> rereads = new ArrayList<>();
+    for (Map.Entry<String, long[]> e : previous.entrySet()) {
+      if (e.getValue() == null) {
+        continue;
+      }
+      settled.put(e.getKey(), e.getValue());
+      if (DedupEntry.isStored(e.getValue())) {
+        continue;
+      }
+      long[] unwritten = marker.unwritten(e.getKey());
+      if (unwritten != null) {
+        settled.put(e.getKey(), unwritten);
+      } else {
+        rereads.add(
+            table
+                .getAsync(e.getKey())
+                .toCompletableFuture()
+                .thenAccept(now -> settled.put(e.getKey(), now == null ? e.getValue() : now)));
+      }
+    }
+    if (rereads.isEmpty()) {
+      return CompletableFuture.completedFuture(settled);
+    }
+    return CompletableFuture.allOf(rereads.toArray(CompletableFuture[]::new))
+        .thenApply(done -> settled);
   }
 
   private static CompletableFuture<List<Verdict>> refuseAll(
