@@ -5,6 +5,7 @@ import io.eventstreamcore.protocol.Event;
 import io.eventstreamcore.protocol.EventCodec;
 import io.eventstreamcore.protocol.FrameType;
 import io.eventstreamcore.protocol.ProduceAck;
+import io.eventstreamcore.protocol.Topics;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -213,6 +214,16 @@ public final class Producer implements AutoCloseable {
                     // The node sheds this priority for now: its hint says when to come back.
                     retryAfterMillis = Math.max(retryAfterMillis, ack.offsets()[i]);
                   }
+                } else if (code == ErrorCode.DEAD_LETTERED) {
+                  item.result()
+                      .completeExceptionally(
+                          new EscException(
+                              code,
+                              "stored in the dead-letter queue "
+                                  + Topics.DEAD_LETTER
+                                  + " at offset "
+                                  + ack.offsets()[i],
+                              ""));
                 } else {
                   item.result().completeExceptionally(new EscException(code, "event refused", ""));
                 }

@@ -1,9 +1,11 @@
 package io.eventstreamcore.node;
 
+import io.eventstreamcore.node.checkpoint.Checkpoints;
 import io.eventstreamcore.node.config.NodeConfig;
 import io.eventstreamcore.node.consume.AppendSignal;
 import io.eventstreamcore.node.consume.ConsumeMetrics;
 import io.eventstreamcore.node.consume.FetchService;
+import io.eventstreamcore.node.deadletter.DeadLetterQueue;
 import io.eventstreamcore.node.dedup.DedupTable;
 import io.eventstreamcore.node.ingest.IngestService;
 import io.eventstreamcore.node.ingest.ProduceMetrics;
@@ -11,6 +13,16 @@ import io.eventstreamcore.node.pipeline.PressureController;
 import io.eventstreamcore.node.pipeline.PriorityQueues;
 import io.eventstreamcore.node.pipeline.RecentMax;
 import io.eventstreamcore.node.pipeline.Signals;
+import io.eventstreamcore.node.pipeline.TopicPolicies;
+import io.eventstreamcore.node.pipeline.TopicPolicyFile;
+import io.eventstreamcore.node.processing.AlertRule;
+import io.eventstreamcore.node.processing.AlertRules;
+import io.eventstreamcore.node.processing.EventProcessor;
+import io.eventstreamcore.node.processing.NodeServices;
+import io.eventstreamcore.node.processing.ProcessorHost;
+import io.eventstreamcore.node.processing.ProcessorMetrics;
+import io.eventstreamcore.node.processing.TopicPatterns;
+import io.eventstreamcore.node.processing.WindowedAggregates;
 import io.eventstreamcore.node.replication.Admission;
 import io.eventstreamcore.node.replication.ApplyListener;
 import io.eventstreamcore.node.replication.Batcher;
@@ -35,6 +47,7 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -69,6 +82,10 @@ public class Engine {
   private DedupTable dedup;
   private PressureController pressure;
   private PriorityQueues<Batcher.Pending> queues;
+  private TopicPolicyFile topicPolicyFile;
+  private DeadLetterQueue deadLetters;
+  private WindowedAggregates aggregates;
+  private final List<ProcessorHost> processors = new ArrayList<>();
 
   /** Hazelcast listens this far above the Raft port unless esc.dedup.port says otherwise. */
   private static final int DEDUP_PORT_OFFSET = 100;
@@ -123,13 +140,18 @@ public class Engine {
     Gauge.builder("esc.pipeline.state", pressure, p -> p.state().ordinal())
         .description("0 HEALTHY, 1 ELEVATED, 2 DEGRADED, 3 CRITICAL, 4 EMERGENCY")
         .register(meters);
+    topicPolicyFile = pc.topicPolicyFile().map(f -> new TopicPolicyFile(Path.of(f))).orElse(null);
     ingest =
         new IngestService(
             batcher,
             node.maxPayloadBytes(),
             new ProduceMetrics(meters),
             pressure::state,
+            topicPolicyFile == null ? () -> TopicPolicies.NONE : topicPolicyFile::current,
             pc.retryAfter().toMillis());
+    Checkpoints checkpoints = new Checkpoints(store, ingest, raft, node.id());
+    deadLetters = new DeadLetterQueue(store, ingest, checkpoints);
+    startProcessors(new NodeServices(raft, checkpoints, deadLetters));
     fetch = new FetchService(store, signal, new ConsumeMetrics(meters));
     StoreMetrics.register(meters, store);
     RaftLogMetrics.register(meters);
@@ -144,9 +166,51 @@ public class Engine {
         1,
         1,
         TimeUnit.SECONDS);
+    if (topicPolicyFile != null) {
+      housekeeping.scheduleWithFixedDelay(topicPolicyFile, 1, 1, TimeUnit.SECONDS);
+    }
     long check = pc.checkInterval().toMillis();
     housekeeping.scheduleWithFixedDelay(this::stepPressure, check, check, TimeUnit.MILLISECONDS);
     LOG.infof("engine node %s started; data in %s", node.id(), node.dataDir());
+  }
+
+  private void startProcessors(NodeServices services) {
+    NodeConfig.Processors pc = config.processors();
+    List<EventProcessor> enabled = new ArrayList<>();
+    pc.aggregates()
+        .topics()
+        .ifPresent(
+            topics -> {
+              aggregates =
+                  new WindowedAggregates(
+                      new TopicPatterns(topics),
+                      pc.aggregates().window().toMillis(),
+                      pc.aggregates().retain(),
+                      meters,
+                      System::currentTimeMillis);
+              enabled.add(aggregates);
+            });
+    pc.alerts()
+        .rules()
+        .ifPresent(
+            rules ->
+                enabled.add(
+                    new AlertRules(
+                        rules.stream().map(AlertRule::parse).toList(),
+                        pc.alerts().window().toMillis(),
+                        store::endOffset,
+                        alert -> ingest.produceInternal(List.of(alert)),
+                        meters,
+                        System::currentTimeMillis)));
+    ProcessorHost.Settings settings =
+        new ProcessorHost.Settings(pc.maxAttempts(), pc.firstBackoff(), pc.checkpointInterval());
+    for (EventProcessor p : enabled) {
+      ProcessorHost host =
+          new ProcessorHost(p, store, services, settings, new ProcessorMetrics(meters, p.name()));
+      ProcessorMetrics.registerLag(meters, p.name(), host, ProcessorHost::lag);
+      processors.add(host);
+      host.start();
+    }
   }
 
   private DedupTable.Settings dedupSettings(Peer self, List<Peer> peers) {
@@ -196,6 +260,7 @@ public class Engine {
     if (housekeeping != null) {
       housekeeping.shutdownNow();
     }
+    processors.forEach(Engine::closeQuietly);
     closeQuietly(batcher);
     closeQuietly(raft);
     closeQuietly(dedup);
@@ -211,6 +276,19 @@ public class Engine {
     } catch (Exception e) {
       LOG.warn("close failed: " + c, e);
     }
+  }
+
+  public DeadLetterQueue deadLetters() {
+    return deadLetters;
+  }
+
+  /** The aggregates processor, or null when no topics are configured for it. */
+  public WindowedAggregates aggregates() {
+    return aggregates;
+  }
+
+  public List<ProcessorHost> processors() {
+    return processors;
   }
 
   public IngestService ingest() {

@@ -25,7 +25,12 @@ public enum ErrorCode {
    * The node sheds this event's priority class under load; the i64 of the answer is a retry-after
    * hint in milliseconds.
    */
-  OVERLOADED(18, true);
+  OVERLOADED(18, true),
+  /**
+   * Not stored in its topic: the node put it in the dead-letter queue instead (the topic's policy
+   * under load); the i64 of the answer is its offset in {@link Topics#DEAD_LETTER}.
+   */
+  DEAD_LETTERED(19, false);
 
   private static final ErrorCode[] BY_CODE = new ErrorCode[values().length];
 

@@ -4,6 +4,15 @@ package io.eventstreamcore.protocol;
 public final class Topics {
   public static final int MAX_LENGTH = 255;
 
+  /** Topics that start with this are written by the engine itself, never by producers. */
+  public static final String INTERNAL_PREFIX = "_";
+
+  public static final String DEAD_LETTER = "_dlq";
+
+  public static boolean isInternal(String topic) {
+    return topic.startsWith(INTERNAL_PREFIX);
+  }
+
   private Topics() {}
 
   public static String validate(String topic) {

@@ -66,13 +66,16 @@ public record EventJson(
   }
 
   static EventJson of(Record r) {
-    Event e = r.event();
+    return of(r.offset(), r.event());
+  }
+
+  static EventJson of(long offset, Event e) {
     Map<String, String> hs = new LinkedHashMap<>();
     for (Header h : e.headers()) {
       hs.put(h.key(), new String(h.value(), StandardCharsets.UTF_8));
     }
     return new EventJson(
-        r.offset(),
+        offset,
         e.idAsString(),
         e.priority().name(),
         e.timestamp(),

@@ -95,25 +95,34 @@ public class TopicsResource {
   private static Response answer(List<EventJson> events, PendingProduce p) {
     List<Result> results = new ArrayList<>(p.size());
     ErrorCode worst = ErrorCode.OK;
+    boolean deadLettered = false;
     for (int i = 0; i < p.size(); i++) {
       ErrorCode c = p.code(i);
-      boolean stored = c == ErrorCode.OK || c == ErrorCode.DUPLICATE;
-      results.add(
-          stored
-              ? new Result(events.get(i).id(), c.name(), p.offset(i), null)
-              : new Result(events.get(i).id(), c.name(), null, p.message(i)));
-      if (!stored && (worst == ErrorCode.OK || !c.retryable())) {
-        worst = c;
+      String id = events.get(i).id();
+      if (c == ErrorCode.OK || c == ErrorCode.DUPLICATE) {
+        results.add(new Result(id, c.name(), p.offset(i), null));
+      } else if (c == ErrorCode.DEAD_LETTERED) {
+        deadLettered = true;
+        results.add(
+            new Result(id, c.name(), p.offset(i), "stored in " + Topics.DEAD_LETTER + " instead"));
+      } else {
+        results.add(new Result(id, c.name(), null, p.message(i)));
+        if (worst == ErrorCode.OK || !c.retryable()) {
+          worst = c;
+        }
       }
     }
     if (worst == ErrorCode.OK) {
-      return Response.ok(Map.of("results", results)).build();
+      // 202: every event is stored, but not every one in its topic.
+      return Response.status(deadLettered ? 202 : 200).entity(Map.of("results", results)).build();
     }
     Response problem =
         Problem.response(
             Problem.statusOf(worst),
             "Not every event was stored",
-            "see results; events marked OK or DUPLICATE are stored, the others were not",
+            "see results; events marked OK or DUPLICATE are stored, DEAD_LETTERED ones are in "
+                + Topics.DEAD_LETTER
+                + ", the others were not stored",
             worst.name(),
             results);
     if (worst != ErrorCode.OVERLOADED) {

@@ -24,6 +24,47 @@ public interface NodeConfig {
 
   Pipeline pipeline();
 
+  Processors processors();
+
+  /** In-engine processors on the leader; docs/operations.md describes each. */
+  interface Processors {
+    /** How often processor positions and state are checkpointed through the log. */
+    @WithDefault("1s")
+    Duration checkpointInterval();
+
+    /** Calls per event before it goes to the dead-letter queue. */
+    @WithDefault("5")
+    int maxAttempts();
+
+    /** Wait after the first failure; it doubles with every further one. */
+    @WithDefault("100ms")
+    Duration firstBackoff();
+
+    Aggregates aggregates();
+
+    Alerts alerts();
+
+    interface Aggregates {
+      /** Topics to count: names, or prefixes ending in {@code *}; none turns the processor off. */
+      Optional<List<String>> topics();
+
+      @WithDefault("10s")
+      Duration window();
+
+      /** Windows kept per topic. */
+      @WithDefault("6")
+      int retain();
+    }
+
+    interface Alerts {
+      /** Rules {@code name:kind:topic:threshold}; none turns the processor off. */
+      Optional<List<String>> rules();
+
+      @WithDefault("10s")
+      Duration window();
+    }
+  }
+
   /** Priority queues and load shedding; docs/operations.md explains the states. */
   interface Pipeline {
     /** Events each priority class may queue for a batch; beyond it that class gets OVERLOADED. */
@@ -44,6 +85,12 @@ public interface NodeConfig {
     /** The retry-after hint sent with OVERLOADED. */
     @WithDefault("500ms")
     Duration retryAfter();
+
+    /**
+     * A file of {@code topic = PRIORITY [dead-letter]} lines (see {@code TopicPolicies}), reloaded
+     * when it changes; without it every event keeps its own priority and shed events are refused.
+     */
+    Optional<String> topicPolicyFile();
 
     /** Fullest class queue over its capacity, entering ELEVATED, DEGRADED, CRITICAL, EMERGENCY. */
     @WithDefault("0.25,0.5,0.75,0.9")

@@ -1,39 +1,48 @@
 package io.eventstreamcore.node.ingest;
 
+import io.eventstreamcore.node.deadletter.DeadLetter;
 import io.eventstreamcore.node.pipeline.PipelineState;
+import io.eventstreamcore.node.pipeline.TopicPolicies;
 import io.eventstreamcore.node.replication.Batcher;
 import io.eventstreamcore.protocol.ErrorCode;
+import io.eventstreamcore.protocol.Event;
 import io.eventstreamcore.protocol.EventCodec;
 import io.eventstreamcore.protocol.Priority;
 import io.eventstreamcore.protocol.ProtocolException;
+import io.eventstreamcore.protocol.Topics;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * The one way into the log, for TCP and HTTP alike: validate each event, hand the valid ones to the
- * batcher, answer every event (stored, or why not).
+ * The one way into the log, for TCP and HTTP alike: validate each event, admit it by its priority
+ * and the node's load (or dead-letter it, per its topic's policy), hand it to the batcher, answer
+ * every event (stored, dead-lettered, or why not).
  */
 public final class IngestService {
   private final Batcher batcher;
   private final int maxPayloadBytes;
   private final ProduceMetrics metrics;
   private final Supplier<PipelineState> pipeline;
+  private final Supplier<TopicPolicies> policies;
   private final long retryAfterMillis;
 
   /**
    * @param pipeline the node's current load state, which decides which classes are admitted
+   * @param policies the topic → priority table as it stands
    */
   public IngestService(
       Batcher batcher,
       int maxPayloadBytes,
       ProduceMetrics metrics,
       Supplier<PipelineState> pipeline,
+      Supplier<TopicPolicies> policies,
       long retryAfterMillis) {
     this.batcher = batcher;
     this.maxPayloadBytes = maxPayloadBytes;
     this.metrics = metrics;
     this.pipeline = pipeline;
+    this.policies = policies;
     this.retryAfterMillis = retryAfterMillis;
   }
 
@@ -48,6 +57,7 @@ public final class IngestService {
     PendingProduce pending = new PendingProduce(events.size());
     long arrived = System.nanoTime();
     String[] topics = new String[events.size()];
+    TopicPolicies table = policies.get();
     for (int i = 0; i < events.size(); i++) {
       ByteBuffer event = events.get(i);
       try {
@@ -56,9 +66,25 @@ public final class IngestService {
         pending.fail(i, e.code(), e.getMessage());
         continue;
       }
-      Priority priority = EventCodec.priorityOf(event);
+      if (Topics.isInternal(topics[i])) {
+        pending.fail(
+            i,
+            ErrorCode.INVALID_TOPIC,
+            "topics starting with '" + Topics.INTERNAL_PREFIX + "' are written by the engine only");
+        continue;
+      }
+      Priority priority = table.priorityOf(topics[i], EventCodec.priorityOf(event));
       PipelineState state = pipeline.get();
-      if (!state.admits(priority)) {
+      if (state.admits(priority)) {
+        enqueue(priority, event, pending, i, arrived);
+      } else if (table.onOverload(topics[i]) == TopicPolicies.OnOverload.DEAD_LETTER) {
+        metrics.deadLettered(priority);
+        pending.deadLetter(i);
+        String reason = "node was " + state + ", which refuses " + priority + " events";
+        Event dead =
+            new DeadLetter(EventCodec.decode(event), reason, System.currentTimeMillis()).toEvent();
+        enqueue(priority, ByteBuffer.wrap(EventCodec.encode(dead)), pending, i, arrived);
+      } else {
         metrics.shed(priority);
         pending.overloaded(
             i,
@@ -70,12 +96,6 @@ public final class IngestService {
                 + " events are refused; retry in "
                 + retryAfterMillis
                 + " ms");
-      } else if (!batcher.offer(priority, new Batcher.Pending(event, pending, i, arrived))) {
-        metrics.shed(priority);
-        pending.overloaded(
-            i,
-            retryAfterMillis,
-            "the " + priority + " queue is full; retry in " + retryAfterMillis + " ms");
       }
     }
     pending
@@ -87,11 +107,37 @@ public final class IngestService {
                 if (p.code(i) == ErrorCode.OK) {
                   ByteBuffer e = events.get(i);
                   metrics.stored(topics[i], EventCodec.priorityOf(e), e.remaining());
-                } else if (p.code(i) != ErrorCode.DUPLICATE) {
+                } else if (p.code(i) != ErrorCode.DUPLICATE
+                    && p.code(i) != ErrorCode.DEAD_LETTERED) {
                   metrics.failed(p.code(i));
                 }
               }
             });
     return pending;
+  }
+
+  /**
+   * Writes the engine's own events (dead letters, checkpoints, alerts) at their priority whatever
+   * the node's load: they are few, and refusing them would lose what they record.
+   */
+  public PendingProduce produceInternal(List<Event> events) {
+    PendingProduce pending = new PendingProduce(events.size());
+    long arrived = System.nanoTime();
+    for (int i = 0; i < events.size(); i++) {
+      Event e = events.get(i);
+      enqueue(e.priority(), ByteBuffer.wrap(EventCodec.encode(e)), pending, i, arrived);
+    }
+    return pending;
+  }
+
+  private void enqueue(
+      Priority priority, ByteBuffer event, PendingProduce pending, int index, long arrived) {
+    if (!batcher.offer(priority, new Batcher.Pending(event, pending, index, arrived))) {
+      metrics.shed(priority);
+      pending.overloaded(
+          index,
+          retryAfterMillis,
+          "the " + priority + " queue is full; retry in " + retryAfterMillis + " ms");
+    }
   }
 }

@@ -13,6 +13,7 @@ public final class PendingProduce {
   private final ErrorCode[] codes;
   private final long[] offsets;
   private final String[] messages;
+  private final boolean[] deadLettered;
   private final AtomicInteger open;
   private final CompletableFuture<PendingProduce> done = new CompletableFuture<>();
   private volatile String leaderHint = "";
@@ -22,6 +23,7 @@ public final class PendingProduce {
     codes = new ErrorCode[events];
     offsets = new long[events];
     messages = new String[events];
+    deadLettered = new boolean[events];
     Arrays.fill(offsets, -1);
     open = new AtomicInteger(events);
     if (events == 0) {
@@ -29,15 +31,20 @@ public final class PendingProduce {
     }
   }
 
+  /** The event at {@code index} goes to the dead-letter queue: its success is answered so. */
+  void deadLetter(int index) {
+    deadLettered[index] = true;
+  }
+
   public void succeed(int index, long offset) {
     offsets[index] = offset;
-    finish(index, ErrorCode.OK, null);
+    finish(index, deadLettered[index] ? ErrorCode.DEAD_LETTERED : ErrorCode.OK, null);
   }
 
   /** The event was stored before, at {@code offset}: as good as success for the producer. */
   public void duplicate(int index, long offset) {
     offsets[index] = offset;
-    finish(index, ErrorCode.DUPLICATE, null);
+    finish(index, deadLettered[index] ? ErrorCode.DEAD_LETTERED : ErrorCode.DUPLICATE, null);
   }
 
   /** Refused under load; the offset slot carries the retry-after hint. */

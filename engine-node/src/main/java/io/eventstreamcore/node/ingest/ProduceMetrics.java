@@ -17,7 +17,8 @@ public final class ProduceMetrics {
   private final TopicPriorityCounters bytesIn;
   private final Map<ErrorCode, Counter> errors = new ConcurrentHashMap<>();
   private final Timer ackLatency;
-  private final Counter[] shed = new Counter[Priority.values().length];
+  private final Counter[] shed;
+  private final Counter[] deadLettered;
 
   public ProduceMetrics(MeterRegistry meters) {
     this.meters = meters;
@@ -28,17 +29,31 @@ public final class ProduceMetrics {
             .description("From a produce request's arrival to its acknowledgement")
             .publishPercentileHistogram()
             .register(meters);
+    this.shed =
+        perPriority(
+            "esc.pipeline.shed",
+            "Events refused OVERLOADED: their class is shed or its queue is full");
+    this.deadLettered =
+        perPriority(
+            "esc.pipeline.dead.lettered",
+            "Events put in the dead-letter queue because their class was shed");
+  }
+
+  private Counter[] perPriority(String name, String description) {
+    Counter[] counters = new Counter[Priority.values().length];
     for (Priority p : Priority.values()) {
-      shed[p.ordinal()] =
-          Counter.builder("esc.pipeline.shed")
-              .tag("priority", p.name())
-              .description("Events refused OVERLOADED: their class is shed or its queue is full")
-              .register(meters);
+      counters[p.ordinal()] =
+          Counter.builder(name).tag("priority", p.name()).description(description).register(meters);
     }
+    return counters;
   }
 
   void shed(Priority p) {
     shed[p.ordinal()].increment();
+  }
+
+  void deadLettered(Priority p) {
+    deadLettered[p.ordinal()].increment();
   }
 
   void stored(String topic, Priority priority, int bytes) {

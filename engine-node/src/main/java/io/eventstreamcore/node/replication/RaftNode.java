@@ -386,10 +386,17 @@ public final class RaftNode implements Closeable {
     check(client.admin().transferLeadership(RaftPeerId.valueOf(id), timeoutMs));
   }
 
-  private RaftConfiguration leaderConf() {
+  /**
+   * @throws NotLeaderException naming the leader when this node does not lead
+   */
+  public void requireLeader() {
     if (role() != NodeRole.LEADER) {
       throw new NotLeaderException(leader());
     }
+  }
+
+  private RaftConfiguration leaderConf() {
+    requireLeader();
     return conf().orElseThrow(() -> new NotLeaderException(Optional.empty()));
   }
 
@@ -438,6 +445,14 @@ public final class RaftNode implements Closeable {
 
   public boolean isLeaderReady() {
     return info().map(DivisionInfo::isLeaderReady).orElse(false);
+  }
+
+  /**
+   * True on a leader that committed an entry of its term and applied everything committed: its
+   * store then holds the whole committed log, which state read from the log needs.
+   */
+  public boolean leadsWithWholeLog() {
+    return isLeaderReady() && appliedIndex() >= commitIndex();
   }
 
   public long term() {
