@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       ProduceCommand.class,
       ConsumeCommand.class,
       TopicsCommand.class,
+      DlqCommand.class,
       NodeCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class

@@ -7,10 +7,14 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
-/** The {@code --http} option, and plain GETs for the commands that read a node's JSON API. */
+/** The {@code --http} option, and plain requests for the commands that use a node's JSON API. */
 final class HttpGet {
   private static final HttpClient CLIENT =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+      HttpClient.newBuilder()
+          .connectTimeout(Duration.ofSeconds(5))
+          // A follower redirects what only the leader does (307 keeps method and body).
+          .followRedirects(HttpClient.Redirect.NORMAL)
+          .build();
 
   @Option(
       names = "--http",
@@ -21,6 +25,15 @@ final class HttpGet {
   static HttpResponse<String> get(String url) throws Exception {
     return CLIENT.send(
         HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  static HttpResponse<String> post(String url) throws Exception {
+    return CLIENT.send(
+        HttpRequest.newBuilder(URI.create(url))
+            .timeout(Duration.ofSeconds(10))
+            .POST(HttpRequest.BodyPublishers.noBody())
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
