@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventstreamcore.client.EscException;
 import io.eventstreamcore.client.Producer;
+import io.eventstreamcore.protocol.ErrorCode;
 import io.eventstreamcore.protocol.Event;
 import io.eventstreamcore.protocol.Header;
 import io.eventstreamcore.protocol.Priority;
@@ -77,32 +78,64 @@ final class DlqCommand {
     @Mixin Filter filter;
     @Mixin Bootstrap bootstrap;
 
+    @Option(
+        names = "--chunk",
+        defaultValue = "500",
+        description = "Letters sent before waiting for their answers (default 500)")
+    int chunk;
+
+    @Option(
+        names = "--rounds",
+        defaultValue = "10",
+        description =
+            "Times letters the node dead-letters again (it is shedding their class) are retried,"
+                + " a second apart (default 10)")
+    int rounds;
+
     @Override
     public Integer call() throws Exception {
       List<JsonNode> letters = fetch();
       int stored = 0;
       List<String> failures = new ArrayList<>();
+      List<JsonNode> pending = letters;
       try (Producer producer = new Producer(Producer.Settings.defaults(bootstrap.endpoints()))) {
-        List<CompletableFuture<Long>> sends = new ArrayList<>();
-        for (JsonNode letter : letters) {
-          sends.add(producer.send(original(letter)));
-        }
-        for (int i = 0; i < sends.size(); i++) {
-          try {
-            sends.get(i).join();
-            stored++;
-          } catch (RuntimeException e) {
-            failures.add(
-                "DLQ offset "
-                    + letters.get(i).get("offset").asLong()
-                    + ": "
-                    + EscException.of(e).getMessage());
+        for (int round = 0; round < rounds && !pending.isEmpty(); round++) {
+          if (round > 0) {
+            System.out.printf("%d letters were dead-lettered again; retrying%n", pending.size());
+            Thread.sleep(1_000);
           }
+          List<JsonNode> shedAgain = new ArrayList<>();
+          for (int from = 0; from < pending.size(); from += chunk) {
+            List<JsonNode> part = pending.subList(from, Math.min(from + chunk, pending.size()));
+            List<CompletableFuture<Long>> sends = new ArrayList<>();
+            for (JsonNode letter : part) {
+              sends.add(producer.send(original(letter)));
+            }
+            for (int i = 0; i < sends.size(); i++) {
+              try {
+                sends.get(i).join();
+                stored++;
+              } catch (RuntimeException e) {
+                EscException error = EscException.of(e);
+                if (error.code() == ErrorCode.DEAD_LETTERED) {
+                  shedAgain.add(part.get(i));
+                } else {
+                  failures.add(offsetOf(part.get(i)) + ": " + error.getMessage());
+                }
+              }
+            }
+          }
+          pending = shedAgain;
         }
       }
+      pending.forEach(l -> failures.add(offsetOf(l) + ": still dead-lettered by the node"));
       System.out.printf("replayed %d of %d letters%n", stored, letters.size());
       failures.forEach(f -> System.out.println("  not stored: " + f));
       return failures.isEmpty() ? 0 : 1;
+    }
+
+    private static String offsetOf(JsonNode letter) {
+      return "DLQ offset " + letter.get("offset").asLong();
     }
 
     private List<JsonNode> fetch() throws Exception {

@@ -2,6 +2,7 @@ package io.eventstreamcore.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.eventstreamcore.cli.Esc;
 import io.eventstreamcore.cli.local.LocalCluster;
 import io.eventstreamcore.cli.local.LocalNode;
 import io.eventstreamcore.client.EscException;
@@ -13,6 +14,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,12 +26,14 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * Three nodes offered more BATCH load than they commit, with a steady CRITICAL stream beside it:
- * CRITICAL is always acknowledged, BATCH is shed with OVERLOADED, every send gets an answer, every
- * acknowledged event is stored once where its ack says, and the node is HEALTHY again once the load
- * stops.
+ * CRITICAL is always acknowledged, BATCH is shed with OVERLOADED (or dead-lettered, for the topic
+ * whose policy says so), every send gets an answer, every acknowledged event is stored once where
+ * its ack says, and the node is HEALTHY again once the load stops. {@code esc dlq replay} then
+ * brings every dead letter to its topic once, however often it runs.
  */
 class PriorityOverloadIT {
   private static final Duration LOAD_FOR = Duration.ofSeconds(12);
@@ -42,8 +46,16 @@ class PriorityOverloadIT {
 
   @Test
   void criticalFlowsWhileBatchIsShedAndTheNodeRecovers() throws Exception {
+    Path policies =
+        Files.writeString(dir.resolve("topic-policies"), "audit.* = BATCH dead-letter\n");
     LocalCluster cluster =
-        LocalCluster.of(dir, 3, Nodes.freeBasePort(3), List.of("esc.pipeline.queue-capacity=1024"));
+        LocalCluster.of(
+            dir,
+            3,
+            Nodes.freeBasePort(3),
+            List.of(
+                "esc.pipeline.queue-capacity=1024",
+                "esc.pipeline.topic-policy-file=" + policies.toAbsolutePath()));
     try (cluster) {
       cluster.start();
       cluster.awaitReady(Duration.ofSeconds(90));
@@ -52,6 +64,8 @@ class PriorityOverloadIT {
       for (int p = 0; p < 3; p++) {
         bulk.add(produce(cluster, "bulk", "b" + p + "-", Priority.BATCH, 64, 200_000, 0, false));
       }
+      CompletableFuture<Outcome> audit =
+          produce(cluster, "audit.log", "a-", Priority.BATCH, 16, 20_000, 0, false);
       // CRITICAL retries like a real producer would (an election under this load is possible);
       // it must never be refused for load, and every send must end acknowledged.
       Outcome critical =
@@ -78,6 +92,8 @@ class PriorityOverloadIT {
         assertThat(System.nanoTime()).as("back to HEALTHY").isLessThan(deadline);
         Thread.sleep(200);
       }
+
+      replayedDeadLettersAreStoredOnce(cluster, leader, audit.join());
     } finally {
       Nodes.killAll(cluster);
     }
@@ -132,6 +148,36 @@ class PriorityOverloadIT {
           }
           return new Outcome(acked, refused, sends.size());
         });
+  }
+
+  private static void replayedDeadLettersAreStoredOnce(
+      LocalCluster cluster, LocalNode leader, Outcome audit) throws Exception {
+    int deadLettered = audit.refused().getOrDefault(ErrorCode.DEAD_LETTERED, 0);
+    assertThat(deadLettered).as("audit events dead-lettered").isPositive();
+    List<String> dlq = Nodes.converged(cluster, "_dlq").get(0);
+    // At least: an event answered TIMEOUT under this load may have been dead-lettered too.
+    assertThat(dlq.size()).isGreaterThanOrEqualTo(deadLettered);
+    assertThat(dlq).doesNotHaveDuplicates();
+    assertThat(audit.acked().keySet()).doesNotContainAnyElementsOf(dlq);
+
+    for (int run = 0; run < 2; run++) {
+      String[] replay = {
+        "dlq",
+        "replay",
+        "--topic",
+        "audit.log",
+        "--max",
+        "100000",
+        "--http",
+        leader.spec().httpUrl(),
+        "--bootstrap",
+        String.join(",", cluster.clientEndpoints())
+      };
+      assertThat(new CommandLine(new Esc()).execute(replay)).as("replay %d", run).isZero();
+    }
+    List<String> log = Nodes.converged(cluster, "audit.log").get(0);
+    assertThat(log).doesNotHaveDuplicates().containsAll(dlq).containsAll(audit.acked().keySet());
+    assertThat(log.size()).isLessThanOrEqualTo(audit.sent());
   }
 
   private static void assertStoredOnceAtTheirOffsets(

@@ -83,6 +83,7 @@ public class Engine {
   private PressureController pressure;
   private PriorityQueues<Batcher.Pending> queues;
   private TopicPolicyFile topicPolicyFile;
+  private ProduceMetrics produceMetrics;
   private DeadLetterQueue deadLetters;
   private WindowedAggregates aggregates;
   private final List<ProcessorHost> processors = new ArrayList<>();
@@ -145,7 +146,7 @@ public class Engine {
         new IngestService(
             batcher,
             node.maxPayloadBytes(),
-            new ProduceMetrics(meters),
+            produceMetrics = new ProduceMetrics(meters),
             pressure::state,
             topicPolicyFile == null ? () -> TopicPolicies.NONE : topicPolicyFile::current,
             pc.retryAfter().toMillis());
@@ -276,6 +277,10 @@ public class Engine {
     } catch (Exception e) {
       LOG.warn("close failed: " + c, e);
     }
+  }
+
+  public ProduceMetrics produceMetrics() {
+    return produceMetrics;
   }
 
   public DeadLetterQueue deadLetters() {

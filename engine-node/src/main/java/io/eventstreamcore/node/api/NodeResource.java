@@ -1,6 +1,7 @@
 package io.eventstreamcore.node.api;
 
 import io.eventstreamcore.node.Engine;
+import io.eventstreamcore.node.ingest.ProduceMetrics;
 import io.eventstreamcore.node.replication.Peer;
 import io.eventstreamcore.node.replication.RaftNode;
 import io.eventstreamcore.protocol.Priority;
@@ -33,7 +34,8 @@ public class NodeResource {
       String version,
       List<Peer> peers,
       String pipeline,
-      Map<Priority, Integer> queueDepths) {}
+      Map<Priority, Integer> queueDepths,
+      Map<Priority, ProduceMetrics.ClassCounts> classCounts) {}
 
   @GET
   public NodeInfo node() {
@@ -48,7 +50,16 @@ public class NodeResource {
         version,
         raft.peers(),
         engine.pressure().state().name(),
-        queueDepths());
+        queueDepths(),
+        classCounts());
+  }
+
+  private Map<Priority, ProduceMetrics.ClassCounts> classCounts() {
+    Map<Priority, ProduceMetrics.ClassCounts> counts = new EnumMap<>(Priority.class);
+    for (Priority p : Priority.values()) {
+      counts.put(p, engine.produceMetrics().counts(p));
+    }
+    return counts;
   }
 
   private Map<Priority, Integer> queueDepths() {

@@ -57,6 +57,7 @@ public final class IngestService {
     PendingProduce pending = new PendingProduce(events.size());
     long arrived = System.nanoTime();
     String[] topics = new String[events.size()];
+    Priority[] classes = new Priority[events.size()];
     TopicPolicies table = policies.get();
     for (int i = 0; i < events.size(); i++) {
       ByteBuffer event = events.get(i);
@@ -74,6 +75,7 @@ public final class IngestService {
         continue;
       }
       Priority priority = table.priorityOf(topics[i], EventCodec.priorityOf(event));
+      classes[i] = priority;
       PipelineState state = pipeline.get();
       if (state.admits(priority)) {
         enqueue(priority, event, pending, i, arrived);
@@ -105,8 +107,7 @@ public final class IngestService {
               metrics.acknowledged(p.startNanos);
               for (int i = 0; i < p.size(); i++) {
                 if (p.code(i) == ErrorCode.OK) {
-                  ByteBuffer e = events.get(i);
-                  metrics.stored(topics[i], EventCodec.priorityOf(e), e.remaining());
+                  metrics.stored(topics[i], classes[i], events.get(i).remaining());
                 } else if (p.code(i) != ErrorCode.DUPLICATE
                     && p.code(i) != ErrorCode.DEAD_LETTERED) {
                   metrics.failed(p.code(i));

@@ -17,6 +17,7 @@ public final class ProduceMetrics {
   private final TopicPriorityCounters bytesIn;
   private final Map<ErrorCode, Counter> errors = new ConcurrentHashMap<>();
   private final Timer ackLatency;
+  private final Counter[] admitted;
   private final Counter[] shed;
   private final Counter[] deadLettered;
 
@@ -29,6 +30,8 @@ public final class ProduceMetrics {
             .description("From a produce request's arrival to its acknowledgement")
             .publishPercentileHistogram()
             .register(meters);
+    this.admitted =
+        perPriority("esc.pipeline.admitted", "Events stored in their topic (acknowledged OK)");
     this.shed =
         perPriority(
             "esc.pipeline.shed",
@@ -56,7 +59,17 @@ public final class ProduceMetrics {
     deadLettered[p.ordinal()].increment();
   }
 
+  /** Per class so far: events stored in their topic, refused OVERLOADED, dead-lettered. */
+  public record ClassCounts(long admitted, long refused, long deadLettered) {}
+
+  public ClassCounts counts(Priority p) {
+    int i = p.ordinal();
+    return new ClassCounts(
+        (long) admitted[i].count(), (long) shed[i].count(), (long) deadLettered[i].count());
+  }
+
   void stored(String topic, Priority priority, int bytes) {
+    admitted[priority.ordinal()].increment();
     eventsIn.of(topic, priority).increment();
     bytesIn.of(topic, priority).increment(bytes);
   }

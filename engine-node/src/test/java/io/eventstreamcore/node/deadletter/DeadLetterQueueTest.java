@@ -105,6 +105,11 @@ class DeadLetterQueueTest {
         .body("letters[0].event.id", equalTo("a1"))
         .body("letters[0].event.priority", equalTo("HIGH"))
         .body("letters[0].event.payload", equalTo("x"));
+    given()
+        .get("/api/v1/node")
+        .then()
+        .body("classCounts.BATCH.deadLettered", equalTo(1))
+        .body("classCounts.CRITICAL.admitted", equalTo(1));
     given().get("/api/v1/dlq?topic=other").then().body("letters", empty());
     given().get("/api/v1/dlq?reason=nothing-like-this").then().body("letters", empty());
   }
