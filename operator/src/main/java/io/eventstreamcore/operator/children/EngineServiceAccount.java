@@ -1,0 +1,24 @@
+package io.eventstreamcore.operator.children;
+
+import io.eventstreamcore.operator.crd.EventCluster;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+
+/**
+ * The engines' identity. They need no Kubernetes API access (Hazelcast finds members by DNS), so it
+ * has no role and mounts no token: least privilege is none.
+ */
+public final class EngineServiceAccount {
+  private EngineServiceAccount() {}
+
+  public static ServiceAccount desired(EventCluster ec) {
+    return new ServiceAccountBuilder()
+        .withNewMetadata()
+        .withName(Names.cluster(ec))
+        .withNamespace(ec.getMetadata().getNamespace())
+        .withLabels(Names.labels(ec))
+        .endMetadata()
+        .withAutomountServiceAccountToken(false)
+        .build();
+  }
+}

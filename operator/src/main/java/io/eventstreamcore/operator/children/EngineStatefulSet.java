@@ -1,0 +1,171 @@
+package io.eventstreamcore.operator.children;
+
+import io.eventstreamcore.operator.crd.EventCluster;
+import io.eventstreamcore.operator.crd.EventClusterSpec;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The engine pods. Stable names give the static Raft peer list; pods start in parallel (a Raft
+ * group needs a quorum up before any member is ready); the engines run as a non-root user with a
+ * read-only root file system and their data on a volume.
+ */
+public final class EngineStatefulSet {
+  static final String DATA_VOLUME = "data";
+  static final String CONFIG_VOLUME = "config";
+
+  private EngineStatefulSet() {}
+
+  public static StatefulSet desired(EventCluster ec, String configHash) {
+    EventClusterSpec s = ec.getSpec();
+    Map<String, String> podLabels = new LinkedHashMap<>(s.podTemplate.labels);
+    podLabels.putAll(Names.selector(ec));
+    Map<String, String> podAnnotations = new LinkedHashMap<>(s.podTemplate.annotations);
+    podAnnotations.put(Names.CONFIG_HASH, configHash);
+    return new StatefulSetBuilder()
+        .withNewMetadata()
+        .withName(Names.cluster(ec))
+        .withNamespace(ec.getMetadata().getNamespace())
+        .withLabels(Names.labels(ec))
+        .endMetadata()
+        .withNewSpec()
+        .withReplicas(s.replicas)
+        .withServiceName(Names.peers(ec))
+        .withPodManagementPolicy("Parallel")
+        .withNewSelector()
+        .withMatchLabels(Names.selector(ec))
+        .endSelector()
+        .withNewTemplate()
+        .withNewMetadata()
+        .withLabels(podLabels)
+        .withAnnotations(podAnnotations)
+        .endMetadata()
+        .withNewSpec()
+        .withServiceAccountName(Names.cluster(ec))
+        .withAutomountServiceAccountToken(false)
+        .withNewSecurityContext()
+        .withRunAsNonRoot(true)
+        .withRunAsUser(185L)
+        .withFsGroup(185L)
+        .endSecurityContext()
+        .withTerminationGracePeriodSeconds(30L)
+        .withContainers(engine(ec))
+        .addNewVolume()
+        .withName(CONFIG_VOLUME)
+        .withNewConfigMap()
+        .withName(Names.cluster(ec))
+        .endConfigMap()
+        .endVolume()
+        .withNodeSelector(s.podTemplate.nodeSelector)
+        .withTolerations(s.podTemplate.tolerations)
+        .withAffinity(s.podTemplate.affinity)
+        .withTopologySpreadConstraints(s.podTemplate.topologySpreadConstraints)
+        .endSpec()
+        .endTemplate()
+        .withVolumeClaimTemplates(volume(ec))
+        .endSpec()
+        .build();
+  }
+
+  private static Container engine(EventCluster ec) {
+    EventClusterSpec s = ec.getSpec();
+    int http = s.listeners.httpPort;
+    return new ContainerBuilder()
+        .withName("engine")
+        .withImage(s.image)
+        .addNewEnv()
+        .withName("ESC_NODE_ID")
+        .withNewValueFrom()
+        .withNewFieldRef()
+        .withFieldPath("metadata.name")
+        .endFieldRef()
+        .endValueFrom()
+        .endEnv()
+        .addNewEnv()
+        .withName("ESC_NODE_DATA_DIR")
+        .withValue(EngineConfig.DATA_DIR)
+        .endEnv()
+        .addNewEnv()
+        .withName("QUARKUS_CONFIG_LOCATIONS")
+        .withValue(EngineConfig.MOUNT + "/" + EngineConfig.PROPERTIES)
+        .endEnv()
+        .addNewEnv()
+        .withName("JAVA_OPTS")
+        .withValue(s.jvmOptions)
+        .endEnv()
+        .addNewPort()
+        .withName("client")
+        .withContainerPort(s.listeners.clientPort)
+        .endPort()
+        .addNewPort()
+        .withName("http")
+        .withContainerPort(http)
+        .endPort()
+        .addNewPort()
+        .withName("raft")
+        .withContainerPort(s.listeners.raftPort)
+        .endPort()
+        .addNewPort()
+        .withName("dedup")
+        .withContainerPort(s.listeners.raftPort + PeerService.DEDUP_PORT_OFFSET)
+        .endPort()
+        .withResources(s.resources)
+        .withStartupProbe(probe("/q/health/started", http, 60))
+        .withLivenessProbe(probe("/q/health/live", http, 3))
+        .withReadinessProbe(probe("/q/health/ready", http, 3))
+        .addNewVolumeMount()
+        .withName(DATA_VOLUME)
+        .withMountPath(EngineConfig.DATA_DIR)
+        .endVolumeMount()
+        .addNewVolumeMount()
+        .withName(CONFIG_VOLUME)
+        .withMountPath(EngineConfig.MOUNT)
+        .withReadOnly(true)
+        .endVolumeMount()
+        .withNewSecurityContext()
+        .withAllowPrivilegeEscalation(false)
+        .withReadOnlyRootFilesystem(true)
+        .withNewCapabilities()
+        .addToDrop("ALL")
+        .endCapabilities()
+        .endSecurityContext()
+        .build();
+  }
+
+  private static Probe probe(String path, int port, int failureThreshold) {
+    return new ProbeBuilder()
+        .withNewHttpGet()
+        .withPath(path)
+        .withNewPort(port)
+        .endHttpGet()
+        .withPeriodSeconds(5)
+        .withFailureThreshold(failureThreshold)
+        .build();
+  }
+
+  private static PersistentVolumeClaim volume(EventCluster ec) {
+    EventClusterSpec.Storage st = ec.getSpec().storage;
+    return new PersistentVolumeClaimBuilder()
+        .withNewMetadata()
+        .withName(DATA_VOLUME)
+        .withLabels(Names.selector(ec))
+        .endMetadata()
+        .withNewSpec()
+        .withAccessModes("ReadWriteOnce")
+        .withStorageClassName(st.storageClass)
+        .withNewResources()
+        .addToRequests("storage", new Quantity(st.size))
+        .endResources()
+        .endSpec()
+        .build();
+  }
+}

@@ -1,0 +1,188 @@
+package io.eventstreamcore.operator.crd;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.Affinity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** What the user asks for; every field has a default, so {@code spec: {}} is a valid cluster. */
+@ValidationRule(
+    value = "self.replicas % 2 == 1",
+    message = "replicas must be odd, so that a quorum is a strict majority")
+@ValidationRule(
+    value =
+        "self.replicas == 1 || !self.disruptionBudget.enabled"
+            + " || self.disruptionBudget.maxUnavailable <= self.replicas / 2",
+    message = "disruptionBudget.maxUnavailable must leave a quorum: at most replicas / 2")
+public class EventClusterSpec {
+  /** A duration as the engine reads it: 150ms, 10s, 5m, 2h. */
+  public static final String DURATION = "^[0-9]+(ms|s|m|h|d)$";
+
+  /** A Kubernetes quantity such as 10Gi or 500M. */
+  public static final String QUANTITY = "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$";
+
+  @JsonPropertyDescription("Engine nodes (Raft voters): odd, 1 to 7")
+  @Min(1)
+  @Max(7)
+  @Default("3")
+  public int replicas = 3;
+
+  @JsonPropertyDescription("Engine container image")
+  @Default("eventstreamcore/engine-node:0.1.0")
+  public String image = "eventstreamcore/engine-node:0.1.0";
+
+  @JsonPropertyDescription("CPU and memory of each engine container")
+  public ResourceRequirements resources;
+
+  @JsonPropertyDescription("JVM options of the engine (JAVA_OPTS)")
+  @Default("-XX:MaxRAMPercentage=75")
+  public String jvmOptions = "-XX:MaxRAMPercentage=75";
+
+  public Storage storage = new Storage();
+
+  public Raft raft = new Raft();
+
+  public Batching batching = new Batching();
+
+  public Dedup dedup = new Dedup();
+
+  public Listeners listeners = new Listeners();
+
+  @JsonPropertyDescription(
+      "Topic policies: topic or prefix* -> 'PRIORITY' or 'PRIORITY dead-letter'; engines reload"
+          + " them without restart")
+  @ValidationRule(
+      value = "self.all(k, self[k].matches('^(CRITICAL|HIGH|MEDIUM|LOW|BATCH)( dead-letter)?$'))",
+      message =
+          "each topic priority is CRITICAL, HIGH, MEDIUM, LOW or BATCH, optionally"
+              + " followed by ' dead-letter'")
+  public Map<String, String> topicPriorities = new LinkedHashMap<>();
+
+  public PodTemplate podTemplate = new PodTemplate();
+
+  public DisruptionBudget disruptionBudget = new DisruptionBudget();
+
+  /** Volumes of the engine pods. */
+  public static class Storage {
+    @JsonPropertyDescription("Size of each engine's volume")
+    @Pattern(QUANTITY)
+    @Default("10Gi")
+    public String size = "10Gi";
+
+    @JsonPropertyDescription("Storage class; the cluster default when empty")
+    public String storageClass;
+
+    @JsonPropertyDescription("Delete a removed member's volume on scale-down (Delete) or keep it")
+    @Default("Delete")
+    public VolumePolicy onScaleDown = VolumePolicy.Delete;
+
+    @JsonPropertyDescription("Delete the volumes with the EventCluster (Delete) or keep them")
+    @Default("Retain")
+    public VolumePolicy onDelete = VolumePolicy.Retain;
+  }
+
+  /** What happens to a volume whose member goes away. */
+  public enum VolumePolicy {
+    Retain,
+    Delete
+  }
+
+  /** Raft timing; see docs/operations.md, "Failover and its settings". */
+  public static class Raft {
+    @Pattern(DURATION)
+    @Default("150ms")
+    public String electionTimeoutMin = "150ms";
+
+    @Pattern(DURATION)
+    @Default("300ms")
+    public String electionTimeoutMax = "300ms";
+
+    @JsonPropertyDescription("Log entries between snapshots")
+    @Min(100)
+    @Default("20000")
+    public long snapshotThreshold = 20000;
+  }
+
+  /** How the leader batches events into Raft entries. */
+  public static class Batching {
+    @Min(1)
+    @Max(4096)
+    @Default("64")
+    public int maxEvents = 64;
+
+    @Pattern(DURATION)
+    @Default("1ms")
+    public String linger = "1ms";
+  }
+
+  /** The Hazelcast dedup table. */
+  public static class Dedup {
+    @Default("true")
+    public boolean enabled = true;
+
+    @JsonPropertyDescription("How long a stored event id is remembered")
+    @Pattern(DURATION)
+    @Default("5m")
+    public String window = "5m";
+  }
+
+  /** Ports and the client Service. */
+  public static class Listeners {
+    @Min(1)
+    @Max(65535)
+    @Default("7070")
+    public int clientPort = 7070;
+
+    @Min(1)
+    @Max(65535)
+    @Default("8080")
+    public int httpPort = 8080;
+
+    @Min(1)
+    @Max(65535)
+    @Default("9870")
+    public int raftPort = 9870;
+
+    @JsonPropertyDescription("Type of the client Service")
+    @Default("ClusterIP")
+    public ServiceType serviceType = ServiceType.ClusterIP;
+  }
+
+  /** Kubernetes Service types the client Service may have. */
+  public enum ServiceType {
+    ClusterIP,
+    NodePort,
+    LoadBalancer
+  }
+
+  /** Additions to the engine pods. */
+  public static class PodTemplate {
+    public Map<String, String> labels = new LinkedHashMap<>();
+    public Map<String, String> annotations = new LinkedHashMap<>();
+    public Map<String, String> nodeSelector = new LinkedHashMap<>();
+    public List<Toleration> tolerations = List.of();
+    public Affinity affinity;
+    public List<TopologySpreadConstraint> topologySpreadConstraints = List.of();
+  }
+
+  /** The PodDisruptionBudget; by default voluntary evictions never break the quorum. */
+  public static class DisruptionBudget {
+    @JsonPropertyDescription("Create the PodDisruptionBudget")
+    @Default("true")
+    public boolean enabled = true;
+
+    @JsonPropertyDescription("Pods that may be down at once (at most replicas minus a quorum)")
+    @Min(1)
+    @Default("1")
+    public int maxUnavailable = 1;
+  }
+}

@@ -1,0 +1,50 @@
+package io.eventstreamcore.operator.crd;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What the operator saw, from Kubernetes and from the engines' own admin API. */
+public class EventClusterStatus {
+  public Long observedGeneration;
+
+  /** Creating, Running, Degraded or Unavailable (no quorum). */
+  public String phase;
+
+  /** Ready, Available (quorum present), Progressing, Degraded. */
+  public List<Condition> conditions = new ArrayList<>();
+
+  public int replicas;
+  public int readyReplicas;
+
+  public String leader;
+  public Long term;
+  public Long commitIndex;
+
+  public List<MemberStatus> members = new ArrayList<>();
+
+  public Failover lastFailover;
+
+  public String lastRecoveryAction;
+
+  /** {@code host:port} of the client Service for the binary protocol, and its HTTP URL. */
+  public List<String> clientEndpoints = new ArrayList<>();
+
+  /** One Raft member as the leader reports it. */
+  public static class MemberStatus {
+    public String pod;
+    public String nodeId;
+    public String role;
+    public Long matchIndex;
+    public Long lag;
+    public boolean healthy;
+    public Long lastContactMs;
+  }
+
+  /** A change of leader the operator observed. */
+  public static class Failover {
+    public String time;
+    public String from;
+    public String to;
+  }
+}

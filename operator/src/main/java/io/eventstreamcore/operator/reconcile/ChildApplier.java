@@ -1,0 +1,87 @@
+package io.eventstreamcore.operator.reconcile;
+
+import io.eventstreamcore.operator.children.Names;
+import io.eventstreamcore.operator.crd.EventCluster;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Creates a child of an EventCluster or updates it when what the operator wants differs from what
+ * it last wrote (a hash in an annotation), so an unchanged spec causes no writes at all. Children
+ * are owned by the EventCluster and go with it.
+ */
+public final class ChildApplier {
+  private final KubernetesClient client;
+  private final EventRecorder events;
+
+  public ChildApplier(KubernetesClient client, EventRecorder events) {
+    this.client = client;
+    this.events = events;
+  }
+
+  /**
+   * @return true when the child was created or updated
+   */
+  public <T extends HasMetadata> boolean apply(EventCluster owner, T desired) {
+    desired
+        .getMetadata()
+        .setOwnerReferences(
+            List.of(
+                new OwnerReferenceBuilder()
+                    .withApiVersion(owner.getApiVersion())
+                    .withKind(owner.getKind())
+                    .withName(owner.getMetadata().getName())
+                    .withUid(owner.getMetadata().getUid())
+                    .withController(true)
+                    .withBlockOwnerDeletion(true)
+                    .build()));
+    String hash = hash(desired);
+    Map<String, String> annotations = new LinkedHashMap<>();
+    if (desired.getMetadata().getAnnotations() != null) {
+      annotations.putAll(desired.getMetadata().getAnnotations());
+    }
+    annotations.put(Names.SPEC_HASH, hash);
+    desired.getMetadata().setAnnotations(annotations);
+    T existing = client.resource(desired).get();
+    String what = desired.getKind() + " " + desired.getMetadata().getName();
+    if (existing == null) {
+      client.resource(desired).create();
+      events.normal(owner, "Created", "created " + what);
+      return true;
+    }
+    Map<String, String> current = existing.getMetadata().getAnnotations();
+    if (current != null && hash.equals(current.get(Names.SPEC_HASH))) {
+      return false;
+    }
+    desired.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
+    if (desired instanceof Service service && existing instanceof Service running) {
+      // The cluster IP is assigned by Kubernetes and cannot change.
+      service.getSpec().setClusterIP(running.getSpec().getClusterIP());
+      service.getSpec().setClusterIPs(running.getSpec().getClusterIPs());
+    }
+    client.resource(desired).update();
+    events.normal(owner, "Updated", "updated " + what + " to match the spec");
+    return true;
+  }
+
+  static String hash(HasMetadata desired) {
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256")
+              .digest(Serialization.asJson(desired).getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

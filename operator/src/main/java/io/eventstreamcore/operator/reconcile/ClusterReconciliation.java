@@ -1,0 +1,141 @@
+package io.eventstreamcore.operator.reconcile;
+
+import io.eventstreamcore.operator.children.ClientService;
+import io.eventstreamcore.operator.children.EngineConfig;
+import io.eventstreamcore.operator.children.EngineDisruptionBudget;
+import io.eventstreamcore.operator.children.EngineServiceAccount;
+import io.eventstreamcore.operator.children.EngineStatefulSet;
+import io.eventstreamcore.operator.children.Names;
+import io.eventstreamcore.operator.children.PeerService;
+import io.eventstreamcore.operator.crd.EventCluster;
+import io.eventstreamcore.operator.crd.EventClusterStatus;
+import io.eventstreamcore.operator.engine.ClusterView;
+import io.eventstreamcore.operator.engine.EngineAdmin;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.time.Clock;
+import java.util.Optional;
+
+/**
+ * One reconciliation of an EventCluster: make the children match the spec, then read the Raft state
+ * from the engines and compute the status. Changing the number of replicas of a running cluster
+ * needs Raft membership changes that the operator does not make yet, so such a change is refused
+ * visibly (condition and Warning event) rather than applied to the StatefulSet.
+ */
+public final class ClusterReconciliation {
+  private final KubernetesClient client;
+  private final EngineAdmin admin;
+  private final ChildApplier children;
+  private final EventRecorder events;
+  private final Clock clock;
+
+  public ClusterReconciliation(KubernetesClient client, EngineAdmin admin, Clock clock) {
+    this.client = client;
+    this.admin = admin;
+    this.events = new EventRecorder(client);
+    this.children = new ChildApplier(client, events);
+    this.clock = clock;
+  }
+
+  /**
+   * @return the cluster with its new status (the spec is untouched)
+   */
+  public EventCluster reconcile(EventCluster ec) {
+    String ns = ec.getMetadata().getNamespace();
+    StatefulSet existing =
+        client.apps().statefulSets().inNamespace(ns).withName(Names.cluster(ec)).get();
+    EventCluster effective = Serialization.clone(ec);
+    Condition note = null;
+    if (existing != null && existing.getSpec().getReplicas() != ec.getSpec().replicas) {
+      int running = existing.getSpec().getReplicas();
+      effective.getSpec().replicas = running;
+      note = scalingRefused(ec, running);
+    }
+
+    ConfigMap config = EngineConfig.desired(effective);
+    String configHash =
+        ChildApplier.hash(
+            new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                .addToData(EngineConfig.PROPERTIES, config.getData().get(EngineConfig.PROPERTIES))
+                .build());
+    children.apply(ec, EngineServiceAccount.desired(effective));
+    children.apply(ec, config);
+    children.apply(ec, PeerService.desired(effective));
+    children.apply(ec, ClientService.desired(effective));
+    children.apply(ec, EngineStatefulSet.desired(effective, configHash));
+    Optional<PodDisruptionBudget> pdb = EngineDisruptionBudget.desired(effective);
+    if (pdb.isPresent()) {
+      children.apply(ec, pdb.get());
+    } else {
+      client
+          .policy()
+          .v1()
+          .podDisruptionBudget()
+          .inNamespace(ns)
+          .withName(Names.cluster(ec))
+          .delete();
+    }
+
+    StatefulSet sts =
+        client.apps().statefulSets().inNamespace(ns).withName(Names.cluster(ec)).get();
+    EventClusterStatus status =
+        StatusReport.of(effective, sts, leaderView(effective), note, clock.instant());
+    reportChanges(ec, status);
+    ec.setStatus(status);
+    return ec;
+  }
+
+  private Condition scalingRefused(EventCluster ec, int running) {
+    String message =
+        "replicas "
+            + running
+            + " -> "
+            + ec.getSpec().replicas
+            + " needs Raft membership changes, which this operator version does not make;"
+            + " the cluster keeps "
+            + running
+            + " members";
+    EventClusterStatus previous =
+        ec.getStatus() == null ? new EventClusterStatus() : ec.getStatus();
+    boolean alreadyReported =
+        previous.conditions.stream()
+            .anyMatch(c -> c.getType().equals("Progressing") && message.equals(c.getMessage()));
+    if (!alreadyReported) {
+      events.warning(ec, "ScalingNotSupported", message);
+    }
+    return StatusReport.condition(
+        previous,
+        "Progressing",
+        false,
+        "ScalingNotSupported",
+        message,
+        ec.getMetadata().getGeneration(),
+        clock.instant());
+  }
+
+  /** The view of the engine that leads, asked of each pod in turn. */
+  private Optional<ClusterView> leaderView(EventCluster ec) {
+    for (int i = 0; i < ec.getSpec().replicas; i++) {
+      Optional<ClusterView> v = admin.cluster(Names.podHttpUrl(ec, i));
+      if (v.isPresent() && v.get().fromLeader()) {
+        return v;
+      }
+    }
+    return Optional.empty();
+  }
+
+  private void reportChanges(EventCluster ec, EventClusterStatus now) {
+    EventClusterStatus before = ec.getStatus();
+    if (before != null && now.lastFailover != null && now.lastFailover != before.lastFailover) {
+      events.warning(
+          ec, "LeaderChanged", "leader " + now.lastFailover.from + " -> " + now.lastFailover.to);
+    }
+    if (before != null && before.phase != null && !before.phase.equals(now.phase)) {
+      events.normal(ec, "Phase" + now.phase, "phase " + before.phase + " -> " + now.phase);
+    }
+  }
+}

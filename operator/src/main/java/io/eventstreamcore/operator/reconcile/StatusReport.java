@@ -1,0 +1,188 @@
+package io.eventstreamcore.operator.reconcile;
+
+import io.eventstreamcore.operator.crd.EventCluster;
+import io.eventstreamcore.operator.crd.EventClusterStatus;
+import io.eventstreamcore.operator.crd.EventClusterStatus.MemberStatus;
+import io.eventstreamcore.operator.engine.ClusterView;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Turns what Kubernetes and the engines report into the EventCluster's status. Health comes from
+ * Raft (the leader's view of each member), not from pod phases alone.
+ */
+public final class StatusReport {
+  /** A member further behind the leader's log than this is not healthy. */
+  static final long MAX_HEALTHY_LAG = 1_000;
+
+  /** A member the leader has not heard from for this long is not healthy. */
+  static final long MAX_HEALTHY_SILENCE_MS = 5_000;
+
+  private StatusReport() {}
+
+  /**
+   * @param leaderView the leader's answer, when an engine that leads answered
+   * @param note a condition the reconciler wants reported (e.g. a refused change), or null
+   */
+  public static EventClusterStatus of(
+      EventCluster ec,
+      StatefulSet sts,
+      Optional<ClusterView> leaderView,
+      Condition note,
+      Instant now) {
+    EventClusterStatus previous =
+        ec.getStatus() == null ? new EventClusterStatus() : ec.getStatus();
+    EventClusterStatus s = new EventClusterStatus();
+    s.observedGeneration = ec.getMetadata().getGeneration();
+    int wanted = sts == null ? ec.getSpec().replicas : sts.getSpec().getReplicas();
+    s.replicas = sts == null || sts.getStatus() == null ? 0 : nz(sts.getStatus().getReplicas());
+    s.readyReplicas =
+        sts == null || sts.getStatus() == null ? 0 : nz(sts.getStatus().getReadyReplicas());
+    String ns = ec.getMetadata().getNamespace();
+    String name = ec.getMetadata().getName();
+    s.clientEndpoints =
+        List.of(
+            name + "." + ns + ".svc:" + ec.getSpec().listeners.clientPort,
+            "http://" + name + "." + ns + ".svc:" + ec.getSpec().listeners.httpPort);
+    s.lastRecoveryAction = previous.lastRecoveryAction;
+    s.lastFailover = previous.lastFailover;
+    int healthy = 0;
+    if (leaderView.isPresent()) {
+      ClusterView v = leaderView.get();
+      s.leader = v.leader();
+      s.term = v.term();
+      s.commitIndex = v.commitIndex();
+      for (ClusterView.Member m : v.members()) {
+        MemberStatus ms = new MemberStatus();
+        ms.pod = m.id();
+        ms.nodeId = m.id();
+        ms.role = m.role();
+        ms.matchIndex = m.matchIndex();
+        ms.lag = m.lag();
+        ms.lastContactMs = m.lastContactMs();
+        ms.healthy =
+            m.id().equals(v.self())
+                || (m.lag() != null
+                    && m.lag() <= MAX_HEALTHY_LAG
+                    && m.lastContactMs() != null
+                    && m.lastContactMs() <= MAX_HEALTHY_SILENCE_MS);
+        if (ms.healthy && !"LEARNER".equals(m.role())) {
+          healthy++;
+        }
+        s.members.add(ms);
+      }
+      if (previous.leader != null && !previous.leader.equals(v.leader())) {
+        EventClusterStatus.Failover f = new EventClusterStatus.Failover();
+        f.time = now.toString();
+        f.from = previous.leader;
+        f.to = v.leader();
+        s.lastFailover = f;
+      }
+    }
+    int quorum = wanted / 2 + 1;
+    boolean available = leaderView.isPresent() && healthy >= quorum;
+    boolean allHealthy = leaderView.isPresent() && healthy == wanted;
+    boolean ready = available && allHealthy && s.readyReplicas == wanted;
+    boolean rolling =
+        sts != null
+            && sts.getStatus() != null
+            && (nz(sts.getStatus().getUpdatedReplicas()) < wanted
+                || !Objects.equals(
+                    sts.getStatus().getObservedGeneration(), sts.getMetadata().getGeneration()));
+    List<Condition> conditions = new ArrayList<>();
+    conditions.add(
+        condition(
+            previous,
+            "Available",
+            available,
+            available ? "QuorumPresent" : "NoQuorum",
+            available
+                ? healthy + " of " + wanted + " members healthy, leader " + s.leader
+                : "no leader with a healthy quorum (" + healthy + " of " + quorum + " needed)",
+            s.observedGeneration,
+            now));
+    conditions.add(
+        condition(
+            previous,
+            "Ready",
+            ready,
+            ready ? "AllMembersCaughtUp" : "NotAllMembersReady",
+            s.readyReplicas + " of " + wanted + " pods ready, " + healthy + " members healthy",
+            s.observedGeneration,
+            now));
+    if (note != null) {
+      conditions.add(note);
+    } else {
+      conditions.add(
+          condition(
+              previous,
+              "Progressing",
+              sts == null || rolling || s.readyReplicas < wanted,
+              sts == null ? "Creating" : rolling ? "RollingUpdate" : "Reconciled",
+              sts == null
+                  ? "creating the engines"
+                  : "StatefulSet " + (rolling ? "rolling" : "settled"),
+              s.observedGeneration,
+              now));
+    }
+    boolean degraded = (sts != null && s.readyReplicas < wanted) || (available && !allHealthy);
+    conditions.add(
+        condition(
+            previous,
+            "Degraded",
+            degraded,
+            degraded ? "MembersUnhealthy" : "AllHealthy",
+            unhealthy(s),
+            s.observedGeneration,
+            now));
+    s.conditions = conditions;
+    s.phase =
+        available
+            ? (ready ? "Running" : "Degraded")
+            : previous.phase == null || "Creating".equals(previous.phase)
+                ? "Creating"
+                : "Unavailable";
+    return s;
+  }
+
+  private static String unhealthy(EventClusterStatus s) {
+    List<String> names = s.members.stream().filter(m -> !m.healthy).map(m -> m.pod).toList();
+    return names.isEmpty() ? "no unhealthy member reported" : "unhealthy: " + names;
+  }
+
+  /** A condition whose transition time moves only when its status changes. */
+  static Condition condition(
+      EventClusterStatus previous,
+      String type,
+      boolean status,
+      String reason,
+      String message,
+      Long generation,
+      Instant now) {
+    String value = status ? "True" : "False";
+    String since =
+        previous.conditions.stream()
+            .filter(c -> c.getType().equals(type) && c.getStatus().equals(value))
+            .map(Condition::getLastTransitionTime)
+            .findFirst()
+            .orElse(now.toString());
+    return new ConditionBuilder()
+        .withType(type)
+        .withStatus(value)
+        .withReason(reason)
+        .withMessage(message)
+        .withObservedGeneration(generation)
+        .withLastTransitionTime(since)
+        .build();
+  }
+
+  private static int nz(Integer i) {
+    return i == null ? 0 : i;
+  }
+}

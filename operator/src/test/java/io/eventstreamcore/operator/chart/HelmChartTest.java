@@ -1,0 +1,41 @@
+package io.eventstreamcore.operator.chart;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** The chart lints, renders the operator with its RBAC, and ships the current CRD. */
+class HelmChartTest {
+  private static final Path CHART = Path.of(System.getProperty("chart.dir"));
+
+  @Test
+  void lintsClean() {
+    LintResult lint = new Helm(CHART).lint().strict().call();
+    assertThat(lint.isFailed()).as(String.join("\n", lint.getMessages())).isFalse();
+  }
+
+  @Test
+  void rendersTheOperatorWithLeastPrivilegeRbac() {
+    String rendered = new Helm(CHART).template().withName("esc").withNamespace("esc-system").call();
+    assertThat(rendered)
+        .contains("kind: Deployment")
+        .contains("image: \"eventstreamcore/operator:0.1.0\"")
+        .contains("kind: ClusterRole")
+        .contains("resources: [\"eventclusters/status\"]")
+        .contains("runAsNonRoot: true")
+        .doesNotContain("\"*\"");
+  }
+
+  @Test
+  void shipsTheSameCrdAsCrdsDirectory() throws Exception {
+    Path shipped = CHART.resolve("crds/eventclusters.eventstreamcore.io-v1.yml");
+    Path source = Path.of(System.getProperty("checked.in.crd"));
+    assertThat(Files.readString(shipped))
+        .as("copy %s to %s", source, shipped)
+        .isEqualTo(Files.readString(source));
+  }
+}

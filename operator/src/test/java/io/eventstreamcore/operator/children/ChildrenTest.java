@@ -1,0 +1,92 @@
+package io.eventstreamcore.operator.children;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.eventstreamcore.operator.Clusters;
+import io.eventstreamcore.operator.crd.EventCluster;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import org.junit.jupiter.api.Test;
+
+class ChildrenTest {
+  private final EventCluster ec = Clusters.named("orders", "prod");
+
+  @Test
+  void theEngineConfigNamesEveryPeerByItsStableDnsNameAndFindsDedupMembersByDns() {
+    String props = EngineConfig.desired(ec).getData().get(EngineConfig.PROPERTIES);
+    assertThat(props)
+        .contains(
+            "esc.raft.peers=orders-0=orders-0.orders-peers.prod.svc:9870,"
+                + "orders-1=orders-1.orders-peers.prod.svc:9870,"
+                + "orders-2=orders-2.orders-peers.prod.svc:9870\n")
+        .contains("esc.dedup.kubernetes-service-dns=orders-peers.prod.svc.cluster.local\n")
+        .contains("esc.pipeline.topic-policy-file=/etc/eventstreamcore/topic-policies\n");
+  }
+
+  @Test
+  void topicPrioritiesBecomeThePolicyFileTheEnginesReload() {
+    ec.getSpec().topicPriorities.put("payments", "CRITICAL");
+    ec.getSpec().topicPriorities.put("metrics.*", "BATCH dead-letter");
+    assertThat(EngineConfig.desired(ec).getData().get(EngineConfig.TOPIC_POLICIES))
+        .isEqualTo("payments = CRITICAL\nmetrics.* = BATCH dead-letter\n");
+  }
+
+  @Test
+  void theStatefulSetRunsNonRootEnginesWithMeaningfulProbesAndTheirOwnVolumes() {
+    StatefulSet sts = EngineStatefulSet.desired(ec, "abc");
+    assertThat(sts.getSpec().getReplicas()).isEqualTo(3);
+    assertThat(sts.getSpec().getServiceName()).isEqualTo("orders-peers");
+    assertThat(sts.getSpec().getPodManagementPolicy()).isEqualTo("Parallel");
+    assertThat(sts.getSpec().getTemplate().getMetadata().getAnnotations())
+        .containsEntry(Names.CONFIG_HASH, "abc");
+    Container engine = sts.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(engine.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
+    assertThat(engine.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/q/health/live");
+    assertThat(engine.getStartupProbe().getHttpGet().getPath()).isEqualTo("/q/health/started");
+    assertThat(engine.getEnv())
+        .anySatisfy(
+            e -> {
+              assertThat(e.getName()).isEqualTo("ESC_NODE_ID");
+              assertThat(e.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.name");
+            });
+    assertThat(engine.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    assertThat(sts.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsNonRoot())
+        .isTrue();
+    assertThat(
+            sts.getSpec()
+                .getVolumeClaimTemplates()
+                .get(0)
+                .getSpec()
+                .getResources()
+                .getRequests()
+                .get("storage")
+                .toString())
+        .isEqualTo("10Gi");
+  }
+
+  @Test
+  void thePeerServicePublishesPodsBeforeTheyAreReadySoTheyCanFormAQuorum() {
+    Service peers = PeerService.desired(ec);
+    assertThat(peers.getSpec().getClusterIP()).isEqualTo("None");
+    assertThat(peers.getSpec().getPublishNotReadyAddresses()).isTrue();
+    assertThat(peers.getSpec().getPorts())
+        .extracting(p -> p.getName() + ":" + p.getPort())
+        .contains("raft:9870", "dedup:9970");
+  }
+
+  @Test
+  void theDisruptionBudgetNeverAllowsLosingTheQuorum() {
+    ec.getSpec().replicas = 5;
+    ec.getSpec().disruptionBudget.maxUnavailable = 4;
+    assertThat(
+            EngineDisruptionBudget.desired(ec)
+                .orElseThrow()
+                .getSpec()
+                .getMaxUnavailable()
+                .getIntVal())
+        .isEqualTo(2);
+    ec.getSpec().replicas = 1;
+    assertThat(EngineDisruptionBudget.desired(ec)).isEmpty();
+  }
+}

@@ -1,0 +1,199 @@
+package io.eventstreamcore.operator.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.eventstreamcore.operator.Clusters;
+import io.eventstreamcore.operator.crd.EventCluster;
+import io.eventstreamcore.operator.crd.EventClusterStatus;
+import io.eventstreamcore.operator.engine.ClusterView;
+import io.eventstreamcore.operator.engine.EngineAdmin;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Reconciliation against a mock API server (CRUD mode) and engines faked at their admin API. */
+@EnableKubernetesMockClient(crud = true)
+class ClusterReconciliationTest {
+  static KubernetesClient client;
+
+  private final Map<String, ClusterView> engines = new HashMap<>();
+  private final EngineAdmin admin = url -> Optional.ofNullable(engines.get(url));
+  private ClusterReconciliation reconciliation;
+  private EventCluster ec;
+
+  @BeforeEach
+  void setUp() {
+    client
+        .apiextensions()
+        .v1()
+        .customResourceDefinitions()
+        .load(Path.of(System.getProperty("generated.crd")).toFile())
+        .createOr(existing -> existing.update());
+    reconciliation =
+        new ClusterReconciliation(
+            client, admin, Clock.fixed(Instant.parse("2026-11-29T00:00:00Z"), ZoneOffset.UTC));
+    ec = client.resource(Clusters.named("orders-" + System.nanoTime(), "prod")).create();
+  }
+
+  private String name() {
+    return ec.getMetadata().getName();
+  }
+
+  private StatefulSet sts() {
+    return client.apps().statefulSets().inNamespace("prod").withName(name()).get();
+  }
+
+  private List<String> eventReasons() {
+    return client.v1().events().inNamespace("prod").list().getItems().stream()
+        .filter(e -> e.getInvolvedObject().getName().equals(name()))
+        .map(Event::getReason)
+        .toList();
+  }
+
+  private static Condition condition(EventClusterStatus s, String type) {
+    return s.conditions.stream().filter(c -> c.getType().equals(type)).findFirst().orElseThrow();
+  }
+
+  /** Makes the engine {@code leader} answer as leader; the others are {@code lag} behind. */
+  private void leaderIs(String leader, long lag) {
+    List<ClusterView.Member> members = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      String id = name() + "-" + i;
+      members.add(new ClusterView.Member(id, "VOTER", "", 100L, id.equals(leader) ? 0L : lag, 10L));
+    }
+    engines.clear();
+    engines.put(
+        "http://" + leader + "." + name() + "-peers.prod.svc:8080",
+        new ClusterView(leader, "LEADER", leader, 4, 100, members));
+  }
+
+  @Test
+  void createsEveryChildOwnedByTheClusterAndRecordsEachAction() {
+    reconciliation.reconcile(ec);
+    assertThat(sts()).isNotNull();
+    assertThat(sts().getMetadata().getOwnerReferences())
+        .singleElement()
+        .satisfies(o -> assertThat(o.getName()).isEqualTo(name()));
+    assertThat(client.services().inNamespace("prod").withName(name()).get()).isNotNull();
+    assertThat(client.services().inNamespace("prod").withName(name() + "-peers").get()).isNotNull();
+    assertThat(client.configMaps().inNamespace("prod").withName(name()).get()).isNotNull();
+    assertThat(client.serviceAccounts().inNamespace("prod").withName(name()).get()).isNotNull();
+    assertThat(
+            client.policy().v1().podDisruptionBudget().inNamespace("prod").withName(name()).get())
+        .isNotNull();
+    assertThat(eventReasons()).filteredOn("Created"::equals).hasSize(6);
+  }
+
+  @Test
+  void anUnchangedSpecWritesNothingAndAChangedOneUpdatesOnlyWhatDiffers() {
+    reconciliation.reconcile(ec);
+    String stsVersion = sts().getMetadata().getResourceVersion();
+    String serviceVersion =
+        client
+            .services()
+            .inNamespace("prod")
+            .withName(name())
+            .get()
+            .getMetadata()
+            .getResourceVersion();
+
+    reconciliation.reconcile(ec);
+    assertThat(sts().getMetadata().getResourceVersion()).isEqualTo(stsVersion);
+
+    ec.getSpec().image = "eventstreamcore/engine-node:0.2.0";
+    reconciliation.reconcile(ec);
+    assertThat(sts().getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+        .isEqualTo("eventstreamcore/engine-node:0.2.0");
+    assertThat(
+            client
+                .services()
+                .inNamespace("prod")
+                .withName(name())
+                .get()
+                .getMetadata()
+                .getResourceVersion())
+        .isEqualTo(serviceVersion);
+    assertThat(eventReasons()).contains("Updated");
+  }
+
+  @Test
+  void aChangeOfEngineSettingsChangesThePodTemplateButATopicPolicyChangeDoesNot() {
+    reconciliation.reconcile(ec);
+    String hash =
+        sts()
+            .getSpec()
+            .getTemplate()
+            .getMetadata()
+            .getAnnotations()
+            .get("eventstreamcore.io/config-hash");
+
+    ec.getSpec().topicPriorities.put("payments", "CRITICAL");
+    reconciliation.reconcile(ec);
+    assertThat(sts().getSpec().getTemplate().getMetadata().getAnnotations())
+        .containsEntry("eventstreamcore.io/config-hash", hash);
+    assertThat(
+            client
+                .configMaps()
+                .inNamespace("prod")
+                .withName(name())
+                .get()
+                .getData()
+                .get("topic-policies"))
+        .isEqualTo("payments = CRITICAL\n");
+
+    ec.getSpec().dedup.window = "1h";
+    reconciliation.reconcile(ec);
+    assertThat(sts().getSpec().getTemplate().getMetadata().getAnnotations())
+        .doesNotContainEntry("eventstreamcore.io/config-hash", hash);
+  }
+
+  @Test
+  void aReplicaChangeIsRefusedVisiblyUntilMembershipChangesAreBuilt() {
+    reconciliation.reconcile(ec);
+    ec.getSpec().replicas = 5;
+    EventClusterStatus s = reconciliation.reconcile(ec).getStatus();
+    assertThat(sts().getSpec().getReplicas()).isEqualTo(3);
+    assertThat(condition(s, "Progressing").getReason()).isEqualTo("ScalingNotSupported");
+    assertThat(eventReasons()).containsOnlyOnce("ScalingNotSupported");
+    reconciliation.reconcile(ec);
+    assertThat(eventReasons()).as("reported once").containsOnlyOnce("ScalingNotSupported");
+  }
+
+  @Test
+  void theStatusComesFromTheLeadersRaftView() {
+    EventClusterStatus s = reconciliation.reconcile(ec).getStatus();
+    assertThat(s.phase).isEqualTo("Creating");
+    assertThat(condition(s, "Available").getStatus()).isEqualTo("False");
+
+    leaderIs(name() + "-1", 3);
+    s = reconciliation.reconcile(ec).getStatus();
+    assertThat(s.leader).isEqualTo(name() + "-1");
+    assertThat(s.term).isEqualTo(4);
+    assertThat(s.members).hasSize(3).allMatch(m -> m.healthy);
+    assertThat(condition(s, "Available").getStatus()).isEqualTo("True");
+    assertThat(s.clientEndpoints).contains(name() + ".prod.svc:7070");
+
+    leaderIs(name() + "-2", 50_000);
+    s = reconciliation.reconcile(ec).getStatus();
+    assertThat(s.lastFailover.from).isEqualTo(name() + "-1");
+    assertThat(s.lastFailover.to).isEqualTo(name() + "-2");
+    assertThat(condition(s, "Available").getStatus())
+        .as("two members far behind: no healthy quorum")
+        .isEqualTo("False");
+    assertThat(s.phase).isEqualTo("Unavailable");
+    assertThat(eventReasons()).contains("LeaderChanged");
+  }
+}
