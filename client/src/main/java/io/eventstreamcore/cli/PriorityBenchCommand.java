@@ -50,6 +50,14 @@ final class PriorityBenchCommand implements Callable<Integer> {
       description = "Requests in flight per loading producer (default: ${DEFAULT-VALUE})")
   int inFlight;
 
+  @Option(
+      names = "--load-rate",
+      defaultValue = "0",
+      description =
+          "Events/s the four loading producers offer together, paced (e.g. twice what the cluster"
+              + " commits, for a 2x overload); 0: as fast as --in-flight allows (default)")
+  int loadRate;
+
   @Option(names = "--size", defaultValue = "100", description = "Payload bytes")
   int size;
 
@@ -120,8 +128,9 @@ final class PriorityBenchCommand implements Callable<Integer> {
         Producer.Settings.defaults(bootstrap.endpoints())
             .withMaxInFlight(inFlight)
             .withoutRetries();
+    long interval = loadRate > 0 ? 4_000_000_000L / loadRate : 0;
     try (Producer p = new Producer(settings)) {
-      return send(p, priority, Long.MAX_VALUE, 0, phase);
+      return send(p, priority, Long.MAX_VALUE, interval, phase);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);

@@ -11,6 +11,9 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** Starts the Java Operator SDK inside the Quarkus application and stops it with the app. */
@@ -19,6 +22,10 @@ public class OperatorMain {
   @ConfigProperty(name = "esc.operator.enabled", defaultValue = "true")
   boolean enabled;
 
+  /** Namespaces whose EventClusters are reconciled; all when unset. */
+  @ConfigProperty(name = "esc.operator.watch-namespaces")
+  Optional<List<String>> watchNamespaces;
+
   private Operator operator;
 
   void start(@Observes StartupEvent ev) {
@@ -26,11 +33,15 @@ public class OperatorMain {
       return;
     }
     KubernetesClient client = new KubernetesClientBuilder().build();
-    operator = start(client);
+    operator = start(client, watchNamespaces.map(Set::copyOf).orElse(Set.of()));
   }
 
-  /** The operator on a client; tests use it against a mock API server. */
-  public static Operator start(KubernetesClient client) {
+  /**
+   * The operator on a client; tests use it against a mock API server.
+   *
+   * @param namespaces the namespaces to watch; empty for all
+   */
+  public static Operator start(KubernetesClient client, Set<String> namespaces) {
     Operator op =
         new Operator(
             o ->
@@ -40,7 +51,14 @@ public class OperatorMain {
                     .withUseSSAToPatchPrimaryResource(false));
     op.register(
         new EventClusterReconciler(
-            new ClusterReconciliation(client, new HttpEngineAdmin(), Clock.systemUTC())));
+            new ClusterReconciliation(client, new HttpEngineAdmin(), Clock.systemUTC())),
+        o -> {
+          if (namespaces.isEmpty()) {
+            o.watchingAllNamespaces();
+          } else {
+            o.settingNamespaces(namespaces);
+          }
+        });
     op.start();
     return op;
   }

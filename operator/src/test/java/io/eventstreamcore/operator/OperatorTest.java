@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.javaoperatorsdk.operator.Operator;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The real JOSDK operator against a mock API server: an applied EventCluster is reconciled. */
@@ -23,7 +24,7 @@ class OperatorTest {
         .customResourceDefinitions()
         .load(Path.of(System.getProperty("generated.crd")).toFile())
         .createOr(existing -> existing.update());
-    Operator operator = OperatorMain.start(client);
+    Operator operator = OperatorMain.start(client, Set.of());
     try {
       client.resource(Clusters.named("demo", "default")).create();
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();

@@ -71,6 +71,18 @@ public class EventClusterSpec {
 
   public DisruptionBudget disruptionBudget = new DisruptionBudget();
 
+  public Recovery recovery = new Recovery();
+
+  /** When the operator replaces a failed member on its own. */
+  public static class Recovery {
+    @JsonPropertyDescription(
+        "A member unhealthy (not ready, or behind / silent in the leader's view) this long has its"
+            + " pod replaced, one member at a time and only while the others keep a quorum")
+    @Pattern(DURATION)
+    @Default("3m")
+    public String unhealthyAfter = "3m";
+  }
+
   /** Volumes of the engine pods. */
   public static class Storage {
     @JsonPropertyDescription("Size of each engine's volume")

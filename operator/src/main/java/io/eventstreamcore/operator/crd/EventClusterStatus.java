@@ -39,6 +39,9 @@ public class EventClusterStatus {
     public Long lag;
     public boolean healthy;
     public Long lastContactMs;
+
+    /** When the operator first saw this member unhealthy; null while it is healthy. */
+    public String unhealthySince;
   }
 
   /** A change of leader the operator observed. */

@@ -21,6 +21,29 @@ public final class HttpEngineAdmin implements EngineAdmin {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   @Override
+  public boolean transferLeadership(String leaderHttpUrl, String toNodeId) {
+    try {
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(URI.create(leaderHttpUrl + "/api/v1/cluster/leadership"))
+                  .timeout(Duration.ofSeconds(10))
+                  .header("Content-Type", "application/json")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          JSON.createObjectNode().put("to", toNodeId).toString()))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      return r.statusCode() == 200;
+    } catch (IOException e) {
+      LOG.infof("leadership transfer to %s via %s failed: %s", toNodeId, leaderHttpUrl, e);
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  @Override
   public Optional<ClusterView> cluster(String httpUrl) {
     try {
       HttpResponse<String> r =

@@ -9,15 +9,20 @@ import io.eventstreamcore.operator.children.Names;
 import io.eventstreamcore.operator.children.PeerService;
 import io.eventstreamcore.operator.crd.EventCluster;
 import io.eventstreamcore.operator.crd.EventClusterStatus;
+import io.eventstreamcore.operator.crd.SpecCheck;
 import io.eventstreamcore.operator.engine.ClusterView;
 import io.eventstreamcore.operator.engine.EngineAdmin;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -31,6 +36,7 @@ public final class ClusterReconciliation {
   private final EngineAdmin admin;
   private final ChildApplier children;
   private final EventRecorder events;
+  private final RaftAwareActions actions;
   private final Clock clock;
 
   public ClusterReconciliation(KubernetesClient client, EngineAdmin admin, Clock clock) {
@@ -38,13 +44,24 @@ public final class ClusterReconciliation {
     this.admin = admin;
     this.events = new EventRecorder(client);
     this.children = new ChildApplier(client, events);
+    this.actions = new RaftAwareActions(client, admin, events);
     this.clock = clock;
   }
 
-  /**
-   * @return the cluster with its new status (the spec is untouched)
-   */
-  public EventCluster reconcile(EventCluster ec) {
+  /** The cluster with its new status (the spec is untouched), and when to look again. */
+  public record Reconciled(EventCluster cluster, Duration nextLook) {}
+
+  /** How often the Raft state is read when nothing is going on. */
+  static final Duration STATUS_POLL = Duration.ofSeconds(10);
+
+  /** How often while a restart is under way, so the next one follows promptly. */
+  static final Duration ACTION_POLL = Duration.ofSeconds(2);
+
+  public Reconciled reconcile(EventCluster ec) {
+    List<String> problems = SpecCheck.problems(ec.getSpec());
+    if (!problems.isEmpty()) {
+      return new Reconciled(refuse(ec, String.join("; ", problems)), STATUS_POLL);
+    }
     String ns = ec.getMetadata().getNamespace();
     StatefulSet existing =
         client.apps().statefulSets().inNamespace(ns).withName(Names.cluster(ec)).get();
@@ -82,9 +99,44 @@ public final class ClusterReconciliation {
 
     StatefulSet sts =
         client.apps().statefulSets().inNamespace(ns).withName(Names.cluster(ec)).get();
+    List<Pod> pods = client.pods().inNamespace(ns).withLabels(Names.selector(ec)).list().getItems();
+    Optional<ClusterView> leader = leaderView(effective);
     EventClusterStatus status =
-        StatusReport.of(effective, sts, leaderView(effective), note, clock.instant());
+        StatusReport.of(effective, sts, pods, leader, note, clock.instant());
+    boolean acted = actions.act(effective, sts, pods, leader, status, clock.instant());
+    boolean pending = acted || rollPending(sts, pods);
     reportChanges(ec, status);
+    ec.setStatus(status);
+    return new Reconciled(ec, pending ? ACTION_POLL : STATUS_POLL);
+  }
+
+  private static boolean rollPending(StatefulSet sts, List<Pod> pods) {
+    String revision =
+        sts == null || sts.getStatus() == null ? null : sts.getStatus().getUpdateRevision();
+    return revision != null && pods.stream().anyMatch(p -> !revision.equals(Pods.revision(p)));
+  }
+
+  /** Leaves the children as they are and says why in the status, once as a Warning event. */
+  private EventCluster refuse(EventCluster ec, String message) {
+    EventClusterStatus status = ec.getStatus() == null ? new EventClusterStatus() : ec.getStatus();
+    boolean alreadyReported =
+        status.conditions.stream().anyMatch(c -> message.equals(c.getMessage()));
+    if (!alreadyReported) {
+      events.warning(ec, "InvalidSpec", message);
+    }
+    List<Condition> conditions = new ArrayList<>(status.conditions);
+    conditions.removeIf(c -> c.getType().equals("Progressing"));
+    conditions.add(
+        StatusReport.condition(
+            status,
+            "Progressing",
+            false,
+            "InvalidSpec",
+            message,
+            ec.getMetadata().getGeneration(),
+            clock.instant()));
+    status.conditions = conditions;
+    status.observedGeneration = ec.getMetadata().getGeneration();
     ec.setStatus(status);
     return ec;
   }

@@ -6,6 +6,7 @@ import io.eventstreamcore.operator.crd.EventClusterStatus.MemberStatus;
 import io.eventstreamcore.operator.engine.ClusterView;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,6 +34,7 @@ public final class StatusReport {
   public static EventClusterStatus of(
       EventCluster ec,
       StatefulSet sts,
+      List<Pod> pods,
       Optional<ClusterView> leaderView,
       Condition note,
       Instant now) {
@@ -66,12 +68,21 @@ public final class StatusReport {
         ms.matchIndex = m.matchIndex();
         ms.lag = m.lag();
         ms.lastContactMs = m.lastContactMs();
-        ms.healthy =
+        boolean caughtUp =
             m.id().equals(v.self())
                 || (m.lag() != null
                     && m.lag() <= MAX_HEALTHY_LAG
                     && m.lastContactMs() != null
                     && m.lastContactMs() <= MAX_HEALTHY_SILENCE_MS);
+        ms.healthy = caughtUp && Pods.ready(pods, m.id());
+        ms.unhealthySince =
+            ms.healthy
+                ? null
+                : previous.members.stream()
+                    .filter(p -> m.id().equals(p.pod) && p.unhealthySince != null)
+                    .map(p -> p.unhealthySince)
+                    .findFirst()
+                    .orElse(now.toString());
         if (ms.healthy && !"LEARNER".equals(m.role())) {
           healthy++;
         }

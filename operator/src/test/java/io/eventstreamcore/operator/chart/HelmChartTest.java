@@ -31,6 +31,22 @@ class HelmChartTest {
   }
 
   @Test
+  void watchesOnlyTheNamespacesItIsGiven() {
+    String rendered =
+        new Helm(CHART)
+            .template()
+            .withName("esc")
+            .set("watchNamespaces[0]", "team-a")
+            .set("watchNamespaces[1]", "team-b")
+            .call();
+    assertThat(rendered)
+        .contains("name: ESC_OPERATOR_WATCH_NAMESPACES")
+        .contains("\"team-a,team-b\"");
+    assertThat(new Helm(CHART).template().withName("esc").call())
+        .doesNotContain("ESC_OPERATOR_WATCH_NAMESPACES");
+  }
+
+  @Test
   void shipsTheSameCrdAsCrdsDirectory() throws Exception {
     Path shipped = CHART.resolve("crds/eventclusters.eventstreamcore.io-v1.yml");
     Path source = Path.of(System.getProperty("checked.in.crd"));

@@ -3,19 +3,21 @@ package io.eventstreamcore.operator.reconcile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.eventstreamcore.operator.Clusters;
+import io.eventstreamcore.operator.children.Names;
 import io.eventstreamcore.operator.crd.EventCluster;
 import io.eventstreamcore.operator.crd.EventClusterStatus;
 import io.eventstreamcore.operator.engine.ClusterView;
 import io.eventstreamcore.operator.engine.EngineAdmin;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.nio.file.Path;
-import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -30,7 +32,21 @@ class ClusterReconciliationTest {
   static KubernetesClient client;
 
   private final Map<String, ClusterView> engines = new HashMap<>();
-  private final EngineAdmin admin = url -> Optional.ofNullable(engines.get(url));
+  private final List<String> transfers = new ArrayList<>();
+  private final EngineAdmin admin =
+      new EngineAdmin() {
+        @Override
+        public Optional<ClusterView> cluster(String httpUrl) {
+          return Optional.ofNullable(engines.get(httpUrl));
+        }
+
+        @Override
+        public boolean transferLeadership(String leaderHttpUrl, String toNodeId) {
+          transfers.add(leaderHttpUrl + " -> " + toNodeId);
+          return true;
+        }
+      };
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-29T00:00:00Z"));
   private ClusterReconciliation reconciliation;
   private EventCluster ec;
 
@@ -42,9 +58,7 @@ class ClusterReconciliationTest {
         .customResourceDefinitions()
         .load(Path.of(System.getProperty("generated.crd")).toFile())
         .createOr(existing -> existing.update());
-    reconciliation =
-        new ClusterReconciliation(
-            client, admin, Clock.fixed(Instant.parse("2026-11-29T00:00:00Z"), ZoneOffset.UTC));
+    reconciliation = new ClusterReconciliation(client, admin, clock);
     ec = client.resource(Clusters.named("orders-" + System.nanoTime(), "prod")).create();
   }
 
@@ -69,15 +83,87 @@ class ClusterReconciliationTest {
 
   /** Makes the engine {@code leader} answer as leader; the others are {@code lag} behind. */
   private void leaderIs(String leader, long lag) {
+    leaderIs(leader, Map.of(), lag);
+  }
+
+  /** As above, with some members' lag given by name. */
+  private void leaderIs(String leader, Map<String, Long> lags, long lag) {
     List<ClusterView.Member> members = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      String id = name() + "-" + i;
-      members.add(new ClusterView.Member(id, "VOTER", "", 100L, id.equals(leader) ? 0L : lag, 10L));
+      String id = pod(i);
+      long l = id.equals(leader) ? 0L : lags.getOrDefault(id, lag);
+      members.add(
+          new ClusterView.Member(
+              id, id.equals(leader) ? "LEADER" : "FOLLOWER", "", 100L - l, l, 10L));
     }
     engines.clear();
     engines.put(
         "http://" + leader + "." + name() + "-peers.prod.svc:8080",
         new ClusterView(leader, "LEADER", leader, 4, 100, members));
+  }
+
+  private String pod(int ordinal) {
+    return name() + "-" + ordinal;
+  }
+
+  /** What the StatefulSet controller and kubelet would do: a ready pod of that revision. */
+  private void podRunning(int ordinal, String revision) {
+    client
+        .pods()
+        .inNamespace("prod")
+        .resource(
+            new PodBuilder()
+                .withNewMetadata()
+                .withName(pod(ordinal))
+                .withNamespace("prod")
+                .withLabels(Names.selector(ec))
+                .addToLabels("controller-revision-hash", revision)
+                .endMetadata()
+                .withNewStatus()
+                .addNewCondition()
+                .withType("Ready")
+                .withStatus("True")
+                .endCondition()
+                .endStatus()
+                .build())
+        .createOr(existing -> existing.update());
+  }
+
+  private void allPodsRunning(String revision) {
+    for (int i = 0; i < 3; i++) {
+      podRunning(i, revision);
+    }
+  }
+
+  private List<String> podNames() {
+    return client
+        .pods()
+        .inNamespace("prod")
+        .withLabels(Names.selector(ec))
+        .list()
+        .getItems()
+        .stream()
+        .map(p -> p.getMetadata().getName())
+        .sorted()
+        .toList();
+  }
+
+  private void statefulSetWantsRevision(String revision) {
+    client
+        .apps()
+        .statefulSets()
+        .inNamespace("prod")
+        .withName(name())
+        .editStatus(
+            s -> {
+              s.setStatus(
+                  new StatefulSetStatusBuilder()
+                      .withReplicas(3)
+                      .withReadyReplicas(3)
+                      .withUpdateRevision(revision)
+                      .build());
+              return s;
+            });
   }
 
   @Test
@@ -164,7 +250,7 @@ class ClusterReconciliationTest {
   void aReplicaChangeIsRefusedVisiblyUntilMembershipChangesAreBuilt() {
     reconciliation.reconcile(ec);
     ec.getSpec().replicas = 5;
-    EventClusterStatus s = reconciliation.reconcile(ec).getStatus();
+    EventClusterStatus s = reconciliation.reconcile(ec).cluster().getStatus();
     assertThat(sts().getSpec().getReplicas()).isEqualTo(3);
     assertThat(condition(s, "Progressing").getReason()).isEqualTo("ScalingNotSupported");
     assertThat(eventReasons()).containsOnlyOnce("ScalingNotSupported");
@@ -174,12 +260,13 @@ class ClusterReconciliationTest {
 
   @Test
   void theStatusComesFromTheLeadersRaftView() {
-    EventClusterStatus s = reconciliation.reconcile(ec).getStatus();
+    EventClusterStatus s = reconciliation.reconcile(ec).cluster().getStatus();
     assertThat(s.phase).isEqualTo("Creating");
     assertThat(condition(s, "Available").getStatus()).isEqualTo("False");
 
+    allPodsRunning("r1");
     leaderIs(name() + "-1", 3);
-    s = reconciliation.reconcile(ec).getStatus();
+    s = reconciliation.reconcile(ec).cluster().getStatus();
     assertThat(s.leader).isEqualTo(name() + "-1");
     assertThat(s.term).isEqualTo(4);
     assertThat(s.members).hasSize(3).allMatch(m -> m.healthy);
@@ -187,7 +274,7 @@ class ClusterReconciliationTest {
     assertThat(s.clientEndpoints).contains(name() + ".prod.svc:7070");
 
     leaderIs(name() + "-2", 50_000);
-    s = reconciliation.reconcile(ec).getStatus();
+    s = reconciliation.reconcile(ec).cluster().getStatus();
     assertThat(s.lastFailover.from).isEqualTo(name() + "-1");
     assertThat(s.lastFailover.to).isEqualTo(name() + "-2");
     assertThat(condition(s, "Available").getStatus())
@@ -195,5 +282,83 @@ class ClusterReconciliationTest {
         .isEqualTo("False");
     assertThat(s.phase).isEqualTo("Unavailable");
     assertThat(eventReasons()).contains("LeaderChanged");
+  }
+
+  @Test
+  void aRollRestartsFollowersFirstOneAtATimeAndTheLeaderLastAfterMovingLeadership() {
+    reconciliation.reconcile(ec);
+    allPodsRunning("r1");
+    statefulSetWantsRevision("r2");
+    leaderIs(pod(2), 0);
+
+    ClusterReconciliation.Reconciled r = reconciliation.reconcile(ec);
+    assertThat(podNames()).as("the highest follower first").containsExactly(pod(0), pod(2));
+    assertThat(r.nextLook()).isEqualTo(ClusterReconciliation.ACTION_POLL);
+    reconciliation.reconcile(ec);
+    assertThat(podNames()).as("nothing more while one is down").containsExactly(pod(0), pod(2));
+
+    podRunning(1, "r2");
+    reconciliation.reconcile(ec);
+    assertThat(podNames()).containsExactly(pod(1), pod(2));
+    podRunning(0, "r2");
+
+    reconciliation.reconcile(ec);
+    assertThat(podNames()).as("the leader is not restarted while it leads").hasSize(3);
+    assertThat(transfers)
+        .containsExactly("http://" + pod(2) + "." + name() + "-peers.prod.svc:8080 -> " + pod(0));
+
+    leaderIs(pod(0), 0);
+    EventClusterStatus s = reconciliation.reconcile(ec).cluster().getStatus();
+    assertThat(podNames()).containsExactly(pod(0), pod(1));
+    assertThat(s.lastRecoveryAction).contains("restarted follower " + pod(2));
+    assertThat(eventReasons()).contains("RollingRestart", "LeadershipTransfer");
+  }
+
+  @Test
+  void aRollWaitsWhileAMemberIsBehind() {
+    reconciliation.reconcile(ec);
+    allPodsRunning("r1");
+    statefulSetWantsRevision("r2");
+    leaderIs(pod(0), Map.of(pod(1), 50_000L), 0);
+    reconciliation.reconcile(ec);
+    assertThat(podNames()).hasSize(3);
+  }
+
+  @Test
+  void aMemberUnhealthyPastTheLimitIsReplacedButNeverWhenThatWouldBreakTheQuorum() {
+    reconciliation.reconcile(ec);
+    allPodsRunning("r1");
+    leaderIs(pod(0), Map.of(pod(2), 50_000L), 0);
+    reconciliation.reconcile(ec);
+    clock.advance(Duration.ofMinutes(2));
+    reconciliation.reconcile(ec);
+    assertThat(podNames()).as("not yet: unhealthy for 2 of 3 minutes").hasSize(3);
+
+    clock.advance(Duration.ofMinutes(2));
+    EventClusterStatus s = reconciliation.reconcile(ec).cluster().getStatus();
+    assertThat(podNames()).containsExactly(pod(0), pod(1));
+    assertThat(s.lastRecoveryAction).contains("replaced pod " + pod(2));
+    assertThat(eventReasons()).contains("MemberReplaced");
+
+    podRunning(2, "r1");
+    leaderIs(pod(0), 50_000L);
+    reconciliation.reconcile(ec);
+    clock.advance(Duration.ofMinutes(5));
+    reconciliation.reconcile(ec);
+    assertThat(podNames()).as("two members behind: replacing one would leave no quorum").hasSize(3);
+  }
+
+  @Test
+  void anInvalidSpecChangesNothingAndSaysWhy() {
+    reconciliation.reconcile(ec);
+    String version = sts().getMetadata().getResourceVersion();
+    ec.getSpec().replicas = 4;
+    ec.getSpec().image = "other:1";
+    EventClusterStatus s = reconciliation.reconcile(ec).cluster().getStatus();
+    assertThat(sts().getMetadata().getResourceVersion()).isEqualTo(version);
+    assertThat(condition(s, "Progressing").getReason()).isEqualTo("InvalidSpec");
+    assertThat(condition(s, "Progressing").getMessage()).contains("replicas must be odd");
+    reconciliation.reconcile(ec);
+    assertThat(eventReasons()).containsOnlyOnce("InvalidSpec");
   }
 }
