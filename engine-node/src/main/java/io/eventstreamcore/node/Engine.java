@@ -121,23 +121,25 @@ public class Engine {
             pc.queueCapacity(), pc.weights().stream().mapToInt(Integer::intValue).toArray());
     queues.registerMetrics(meters);
     RecentMax recentCommit = new RecentMax();
+    pressure =
+        new PressureController(
+            Signals.of(pc, queues, recentCommit, raft::quorumLag),
+            pc.minDwell().toMillis(),
+            System::currentTimeMillis);
+    int maxInFlight = config.batch().maxInFlight();
+    int pressuredMaxInFlight = Math.min(maxInFlight, pc.pressuredMaxInFlight());
     batcher =
         new Batcher(
             raft,
             dedup == null ? Admission.ALL : dedup.admission(),
             config.batch().maxEvents(),
             config.batch().linger().toNanos(),
-            config.batch().maxInFlight(),
+            () -> pressure.state().sheds() ? pressuredMaxInFlight : maxInFlight,
             queues,
             recentCommit,
             node.produceTimeout().toMillis(),
             meters);
     batcher.start();
-    pressure =
-        new PressureController(
-            Signals.of(pc, queues, recentCommit, raft::quorumLag),
-            pc.minDwell().toMillis(),
-            System::currentTimeMillis);
     Gauge.builder("esc.pipeline.state", pressure, p -> p.state().ordinal())
         .description("0 HEALTHY, 1 ELEVATED, 2 DEGRADED, 3 CRITICAL, 4 EMERGENCY")
         .register(meters);

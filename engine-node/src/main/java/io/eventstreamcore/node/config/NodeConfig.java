@@ -82,6 +82,14 @@ public interface NodeConfig {
     @WithDefault("2s")
     Duration minDwell();
 
+    /**
+     * Batches in flight while the node sheds load (DEGRADED or worse) instead of {@code
+     * esc.batch.max-in-flight}: fewer batches in the FIFO part of the path let CRITICAL overtake
+     * sooner, for some peak throughput.
+     */
+    @WithDefault("4")
+    int pressuredMaxInFlight();
+
     /** The retry-after hint sent with OVERLOADED. */
     @WithDefault("500ms")
     Duration retryAfter();

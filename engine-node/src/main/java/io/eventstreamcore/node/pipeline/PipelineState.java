@@ -23,6 +23,11 @@ public enum PipelineState {
     return p.ordinal() <= lowestAdmitted.ordinal();
   }
 
+  /** True from DEGRADED on: some class is refused. */
+  public boolean sheds() {
+    return lowestAdmitted != Priority.BATCH;
+  }
+
   PipelineState down() {
     return values()[Math.max(ordinal() - 1, 0)];
   }

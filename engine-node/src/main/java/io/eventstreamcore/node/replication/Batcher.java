@@ -13,10 +13,10 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.IntSupplier;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.exceptions.NotLeaderException;
 import org.apache.ratis.protocol.exceptions.TimeoutIOException;
@@ -47,7 +47,7 @@ public final class Batcher implements Closeable {
   /** Arrival to commit of each batch's oldest event: what the load-control loop watches. */
   private final RecentMax recentLatency;
 
-  private final Semaphore inFlight;
+  private final InFlightLimit inFlight;
   private final Thread thread;
   private final long answerWithinMillis;
   private final DistributionSummary batchSize;
@@ -59,6 +59,8 @@ public final class Batcher implements Closeable {
   private CompletableFuture<Void> previousSubmit = CompletableFuture.completedFuture(null);
 
   /**
+   * @param maxInFlight batches allowed in dedup and Raft at once, asked before each batch (the node
+   *     lowers it while it sheds load)
    * @param answerWithinMillis every event is answered within this time: a batch Ratis has not
    *     settled by then is answered TIMEOUT (it may still commit; producers retry with the id)
    */
@@ -67,7 +69,7 @@ public final class Batcher implements Closeable {
       Admission admission,
       int maxEvents,
       long lingerNanos,
-      int maxInFlight,
+      IntSupplier maxInFlight,
       PriorityQueues<Pending> queue,
       RecentMax recentLatency,
       long answerWithinMillis,
@@ -78,7 +80,7 @@ public final class Batcher implements Closeable {
     this.maxEvents = maxEvents;
     this.lingerNanos = lingerNanos;
     this.queue = queue;
-    this.inFlight = new Semaphore(maxInFlight);
+    this.inFlight = new InFlightLimit(maxInFlight);
     this.recentLatency = recentLatency;
     this.batchSize =
         DistributionSummary.builder("esc.batch.events")
