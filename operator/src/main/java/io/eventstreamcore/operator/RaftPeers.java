@@ -13,9 +13,9 @@ public final class RaftPeers {
 
   /** Entries in the engine's {@code esc.raft.peers} format, ordinal order. */
   public static List<String> of(String cluster, String namespace, int replicas, int raftPort) {
-    if (replicas < 1 || replicas > 7 || replicas % 2 == 0) {
-      throw new IllegalArgumentException(
-          "replicas must be odd and within 1..7 so a quorum is a strict majority; got " + replicas);
+    // Even sizes occur while the operator scales between odd ones, one member at a time.
+    if (replicas < 1 || replicas > 7) {
+      throw new IllegalArgumentException("a group has 1..7 members; got " + replicas);
     }
     List<String> peers = new ArrayList<>(replicas);
     for (int i = 0; i < replicas; i++) {
@@ -27,6 +27,22 @@ public final class RaftPeers {
   /** Node ids are the pod names, so status, logs and kubectl agree. */
   public static String nodeId(String cluster, int ordinal) {
     return cluster + "-" + ordinal;
+  }
+
+  /**
+   * A member as the engine's admin API takes it: {@code id=host:raft-port:client-port:http-port}.
+   */
+  public static String peer(
+      String cluster, String namespace, int ordinal, int raftPort, int clientPort, int httpPort) {
+    return nodeId(cluster, ordinal)
+        + "="
+        + podHost(cluster, namespace, ordinal)
+        + ":"
+        + raftPort
+        + ":"
+        + clientPort
+        + ":"
+        + httpPort;
   }
 
   static String podHost(String cluster, String namespace, int ordinal) {

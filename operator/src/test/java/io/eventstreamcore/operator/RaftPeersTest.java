@@ -16,11 +16,17 @@ class RaftPeersTest {
   }
 
   @Test
-  void evenOrOversizedGroupsAreRefused() {
-    for (int bad : new int[] {0, 2, 4, 9}) {
+  void emptyOrOversizedGroupsAreRefused() {
+    for (int bad : new int[] {0, 8}) {
       assertThatThrownBy(() -> RaftPeers.of("e", "ns", bad, 9870))
           .isInstanceOf(IllegalArgumentException.class)
-          .hasMessageContaining("odd");
+          .hasMessageContaining("1..7");
     }
+  }
+
+  @Test
+  void aJoiningMemberIsNamedWithAllItsPorts() {
+    assertThat(RaftPeers.peer("events", "prod", 3, 9870, 7070, 8080))
+        .isEqualTo("events-3=events-3.events-peers.prod.svc:9870:7070:8080");
   }
 }

@@ -216,6 +216,13 @@ public interface NodeConfig {
     @WithDefault("false")
     boolean join();
 
+    /**
+     * The ids that form the group when it is first created; unset means every peer. A node not
+     * among them starts as {@code join} does and waits to be added. This lets one peer list (e.g.
+     * one ConfigMap for a whole StatefulSet) serve the founding members and later ones.
+     */
+    Optional<List<String>> bootstrapMembers();
+
     /** Nodes only form a group with nodes of the same cluster name. */
     @WithDefault("eventstreamcore")
     String clusterName();

@@ -99,7 +99,7 @@ public final class RaftNode implements Closeable {
         RaftServer.newBuilder()
             .setServerId(RaftPeerId.valueOf(selfId))
             // A joining node starts outside any configuration; the leader adds it (addLearner).
-            .setGroup(raft.join() ? RaftGroup.valueOf(groupId) : group)
+            .setGroup(joins(raft) ? RaftGroup.valueOf(groupId) : founders(raft, groupId, peers))
             .setStateMachine(stateMachine)
             .setProperties(props)
             .setOption(RaftStorage.StartupOption.RECOVER)
@@ -125,6 +125,20 @@ public final class RaftNode implements Closeable {
             RetryPolicies.retryUpToMaximumCountWithFixedSleep(
                 100, TimeDuration.valueOf(50, TimeUnit.MILLISECONDS)))
         .build();
+  }
+
+  private boolean joins(NodeConfig.Raft raft) {
+    return raft.join() || raft.bootstrapMembers().map(m -> !m.contains(selfId)).orElse(false);
+  }
+
+  /** The group a founding member formats its storage with: the bootstrap members, or all. */
+  private static RaftGroup founders(NodeConfig.Raft raft, RaftGroupId groupId, List<Peer> peers) {
+    return RaftGroup.valueOf(
+        groupId,
+        peers.stream()
+            .filter(p -> raft.bootstrapMembers().map(m -> m.contains(p.id())).orElse(true))
+            .map(Peer::toRaftPeer)
+            .toList());
   }
 
   private static TimeDuration millis(long ms) {

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * The ConfigMap mounted into every engine pod: {@code engine.properties} (the engine's settings; a
@@ -21,9 +22,15 @@ public final class EngineConfig {
 
   private EngineConfig() {}
 
-  public static ConfigMap desired(EventCluster ec) {
+  /** The property that lists every pod; it matters only to a node's first start. */
+  static final String PEERS = "esc.raft.peers";
+
+  /**
+   * @param bootstrapReplicas the pods that founded the group; the others join as learners
+   */
+  public static ConfigMap desired(EventCluster ec, int bootstrapReplicas) {
     Map<String, String> data = new LinkedHashMap<>();
-    data.put(PROPERTIES, properties(ec));
+    data.put(PROPERTIES, properties(ec, bootstrapReplicas));
     data.put(TOPIC_POLICIES, topicPolicies(ec.getSpec()));
     return new ConfigMapBuilder()
         .withNewMetadata()
@@ -36,11 +43,11 @@ public final class EngineConfig {
   }
 
   /** The engine settings; node id and data dir come from the pod (environment). */
-  static String properties(EventCluster ec) {
+  static String properties(EventCluster ec, int bootstrapReplicas) {
     EventClusterSpec s = ec.getSpec();
     Map<String, String> p = new LinkedHashMap<>();
     p.put(
-        "esc.raft.peers",
+        PEERS,
         String.join(
             ",",
             RaftPeers.of(
@@ -48,6 +55,13 @@ public final class EngineConfig {
                 ec.getMetadata().getNamespace(),
                 s.replicas,
                 s.listeners.raftPort)));
+    p.put(
+        "esc.raft.bootstrap-members",
+        String.join(
+            ",",
+            IntStream.range(0, bootstrapReplicas)
+                .mapToObj(i -> RaftPeers.nodeId(Names.cluster(ec), i))
+                .toList()));
     p.put("esc.raft.cluster-name", ec.getMetadata().getNamespace() + "-" + Names.cluster(ec));
     p.put("esc.raft.election-timeout-min", s.raft.electionTimeoutMin);
     p.put("esc.raft.election-timeout-max", s.raft.electionTimeoutMax);
@@ -63,6 +77,19 @@ public final class EngineConfig {
     return p.entrySet().stream()
         .map(e -> e.getKey() + "=" + e.getValue())
         .collect(Collectors.joining("\n", "", "\n"));
+  }
+
+  /**
+   * What a running engine must be restarted for: every setting but the peer list, which a member
+   * reads only on its first start (later ones come from the Raft log).
+   */
+  public static String restartRelevant(ConfigMap config) {
+    return config
+        .getData()
+        .get(PROPERTIES)
+        .lines()
+        .filter(l -> !l.startsWith(PEERS + "="))
+        .collect(Collectors.joining("\n"));
   }
 
   static String topicPolicies(EventClusterSpec s) {

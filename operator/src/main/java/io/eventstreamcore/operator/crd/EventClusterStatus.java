@@ -14,6 +14,9 @@ public class EventClusterStatus {
   /** Ready, Available (quorum present), Progressing, Degraded. */
   public List<Condition> conditions = new ArrayList<>();
 
+  /** The members that founded the Raft group (pods 0 .. n-1); later pods join as learners. */
+  public Integer bootstrapReplicas;
+
   public int replicas;
   public int readyReplicas;
 

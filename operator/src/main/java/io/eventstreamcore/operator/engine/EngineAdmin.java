@@ -13,4 +13,13 @@ public interface EngineAdmin {
    * @return true when the leader confirmed the transfer
    */
   boolean transferLeadership(String leaderHttpUrl, String toNodeId);
+
+  /** Adds a non-voting learner, {@code peer} as {@code id=host:raft-port:client-port:http-port}. */
+  boolean addLearner(String leaderHttpUrl, String peer);
+
+  /** Makes a caught-up learner a voter. */
+  boolean promote(String leaderHttpUrl, String nodeId);
+
+  /** Removes a member from the Raft group. */
+  boolean remove(String leaderHttpUrl, String nodeId);
 }

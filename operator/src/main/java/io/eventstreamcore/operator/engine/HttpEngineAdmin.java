@@ -22,20 +22,57 @@ public final class HttpEngineAdmin implements EngineAdmin {
 
   @Override
   public boolean transferLeadership(String leaderHttpUrl, String toNodeId) {
+    return call(
+        post(
+            leaderHttpUrl + "/api/v1/cluster/leadership",
+            JSON.createObjectNode().put("to", toNodeId).toString()),
+        "leadership transfer to " + toNodeId);
+  }
+
+  @Override
+  public boolean addLearner(String leaderHttpUrl, String peer) {
+    return call(
+        post(
+            leaderHttpUrl + "/api/v1/cluster/members",
+            JSON.createObjectNode().put("peer", peer).toString()),
+        "adding learner " + peer);
+  }
+
+  @Override
+  public boolean promote(String leaderHttpUrl, String nodeId) {
+    return call(
+        post(leaderHttpUrl + "/api/v1/cluster/members/" + nodeId + "/promote", "{}"),
+        "promoting " + nodeId);
+  }
+
+  @Override
+  public boolean remove(String leaderHttpUrl, String nodeId) {
+    return call(
+        HttpRequest.newBuilder(URI.create(leaderHttpUrl + "/api/v1/cluster/members/" + nodeId))
+            .timeout(Duration.ofSeconds(15))
+            .DELETE()
+            .build(),
+        "removing " + nodeId);
+  }
+
+  private static HttpRequest post(String url, String json) {
+    return HttpRequest.newBuilder(URI.create(url))
+        .timeout(Duration.ofSeconds(15))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json))
+        .build();
+  }
+
+  /** Sends a membership request to the leader; true on 200. */
+  private boolean call(HttpRequest request, String what) {
     try {
-      HttpResponse<String> r =
-          http.send(
-              HttpRequest.newBuilder(URI.create(leaderHttpUrl + "/api/v1/cluster/leadership"))
-                  .timeout(Duration.ofSeconds(10))
-                  .header("Content-Type", "application/json")
-                  .POST(
-                      HttpRequest.BodyPublishers.ofString(
-                          JSON.createObjectNode().put("to", toNodeId).toString()))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() != 200) {
+        LOG.infof("%s refused: %d %s", what, r.statusCode(), r.body());
+      }
       return r.statusCode() == 200;
     } catch (IOException e) {
-      LOG.infof("leadership transfer to %s via %s failed: %s", toNodeId, leaderHttpUrl, e);
+      LOG.infof("%s failed: %s", what, e);
       return false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

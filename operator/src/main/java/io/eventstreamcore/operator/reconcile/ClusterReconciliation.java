@@ -14,6 +14,7 @@ import io.eventstreamcore.operator.engine.ClusterView;
 import io.eventstreamcore.operator.engine.EngineAdmin;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
@@ -26,10 +27,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One reconciliation of an EventCluster: make the children match the spec, then read the Raft state
- * from the engines and compute the status. Changing the number of replicas of a running cluster
- * needs Raft membership changes that the operator does not make yet, so such a change is refused
- * visibly (condition and Warning event) rather than applied to the StatefulSet.
+ * One reconciliation of an EventCluster: read the Raft state from the engines, make the children
+ * match the spec (sized for every wanted member and every member Raft still has), compute the
+ * status, and take at most one Raft-aware action ({@link RaftAwareActions}).
  */
 public final class ClusterReconciliation {
   private final KubernetesClient client;
@@ -65,19 +65,23 @@ public final class ClusterReconciliation {
     String ns = ec.getMetadata().getNamespace();
     StatefulSet existing =
         client.apps().statefulSets().inNamespace(ns).withName(Names.cluster(ec)).get();
+    int running = existing == null ? 0 : existing.getSpec().getReplicas();
+    Optional<ClusterView> leader = leaderView(ec, Math.max(running, ec.getSpec().replicas));
+    int bootstrap = bootstrapReplicas(ec, existing);
+    // Pods for every wanted member and every member Raft still has: new pods start before they
+    // are added as learners, and a departing member's pod goes only after Raft removed it.
+    int size =
+        leader
+            .map(v -> Math.max(ec.getSpec().replicas, v.members().size()))
+            .orElse(existing == null ? ec.getSpec().replicas : running);
     EventCluster effective = Serialization.clone(ec);
-    Condition note = null;
-    if (existing != null && existing.getSpec().getReplicas() != ec.getSpec().replicas) {
-      int running = existing.getSpec().getReplicas();
-      effective.getSpec().replicas = running;
-      note = scalingRefused(ec, running);
-    }
+    effective.getSpec().replicas = size;
 
-    ConfigMap config = EngineConfig.desired(effective);
+    ConfigMap config = EngineConfig.desired(effective, bootstrap);
     String configHash =
         ChildApplier.hash(
-            new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
-                .addToData(EngineConfig.PROPERTIES, config.getData().get(EngineConfig.PROPERTIES))
+            new ConfigMapBuilder()
+                .addToData(EngineConfig.PROPERTIES, EngineConfig.restartRelevant(config))
                 .build());
     children.apply(ec, EngineServiceAccount.desired(effective));
     children.apply(ec, config);
@@ -100,14 +104,22 @@ public final class ClusterReconciliation {
     StatefulSet sts =
         client.apps().statefulSets().inNamespace(ns).withName(Names.cluster(ec)).get();
     List<Pod> pods = client.pods().inNamespace(ns).withLabels(Names.selector(ec)).list().getItems();
-    Optional<ClusterView> leader = leaderView(effective);
     EventClusterStatus status =
-        StatusReport.of(effective, sts, pods, leader, note, clock.instant());
-    boolean acted = actions.act(effective, sts, pods, leader, status, clock.instant());
-    boolean pending = acted || rollPending(sts, pods);
+        StatusReport.of(effective, ec.getSpec().replicas, sts, pods, leader, clock.instant());
+    status.bootstrapReplicas = bootstrap;
+    boolean acted = actions.act(ec, sts, pods, leader, status, clock.instant());
+    boolean pending = acted || rollPending(sts, pods) || size != ec.getSpec().replicas;
     reportChanges(ec, status);
     ec.setStatus(status);
     return new Reconciled(ec, pending ? ACTION_POLL : STATUS_POLL);
+  }
+
+  /** The founders: recorded at creation; a cluster from before the record keeps its pod count. */
+  private static int bootstrapReplicas(EventCluster ec, StatefulSet existing) {
+    if (ec.getStatus() != null && ec.getStatus().bootstrapReplicas != null) {
+      return ec.getStatus().bootstrapReplicas;
+    }
+    return existing == null ? ec.getSpec().replicas : existing.getSpec().getReplicas();
   }
 
   private static boolean rollPending(StatefulSet sts, List<Pod> pods) {
@@ -141,37 +153,9 @@ public final class ClusterReconciliation {
     return ec;
   }
 
-  private Condition scalingRefused(EventCluster ec, int running) {
-    String message =
-        "replicas "
-            + running
-            + " -> "
-            + ec.getSpec().replicas
-            + " needs Raft membership changes, which this operator version does not make;"
-            + " the cluster keeps "
-            + running
-            + " members";
-    EventClusterStatus previous =
-        ec.getStatus() == null ? new EventClusterStatus() : ec.getStatus();
-    boolean alreadyReported =
-        previous.conditions.stream()
-            .anyMatch(c -> c.getType().equals("Progressing") && message.equals(c.getMessage()));
-    if (!alreadyReported) {
-      events.warning(ec, "ScalingNotSupported", message);
-    }
-    return StatusReport.condition(
-        previous,
-        "Progressing",
-        false,
-        "ScalingNotSupported",
-        message,
-        ec.getMetadata().getGeneration(),
-        clock.instant());
-  }
-
   /** The view of the engine that leads, asked of each pod in turn. */
-  private Optional<ClusterView> leaderView(EventCluster ec) {
-    for (int i = 0; i < ec.getSpec().replicas; i++) {
+  private Optional<ClusterView> leaderView(EventCluster ec, int pods) {
+    for (int i = 0; i < pods; i++) {
       Optional<ClusterView> v = admin.cluster(Names.podHttpUrl(ec, i));
       if (v.isPresent() && v.get().fromLeader()) {
         return v;

@@ -1,5 +1,6 @@
 package io.eventstreamcore.operator.reconcile;
 
+import io.eventstreamcore.operator.RaftPeers;
 import io.eventstreamcore.operator.children.Names;
 import io.eventstreamcore.operator.crd.Durations;
 import io.eventstreamcore.operator.crd.EventCluster;
@@ -17,11 +18,13 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The restarts the operator makes itself, one pod at a time and only while the others keep a
- * quorum: a rolling update to a new pod template (followers first; the leader last, after its
- * leadership moved to a caught-up follower), and the replacement of a member that stayed unhealthy
- * past {@code spec.recovery.unhealthyAfter}. Each acts only on a settled cluster, so a restart is
- * never started before the previous one has caught up again.
+ * What the operator changes in a running cluster, one step per reconciliation and only while the
+ * others keep a healthy quorum: replacing a member that stayed unhealthy past {@code
+ * spec.recovery.unhealthyAfter}; scaling through Raft membership (new pods join as learners and are
+ * promoted once caught up; surplus members are removed one at a time, leadership moved off first);
+ * and a rolling update to a new pod template (followers first, the leader last after its leadership
+ * moved to a caught-up follower). Each waits for a settled cluster, so no step starts before the
+ * previous one has caught up.
  */
 final class RaftAwareActions {
   private final KubernetesClient client;
@@ -49,9 +52,9 @@ final class RaftAwareActions {
     if (sts == null || leaderView.isEmpty()) {
       return false;
     }
-    int replicas = sts.getSpec().getReplicas();
-    int quorum = replicas / 2 + 1;
-    long healthy = status.members.stream().filter(m -> m.healthy && isVoter(m)).count();
+    List<MemberStatus> voters = status.members.stream().filter(RaftAwareActions::isVoter).toList();
+    int quorum = voters.size() / 2 + 1;
+    long healthy = voters.stream().filter(m -> m.healthy).count();
     Optional<MemberStatus> failed = overdue(ec, status, now);
     if (failed.isPresent()) {
       // Replacing it must leave a quorum of healthy voters, and no other member may be down.
@@ -74,6 +77,128 @@ final class RaftAwareActions {
       }
       return false;
     }
+    boolean votersHealthy = healthy == voters.size();
+    if (votersHealthy && scale(ec, pods, leaderView.get().leader(), status, voters, now)) {
+      return true;
+    }
+    return roll(ec, sts, pods, leaderView.get().leader(), status, quorum, healthy, now);
+  }
+
+  /**
+   * One step towards {@code spec.replicas} members: promote a caught-up learner, add the next
+   * missing member as a learner, or remove the highest surplus member (after moving leadership off
+   * it). Only while every voter is healthy, so the quorum holds at every step.
+   */
+  private boolean scale(
+      EventCluster ec,
+      List<Pod> pods,
+      String leader,
+      EventClusterStatus status,
+      List<MemberStatus> voters,
+      Instant now) {
+    int desired = ec.getSpec().replicas;
+    String leaderUrl = Names.podHttpUrl(ec, ordinal(leader));
+    List<MemberStatus> learners = status.members.stream().filter(m -> !isVoter(m)).toList();
+    Optional<MemberStatus> caughtUp =
+        learners.stream()
+            .filter(m -> ordinal(m.pod) < desired)
+            .filter(
+                m ->
+                    m.lag != null
+                        && m.lag <= StatusReport.MAX_HEALTHY_LAG
+                        && m.lastContactMs != null
+                        && m.lastContactMs <= StatusReport.MAX_HEALTHY_SILENCE_MS)
+            .findFirst();
+    if (caughtUp.isPresent()) {
+      boolean done = admin.promote(leaderUrl, caughtUp.get().pod);
+      record(
+          ec,
+          status,
+          "MemberPromoted",
+          (done ? "promoted " : "could not promote ") + caughtUp.get().pod + " to voter",
+          now,
+          !done);
+      return true;
+    }
+    if (learners.isEmpty() && status.members.size() < desired) {
+      for (int i = 0; i < desired; i++) {
+        String id = Names.cluster(ec) + "-" + i;
+        boolean member = status.members.stream().anyMatch(m -> m.pod.equals(id));
+        boolean podExists = pods.stream().anyMatch(p -> p.getMetadata().getName().equals(id));
+        if (!member && podExists) {
+          var l = ec.getSpec().listeners;
+          String peer =
+              RaftPeers.peer(
+                  Names.cluster(ec),
+                  ec.getMetadata().getNamespace(),
+                  i,
+                  l.raftPort,
+                  l.clientPort,
+                  l.httpPort);
+          boolean done = admin.addLearner(leaderUrl, peer);
+          record(
+              ec,
+              status,
+              "MemberAdded",
+              (done ? "added " : "could not add ") + id + " as a learner",
+              now,
+              !done);
+          return true;
+        }
+      }
+      return false;
+    }
+    Optional<MemberStatus> surplus =
+        status.members.stream()
+            .filter(m -> ordinal(m.pod) >= desired)
+            .max(Comparator.comparingInt(m -> ordinal(m.pod)));
+    if (surplus.isEmpty()) {
+      return false;
+    }
+    String id = surplus.get().pod;
+    if (id.equals(leader)) {
+      Optional<String> successor =
+          voters.stream().filter(m -> ordinal(m.pod) < desired).map(m -> m.pod).findFirst();
+      if (successor.isEmpty()) {
+        return false;
+      }
+      boolean moved = admin.transferLeadership(leaderUrl, successor.get());
+      record(
+          ec,
+          status,
+          "LeadershipTransfer",
+          (moved ? "moved" : "could not move")
+              + " leadership from "
+              + id
+              + " to "
+              + successor.get()
+              + " before removing it",
+          now,
+          !moved);
+      return true;
+    }
+    // Every voter is healthy here, so the ones left after this removal are a quorum of themselves.
+    boolean done = admin.remove(leaderUrl, id);
+    record(
+        ec,
+        status,
+        "MemberRemoved",
+        (done ? "removed " : "could not remove ") + id + " from the Raft group",
+        now,
+        !done);
+    return true;
+  }
+
+  private boolean roll(
+      EventCluster ec,
+      StatefulSet sts,
+      List<Pod> pods,
+      String leader,
+      EventClusterStatus status,
+      int quorum,
+      long healthy,
+      Instant now) {
+    int replicas = sts.getSpec().getReplicas();
     String revision = sts.getStatus() == null ? null : sts.getStatus().getUpdateRevision();
     if (revision == null) {
       return false;
@@ -84,11 +209,13 @@ final class RaftAwareActions {
             .sorted(Comparator.comparing((Pod p) -> p.getMetadata().getName()).reversed())
             .toList();
     boolean settled =
-        pods.size() == replicas && pods.stream().allMatch(Pods::ready) && healthy == replicas;
+        pods.size() == replicas
+            && pods.stream().allMatch(Pods::ready)
+            && status.members.size() == replicas
+            && status.members.stream().allMatch(m -> m.healthy);
     if (outdated.isEmpty() || !settled || healthy - 1 < quorum) {
       return false;
     }
-    String leader = leaderView.get().leader();
     Optional<Pod> follower =
         outdated.stream().filter(p -> !p.getMetadata().getName().equals(leader)).findFirst();
     if (follower.isPresent()) {
@@ -112,8 +239,8 @@ final class RaftAwareActions {
     if (successor.isEmpty()) {
       return false;
     }
-    int leaderOrdinal = Integer.parseInt(leader.substring(leader.lastIndexOf('-') + 1));
-    boolean moved = admin.transferLeadership(Names.podHttpUrl(ec, leaderOrdinal), successor.get());
+    boolean moved =
+        admin.transferLeadership(Names.podHttpUrl(ec, ordinal(leader)), successor.get());
     record(
         ec,
         status,
@@ -128,6 +255,10 @@ final class RaftAwareActions {
         now,
         !moved);
     return true;
+  }
+
+  private static int ordinal(String pod) {
+    return Integer.parseInt(pod.substring(pod.lastIndexOf('-') + 1));
   }
 
   private static boolean isVoter(MemberStatus m) {

@@ -28,15 +28,16 @@ public final class StatusReport {
   private StatusReport() {}
 
   /**
+   * @param ec the cluster with {@code replicas} set to the pods it has now
+   * @param desiredReplicas the members the user asked for
    * @param leaderView the leader's answer, when an engine that leads answered
-   * @param note a condition the reconciler wants reported (e.g. a refused change), or null
    */
   public static EventClusterStatus of(
       EventCluster ec,
+      int desiredReplicas,
       StatefulSet sts,
       List<Pod> pods,
       Optional<ClusterView> leaderView,
-      Condition note,
       Instant now) {
     EventClusterStatus previous =
         ec.getStatus() == null ? new EventClusterStatus() : ec.getStatus();
@@ -96,9 +97,15 @@ public final class StatusReport {
         s.lastFailover = f;
       }
     }
-    int quorum = wanted / 2 + 1;
+    long voters =
+        leaderView
+            .map(v -> v.members().stream().filter(m -> !"LEARNER".equals(m.role())).count())
+            .orElse((long) desiredReplicas);
+    int members = leaderView.map(v -> v.members().size()).orElse(wanted);
+    long quorum = voters / 2 + 1;
     boolean available = leaderView.isPresent() && healthy >= quorum;
-    boolean allHealthy = leaderView.isPresent() && healthy == wanted;
+    boolean allHealthy =
+        leaderView.isPresent() && s.members.stream().allMatch(m -> m.healthy) && members == wanted;
     boolean ready = available && allHealthy && s.readyReplicas == wanted;
     boolean rolling =
         sts != null
@@ -127,21 +134,23 @@ public final class StatusReport {
             s.readyReplicas + " of " + wanted + " pods ready, " + healthy + " members healthy",
             s.observedGeneration,
             now));
-    if (note != null) {
-      conditions.add(note);
-    } else {
-      conditions.add(
-          condition(
-              previous,
-              "Progressing",
-              sts == null || rolling || s.readyReplicas < wanted,
-              sts == null ? "Creating" : rolling ? "RollingUpdate" : "Reconciled",
-              sts == null
-                  ? "creating the engines"
-                  : "StatefulSet " + (rolling ? "rolling" : "settled"),
-              s.observedGeneration,
-              now));
-    }
+    boolean scaling = voters != desiredReplicas || wanted != desiredReplicas;
+    boolean progressing = sts == null || rolling || scaling || s.readyReplicas < wanted;
+    conditions.add(
+        condition(
+            previous,
+            "Progressing",
+            progressing,
+            sts == null
+                ? "Creating"
+                : scaling ? "Scaling" : rolling ? "RollingUpdate" : "Reconciled",
+            sts == null
+                ? "creating the engines"
+                : scaling
+                    ? voters + " voting members, " + desiredReplicas + " wanted"
+                    : "StatefulSet " + (rolling ? "rolling" : "settled"),
+            s.observedGeneration,
+            now));
     boolean degraded = (sts != null && s.readyReplicas < wanted) || (available && !allHealthy);
     conditions.add(
         condition(

@@ -14,7 +14,7 @@ class ChildrenTest {
 
   @Test
   void theEngineConfigNamesEveryPeerByItsStableDnsNameAndFindsDedupMembersByDns() {
-    String props = EngineConfig.desired(ec).getData().get(EngineConfig.PROPERTIES);
+    String props = EngineConfig.desired(ec, 3).getData().get(EngineConfig.PROPERTIES);
     assertThat(props)
         .contains(
             "esc.raft.peers=orders-0=orders-0.orders-peers.prod.svc:9870,"
@@ -28,7 +28,7 @@ class ChildrenTest {
   void topicPrioritiesBecomeThePolicyFileTheEnginesReload() {
     ec.getSpec().topicPriorities.put("payments", "CRITICAL");
     ec.getSpec().topicPriorities.put("metrics.*", "BATCH dead-letter");
-    assertThat(EngineConfig.desired(ec).getData().get(EngineConfig.TOPIC_POLICIES))
+    assertThat(EngineConfig.desired(ec, 3).getData().get(EngineConfig.TOPIC_POLICIES))
         .isEqualTo("payments = CRITICAL\nmetrics.* = BATCH dead-letter\n");
   }
 

@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +34,7 @@ class ClusterReconciliationTest {
 
   private final Map<String, ClusterView> engines = new HashMap<>();
   private final List<String> transfers = new ArrayList<>();
+  private final List<String> membership = new ArrayList<>();
   private final EngineAdmin admin =
       new EngineAdmin() {
         @Override
@@ -43,6 +45,24 @@ class ClusterReconciliationTest {
         @Override
         public boolean transferLeadership(String leaderHttpUrl, String toNodeId) {
           transfers.add(leaderHttpUrl + " -> " + toNodeId);
+          return true;
+        }
+
+        @Override
+        public boolean addLearner(String leaderHttpUrl, String peer) {
+          membership.add("add " + peer);
+          return true;
+        }
+
+        @Override
+        public boolean promote(String leaderHttpUrl, String nodeId) {
+          membership.add("promote " + nodeId);
+          return true;
+        }
+
+        @Override
+        public boolean remove(String leaderHttpUrl, String nodeId) {
+          membership.add("remove " + nodeId);
           return true;
         }
       };
@@ -100,6 +120,17 @@ class ClusterReconciliationTest {
     engines.put(
         "http://" + leader + "." + name() + "-peers.prod.svc:8080",
         new ClusterView(leader, "LEADER", leader, 4, 100, members));
+  }
+
+  /** The leader's view of exactly these members (ordinal → role), all caught up. */
+  private void raftHas(int leader, Map<Integer, String> roles) {
+    List<ClusterView.Member> members = new ArrayList<>();
+    roles.forEach(
+        (i, role) -> members.add(new ClusterView.Member(pod(i), role, "", 100L, 0L, 10L)));
+    engines.clear();
+    engines.put(
+        "http://" + pod(leader) + "." + name() + "-peers.prod.svc:8080",
+        new ClusterView(pod(leader), "LEADER", pod(leader), 4, 100, members));
   }
 
   private String pod(int ordinal) {
@@ -247,15 +278,96 @@ class ClusterReconciliationTest {
   }
 
   @Test
-  void aReplicaChangeIsRefusedVisiblyUntilMembershipChangesAreBuilt() {
+  void scalingUpAddsEachNewPodAsALearnerAndPromotesItOnceCaughtUp() {
     reconciliation.reconcile(ec);
+    allPodsRunning("r1");
+    raftHas(0, new TreeMap<>(Map.of(0, "LEADER", 1, "FOLLOWER", 2, "FOLLOWER")));
     ec.getSpec().replicas = 5;
-    EventClusterStatus s = reconciliation.reconcile(ec).cluster().getStatus();
-    assertThat(sts().getSpec().getReplicas()).isEqualTo(3);
-    assertThat(condition(s, "Progressing").getReason()).isEqualTo("ScalingNotSupported");
-    assertThat(eventReasons()).containsOnlyOnce("ScalingNotSupported");
     reconciliation.reconcile(ec);
-    assertThat(eventReasons()).as("reported once").containsOnlyOnce("ScalingNotSupported");
+    assertThat(sts().getSpec().getReplicas()).isEqualTo(5);
+    String props =
+        client
+            .configMaps()
+            .inNamespace("prod")
+            .withName(name())
+            .get()
+            .getData()
+            .get("engine.properties");
+    assertThat(props)
+        .contains(pod(4) + "=")
+        .contains("esc.raft.bootstrap-members=" + pod(0) + "," + pod(1) + "," + pod(2) + "\n");
+    assertThat(membership).as("no pod yet to add").isEmpty();
+
+    podRunning(3, "r1");
+    podRunning(4, "r1");
+    reconciliation.reconcile(ec);
+    assertThat(membership)
+        .containsExactly(
+            "add " + pod(3) + "=" + pod(3) + "." + name() + "-peers.prod.svc:9870:7070:8080");
+    raftHas(0, new TreeMap<>(Map.of(0, "LEADER", 1, "FOLLOWER", 2, "FOLLOWER", 3, "LEARNER")));
+    reconciliation.reconcile(ec);
+    assertThat(membership).last().isEqualTo("promote " + pod(3));
+    raftHas(0, new TreeMap<>(Map.of(0, "LEADER", 1, "FOLLOWER", 2, "FOLLOWER", 3, "FOLLOWER")));
+    reconciliation.reconcile(ec);
+    assertThat(membership).last().asString().startsWith("add " + pod(4) + "=");
+    raftHas(
+        0,
+        new TreeMap<>(
+            Map.of(0, "LEADER", 1, "FOLLOWER", 2, "FOLLOWER", 3, "FOLLOWER", 4, "LEARNER")));
+    reconciliation.reconcile(ec);
+    assertThat(membership).last().isEqualTo("promote " + pod(4));
+    raftHas(
+        0,
+        new TreeMap<>(
+            Map.of(0, "LEADER", 1, "FOLLOWER", 2, "FOLLOWER", 3, "FOLLOWER", 4, "FOLLOWER")));
+    EventClusterStatus s = reconciliation.reconcile(ec).cluster().getStatus();
+    assertThat(membership).hasSize(4);
+    assertThat(condition(s, "Progressing").getReason()).isNotEqualTo("Scaling");
+    assertThat(eventReasons()).contains("MemberAdded", "MemberPromoted");
+  }
+
+  @Test
+  void scalingDownRemovesTheHighestMembersOneAtATimeAndMovesLeadershipOffThemFirst() {
+    ec.getSpec().replicas = 5;
+    reconciliation.reconcile(ec);
+    for (int i = 0; i < 5; i++) {
+      podRunning(i, "r1");
+    }
+    raftHas(
+        4,
+        new TreeMap<>(
+            Map.of(0, "FOLLOWER", 1, "FOLLOWER", 2, "FOLLOWER", 3, "FOLLOWER", 4, "LEADER")));
+    ec.getSpec().replicas = 3;
+    reconciliation.reconcile(ec);
+    assertThat(transfers).singleElement().asString().endsWith("-> " + pod(0));
+    assertThat(membership).isEmpty();
+    assertThat(sts().getSpec().getReplicas()).as("pods stay until Raft removed them").isEqualTo(5);
+
+    raftHas(
+        0,
+        new TreeMap<>(
+            Map.of(0, "LEADER", 1, "FOLLOWER", 2, "FOLLOWER", 3, "FOLLOWER", 4, "FOLLOWER")));
+    reconciliation.reconcile(ec);
+    assertThat(membership).containsExactly("remove " + pod(4));
+    raftHas(0, new TreeMap<>(Map.of(0, "LEADER", 1, "FOLLOWER", 2, "FOLLOWER", 3, "FOLLOWER")));
+    reconciliation.reconcile(ec);
+    assertThat(sts().getSpec().getReplicas()).isEqualTo(4);
+    assertThat(membership).containsExactly("remove " + pod(4), "remove " + pod(3));
+    raftHas(0, new TreeMap<>(Map.of(0, "LEADER", 1, "FOLLOWER", 2, "FOLLOWER")));
+    reconciliation.reconcile(ec);
+    assertThat(sts().getSpec().getReplicas()).isEqualTo(3);
+    assertThat(eventReasons()).contains("MemberRemoved");
+  }
+
+  @Test
+  void noMembershipChangeWhileAVoterIsBehind() {
+    reconciliation.reconcile(ec);
+    allPodsRunning("r1");
+    leaderIs(pod(0), Map.of(pod(2), 50_000L), 0);
+    ec.getSpec().replicas = 5;
+    podRunning(3, "r1");
+    reconciliation.reconcile(ec);
+    assertThat(membership).isEmpty();
   }
 
   @Test
