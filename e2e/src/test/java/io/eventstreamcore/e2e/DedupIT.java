@@ -9,14 +9,9 @@ import io.eventstreamcore.protocol.Event;
 import io.eventstreamcore.protocol.Priority;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,51 +56,22 @@ class DedupIT {
   void retriesAcrossLeaderKillsStoreEachAcknowledgedIdOnce() throws Exception {
     String topic = "checked";
     LocalCluster cluster = LocalCluster.of(dir, 3, Nodes.freeBasePort(3), List.of());
-    Map<String, Long> acked = new ConcurrentHashMap<>();
-    AtomicBoolean stop = new AtomicBoolean();
+    PacedLoad load = new PacedLoad(cluster.clientEndpoints(), topic, SENDS, 250, 50, 40);
     try (cluster) {
       cluster.start();
       cluster.awaitReady(Duration.ofSeconds(90));
-      // The default producer retries every retryable failure with the same id for 30 s.
-      Thread producing =
-          new Thread(
-              () -> {
-                try (Producer p =
-                    new Producer(Producer.Settings.defaults(cluster.clientEndpoints()))) {
-                  List<CompletableFuture<Long>> sends = new ArrayList<>();
-                  for (int i = 0; i < SENDS && !stop.get(); i++) {
-                    String id = "id-" + i;
-                    sends.add(
-                        p.send(Event.of(id, topic, Priority.HIGH, new byte[40]))
-                            .whenComplete(
-                                (offset, error) -> {
-                                  if (error == null) {
-                                    acked.put(id, offset);
-                                  }
-                                }));
-                    if (i % 250 == 249) {
-                      Thread.sleep(50);
-                    }
-                  }
-                  CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new))
-                      .exceptionally(e -> null)
-                      .get(60, TimeUnit.SECONDS);
-                } catch (Exception e) {
-                  throw new IllegalStateException(e);
-                }
-              });
-      producing.start();
+      load.start();
+      Map<String, Long> acked = load.acked();
       for (int round = 0; round < 2; round++) {
-        awaitAcked(acked, (round + 1) * 3_000);
+        load.awaitAcked((round + 1) * 3_000);
         LocalNode leader = cluster.awaitLeader(Duration.ofSeconds(30));
         leader.kill();
-        awaitAcked(acked, acked.size() + 1_000);
+        load.awaitAcked(acked.size() + 1_000);
         leader.start();
         leader.awaitReady(Duration.ofSeconds(90));
       }
-      awaitAcked(acked, acked.size() + 2_000);
-      stop.set(true);
-      producing.join(90_000);
+      load.awaitAcked(acked.size() + 2_000);
+      load.stop();
 
       List<List<String>> logs = Nodes.converged(cluster, topic);
       List<String> log = logs.get(0);
@@ -118,7 +84,7 @@ class DedupIT {
         assertThat(log.get(a.getValue().intValue())).isEqualTo(a.getKey());
       }
     } finally {
-      stop.set(true);
+      load.stop();
       Nodes.killAll(cluster);
     }
   }
@@ -128,14 +94,6 @@ class DedupIT {
         new Producer(
             Producer.Settings.defaults(List.of(node.spec().clientEndpoint())).withoutRetries())) {
       return p.send(Event.of(id, topic, Priority.HIGH, new byte[8])).join();
-    }
-  }
-
-  private static void awaitAcked(Map<String, Long> acked, int atLeast) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (acked.size() < Math.min(atLeast, SENDS)) {
-      assertThat(System.nanoTime()).as("%d acknowledged", atLeast).isLessThan(deadline);
-      Thread.sleep(20);
     }
   }
 }

@@ -6,22 +6,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventstreamcore.cli.local.LocalCluster;
 import io.eventstreamcore.cli.local.LocalNode;
-import io.eventstreamcore.client.Producer;
-import io.eventstreamcore.protocol.Event;
-import io.eventstreamcore.protocol.Priority;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,25 +44,22 @@ class ProcessorFailoverIT {
             List.of(
                 "esc.processors.aggregates.topics=" + TOPIC,
                 "esc.processors.checkpoint-interval=200ms"));
-    Set<String> acked = ConcurrentHashMap.newKeySet();
-    AtomicBoolean stop = new AtomicBoolean();
+    PacedLoad load = new PacedLoad(cluster.clientEndpoints(), TOPIC, SENDS, 100, 50, 16);
     try (cluster) {
       cluster.start();
       cluster.awaitReady(Duration.ofSeconds(90));
-      Thread producing = new Thread(() -> produce(cluster, acked, stop));
-      producing.start();
-      awaitAcked(acked, 3_000);
+      load.start();
+      load.awaitAcked(3_000);
       LocalNode leader = cluster.awaitLeader(Duration.ofSeconds(30));
       leader.kill();
-      awaitAcked(acked, acked.size() + 2_000);
+      load.awaitAcked(load.acked().size() + 2_000);
       leader.start();
       leader.awaitReady(Duration.ofSeconds(90));
-      awaitAcked(acked, acked.size() + 1_000);
-      stop.set(true);
-      producing.join(90_000);
+      load.awaitAcked(load.acked().size() + 1_000);
+      load.stop();
 
       List<String> log = Nodes.converged(cluster, TOPIC).get(0);
-      assertThat(log).containsAll(acked);
+      assertThat(log).containsAll(load.acked().keySet());
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       long counted = -1;
       while (counted < log.size()) {
@@ -83,33 +71,8 @@ class ProcessorFailoverIT {
       }
       assertThat(counted).as("counted once each").isEqualTo(log.size());
     } finally {
-      stop.set(true);
+      load.stop();
       Nodes.killAll(cluster);
-    }
-  }
-
-  private static void produce(LocalCluster cluster, Set<String> acked, AtomicBoolean stop) {
-    try (Producer p = new Producer(Producer.Settings.defaults(cluster.clientEndpoints()))) {
-      List<CompletableFuture<Long>> sends = new ArrayList<>();
-      for (int i = 0; i < SENDS && !stop.get(); i++) {
-        String id = "e-" + i;
-        sends.add(
-            p.send(Event.of(id, TOPIC, Priority.HIGH, new byte[16]))
-                .whenComplete(
-                    (offset, error) -> {
-                      if (error == null) {
-                        acked.add(id);
-                      }
-                    }));
-        if (i % 100 == 99) {
-          Thread.sleep(50);
-        }
-      }
-      CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new))
-          .exceptionally(e -> null)
-          .get(60, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
     }
   }
 
@@ -127,13 +90,5 @@ class ProcessorFailoverIT {
     }
     JsonNode total = JSON.readTree(r.body()).at("/topics/" + TOPIC + "/events");
     return total.isMissingNode() ? 0 : total.asLong();
-  }
-
-  private static void awaitAcked(Set<String> acked, int atLeast) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (acked.size() < Math.min(atLeast, SENDS)) {
-      assertThat(System.nanoTime()).as("%d acknowledged", atLeast).isLessThan(deadline);
-      Thread.sleep(20);
-    }
   }
 }

@@ -6,7 +6,6 @@ import io.eventstreamcore.operator.crd.EventCluster;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.javaoperatorsdk.operator.Operator;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -18,12 +17,7 @@ class OperatorTest {
 
   @Test
   void anAppliedEventClusterGetsItsEnginesAndAStatus() throws Exception {
-    client
-        .apiextensions()
-        .v1()
-        .customResourceDefinitions()
-        .load(Path.of(System.getProperty("generated.crd")).toFile())
-        .createOr(existing -> existing.update());
+    Clusters.installCrd(client);
     Operator operator = OperatorMain.start(client, Set.of());
     try {
       client.resource(Clusters.named("demo", "default")).create();

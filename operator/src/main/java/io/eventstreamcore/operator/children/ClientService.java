@@ -12,11 +12,7 @@ public final class ClientService {
   public static Service desired(EventCluster ec) {
     EventClusterSpec.Listeners l = ec.getSpec().listeners;
     return new ServiceBuilder()
-        .withNewMetadata()
-        .withName(Names.cluster(ec))
-        .withNamespace(ec.getMetadata().getNamespace())
-        .withLabels(Names.labels(ec))
-        .endMetadata()
+        .withMetadata(Names.metadata(ec, Names.cluster(ec)))
         .withNewSpec()
         .withType(l.serviceType.name())
         .withSelector(Names.selector(ec))

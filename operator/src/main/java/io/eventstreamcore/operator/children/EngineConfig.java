@@ -33,11 +33,7 @@ public final class EngineConfig {
     data.put(PROPERTIES, properties(ec, bootstrapReplicas));
     data.put(TOPIC_POLICIES, topicPolicies(ec.getSpec()));
     return new ConfigMapBuilder()
-        .withNewMetadata()
-        .withName(Names.cluster(ec))
-        .withNamespace(ec.getMetadata().getNamespace())
-        .withLabels(Names.labels(ec))
-        .endMetadata()
+        .withMetadata(Names.metadata(ec, Names.cluster(ec)))
         .withData(data)
         .build();
   }

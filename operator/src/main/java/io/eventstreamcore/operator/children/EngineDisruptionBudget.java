@@ -19,11 +19,7 @@ public final class EngineDisruptionBudget {
     int maxUnavailable = Math.min(s.disruptionBudget.maxUnavailable, s.replicas / 2);
     return Optional.of(
         new PodDisruptionBudgetBuilder()
-            .withNewMetadata()
-            .withName(Names.cluster(ec))
-            .withNamespace(ec.getMetadata().getNamespace())
-            .withLabels(Names.labels(ec))
-            .endMetadata()
+            .withMetadata(Names.metadata(ec, Names.cluster(ec)))
             .withNewSpec()
             .withNewMaxUnavailable(maxUnavailable)
             .withNewSelector()

@@ -13,11 +13,7 @@ public final class EngineServiceAccount {
 
   public static ServiceAccount desired(EventCluster ec) {
     return new ServiceAccountBuilder()
-        .withNewMetadata()
-        .withName(Names.cluster(ec))
-        .withNamespace(ec.getMetadata().getNamespace())
-        .withLabels(Names.labels(ec))
-        .endMetadata()
+        .withMetadata(Names.metadata(ec, Names.cluster(ec)))
         .withAutomountServiceAccountToken(false)
         .build();
   }

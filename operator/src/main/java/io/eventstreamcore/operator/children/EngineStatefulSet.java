@@ -32,11 +32,7 @@ public final class EngineStatefulSet {
     Map<String, String> podAnnotations = new LinkedHashMap<>(s.podTemplate.annotations);
     podAnnotations.put(Names.CONFIG_HASH, configHash);
     return new StatefulSetBuilder()
-        .withNewMetadata()
-        .withName(Names.cluster(ec))
-        .withNamespace(ec.getMetadata().getNamespace())
-        .withLabels(Names.labels(ec))
-        .endMetadata()
+        .withMetadata(Names.metadata(ec, Names.cluster(ec)))
         .withNewSpec()
         .withReplicas(s.replicas)
         .withServiceName(Names.peers(ec))

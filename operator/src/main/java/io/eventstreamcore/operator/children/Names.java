@@ -1,6 +1,8 @@
 package io.eventstreamcore.operator.children;
 
 import io.eventstreamcore.operator.crd.EventCluster;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.util.Map;
 
 /** Names and labels of what an EventCluster owns, in one place so every child agrees. */
@@ -16,6 +18,15 @@ public final class Names {
   public static final String CONFIG_HASH = "eventstreamcore.io/config-hash";
 
   private Names() {}
+
+  /** Metadata of a child: its name, the cluster's namespace, the labels every child carries. */
+  public static ObjectMeta metadata(EventCluster ec, String name) {
+    return new ObjectMetaBuilder()
+        .withName(name)
+        .withNamespace(ec.getMetadata().getNamespace())
+        .withLabels(labels(ec))
+        .build();
+  }
 
   /** The StatefulSet, the client Service, the ConfigMap and the ServiceAccount share it. */
   public static String cluster(EventCluster ec) {

@@ -18,11 +18,7 @@ public final class PeerService {
   public static Service desired(EventCluster ec) {
     EventClusterSpec.Listeners l = ec.getSpec().listeners;
     return new ServiceBuilder()
-        .withNewMetadata()
-        .withName(Names.peers(ec))
-        .withNamespace(ec.getMetadata().getNamespace())
-        .withLabels(Names.labels(ec))
-        .endMetadata()
+        .withMetadata(Names.metadata(ec, Names.peers(ec)))
         .withNewSpec()
         .withClusterIP("None")
         .withPublishNotReadyAddresses(true)

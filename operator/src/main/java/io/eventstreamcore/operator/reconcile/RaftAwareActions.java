@@ -162,19 +162,7 @@ final class RaftAwareActions {
       if (successor.isEmpty()) {
         return false;
       }
-      boolean moved = admin.transferLeadership(leaderUrl, successor.get());
-      record(
-          ec,
-          status,
-          "LeadershipTransfer",
-          (moved ? "moved" : "could not move")
-              + " leadership from "
-              + id
-              + " to "
-              + successor.get()
-              + " before removing it",
-          now,
-          !moved);
+      moveLeadership(ec, status, id, successor.get(), "removing", now);
       return true;
     }
     // Every voter is healthy here, so the ones left after this removal are a quorum of themselves.
@@ -239,8 +227,19 @@ final class RaftAwareActions {
     if (successor.isEmpty()) {
       return false;
     }
-    boolean moved =
-        admin.transferLeadership(Names.podHttpUrl(ec, ordinal(leader)), successor.get());
+    moveLeadership(ec, status, leader, successor.get(), "restarting", now);
+    return true;
+  }
+
+  /** Asks the leader to hand over before it is {@code restarting} or {@code removing}. */
+  private void moveLeadership(
+      EventCluster ec,
+      EventClusterStatus status,
+      String leader,
+      String successor,
+      String before,
+      Instant now) {
+    boolean moved = admin.transferLeadership(Names.podHttpUrl(ec, ordinal(leader)), successor);
     record(
         ec,
         status,
@@ -249,12 +248,13 @@ final class RaftAwareActions {
             + " leadership from "
             + leader
             + " to "
-            + successor.get()
-            + " before restarting "
+            + successor
+            + " before "
+            + before
+            + " "
             + leader,
         now,
         !moved);
-    return true;
   }
 
   private static int ordinal(String pod) {

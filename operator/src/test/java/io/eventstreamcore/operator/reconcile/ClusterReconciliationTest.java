@@ -15,7 +15,6 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -72,12 +71,7 @@ class ClusterReconciliationTest {
 
   @BeforeEach
   void setUp() {
-    client
-        .apiextensions()
-        .v1()
-        .customResourceDefinitions()
-        .load(Path.of(System.getProperty("generated.crd")).toFile())
-        .createOr(existing -> existing.update());
+    Clusters.installCrd(client);
     reconciliation = new ClusterReconciliation(client, admin, clock);
     ec = client.resource(Clusters.named("orders-" + System.nanoTime(), "prod")).create();
   }
