@@ -40,9 +40,4 @@ public class EventCluster extends CustomResource<EventClusterSpec, EventClusterS
   protected EventClusterSpec initSpec() {
     return new EventClusterSpec();
   }
-
-  @Override
-  protected EventClusterStatus initStatus() {
-    return new EventClusterStatus();
-  }
 }

@@ -1,10 +1,17 @@
 package io.eventstreamcore.operator.crd;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;
 import java.util.List;
 
-/** What the operator saw, from Kubernetes and from the engines' own admin API. */
+/**
+ * What the operator saw, from Kubernetes and from the engines' own admin API. It is patched as a
+ * JSON patch against the status the operator last read, so every field the operator compares must
+ * exist on the server: the resource starts without a status (no default one), and zeros and falses
+ * are written out.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public class EventClusterStatus {
   public Long observedGeneration;
 
@@ -34,6 +41,7 @@ public class EventClusterStatus {
   public List<String> clientEndpoints = new ArrayList<>();
 
   /** One Raft member as the leader reports it. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class MemberStatus {
     public String pod;
     public String nodeId;

@@ -166,7 +166,10 @@ public final class ClusterReconciliation {
 
   private void reportChanges(EventCluster ec, EventClusterStatus now) {
     EventClusterStatus before = ec.getStatus();
-    if (before != null && now.lastFailover != null && now.lastFailover != before.lastFailover) {
+    if (before != null
+        && now.lastFailover != null
+        && (before.lastFailover == null
+            || !now.lastFailover.time.equals(before.lastFailover.time))) {
       events.warning(
           ec, "LeaderChanged", "leader " + now.lastFailover.from + " -> " + now.lastFailover.to);
     }

@@ -1,6 +1,7 @@
 package io.eventstreamcore.operator.reconcile;
 
 import io.eventstreamcore.operator.crd.EventCluster;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -20,7 +21,9 @@ public final class EventClusterReconciler implements Reconciler<EventCluster> {
 
   @Override
   public UpdateControl<EventCluster> reconcile(EventCluster ec, Context<EventCluster> context) {
-    ClusterReconciliation.Reconciled r = reconciliation.reconcile(ec);
+    // JOSDK patches the status with the difference to the resource it handed in: leave that as it
+    // is.
+    ClusterReconciliation.Reconciled r = reconciliation.reconcile(Serialization.clone(ec));
     return UpdateControl.patchStatus(r.cluster()).rescheduleAfter(r.nextLook());
   }
 }

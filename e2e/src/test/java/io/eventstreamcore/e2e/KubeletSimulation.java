@@ -1,0 +1,240 @@
+package io.eventstreamcore.e2e;
+
+import io.eventstreamcore.cli.local.LocalCluster;
+import io.eventstreamcore.cli.local.LocalNode;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * A simulation, not Kubernetes: a test-only stand-in for the StatefulSet controller and the
+ * kubelet, so the operator's decisions can be tested against real engine processes. For the
+ * StatefulSet in the mock API server it keeps one Pod object and one engine process per replica
+ * (ports on 127.0.0.1 by ordinal), mirrors each engine's readiness into its Pod, restarts the
+ * engine when its Pod is deleted (on the pod template's current revision), and stops surplus ones,
+ * deleting their data as a removed volume would be.
+ */
+final class KubeletSimulation implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(KubeletSimulation.class.getName());
+  private static final String REVISION = "controller-revision-hash";
+
+  private final KubernetesClient client;
+  private final String namespace;
+  private final String name;
+  private final Path dir;
+  private final int basePort;
+  private final Map<Integer, LocalNode> engines = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
+
+  KubeletSimulation(
+      KubernetesClient client, String namespace, String name, Path dir, int basePort) {
+    this.client = client;
+    this.namespace = namespace;
+    this.name = name;
+    this.dir = dir;
+    this.basePort = basePort;
+  }
+
+  KubeletSimulation start() {
+    loop.scheduleWithFixedDelay(this::stepQuietly, 0, 250, TimeUnit.MILLISECONDS);
+    return this;
+  }
+
+  String pod(int ordinal) {
+    return name + "-" + ordinal;
+  }
+
+  int clientPort(int ordinal) {
+    return basePort + ordinal;
+  }
+
+  int httpPort(int ordinal) {
+    return clientPort(ordinal) + LocalCluster.HTTP_OFFSET;
+  }
+
+  int raftPort(int ordinal) {
+    return clientPort(ordinal) + LocalCluster.RAFT_OFFSET;
+  }
+
+  /** The engine process of a pod, if it runs. */
+  LocalNode engine(int ordinal) {
+    return engines.get(ordinal);
+  }
+
+  private void stepQuietly() {
+    try {
+      step();
+    } catch (Exception e) {
+      LOG.warning("simulation step failed: " + e);
+    }
+  }
+
+  private void step() throws IOException, InterruptedException {
+    StatefulSet sts = client.apps().statefulSets().inNamespace(namespace).withName(name).get();
+    ConfigMap config = client.configMaps().inNamespace(namespace).withName(name).get();
+    if (sts == null || config == null) {
+      return;
+    }
+    int replicas = sts.getSpec().getReplicas();
+    String revision =
+        Integer.toHexString(Serialization.asJson(sts.getSpec().getTemplate()).hashCode());
+    int ready = 0;
+    int updated = 0;
+    for (int i = 0; i < replicas; i++) {
+      Pod pod = client.pods().inNamespace(namespace).withName(pod(i)).get();
+      LocalNode engine = engines.get(i);
+      if (pod == null) {
+        if (engine != null) {
+          engine.stop();
+        }
+        createPod(i, revision);
+        engines.put(i, start(i, replicas, config));
+        continue;
+      }
+      boolean engineReady = engine != null && engine.ready();
+      markReady(pod, engineReady);
+      ready += engineReady ? 1 : 0;
+      updated += revision.equals(pod.getMetadata().getLabels().get(REVISION)) ? 1 : 0;
+    }
+    for (int i : List.copyOf(engines.keySet())) {
+      if (i >= replicas) {
+        engines.remove(i).kill();
+        client.pods().inNamespace(namespace).withName(pod(i)).delete();
+      }
+    }
+    int readyNow = ready;
+    int updatedNow = updated;
+    client
+        .apps()
+        .statefulSets()
+        .inNamespace(namespace)
+        .withName(name)
+        .editStatus(
+            s -> {
+              s.setStatus(
+                  new StatefulSetStatusBuilder()
+                      .withReplicas(replicas)
+                      .withReadyReplicas(readyNow)
+                      .withUpdatedReplicas(updatedNow)
+                      .withUpdateRevision(revision)
+                      .withObservedGeneration(s.getMetadata().getGeneration())
+                      .build());
+              return s;
+            });
+  }
+
+  private void createPod(int ordinal, String revision) {
+    client
+        .pods()
+        .inNamespace(namespace)
+        .resource(
+            new PodBuilder()
+                .withNewMetadata()
+                .withName(pod(ordinal))
+                .withNamespace(namespace)
+                .addToLabels("app.kubernetes.io/name", "eventstreamcore-engine")
+                .addToLabels("app.kubernetes.io/instance", name)
+                .addToLabels(REVISION, revision)
+                .endMetadata()
+                .withNewStatus()
+                .addNewCondition()
+                .withType("Ready")
+                .withStatus("False")
+                .endCondition()
+                .endStatus()
+                .build())
+        .create();
+  }
+
+  private void markReady(Pod pod, boolean ready) {
+    String wanted = ready ? "True" : "False";
+    if (pod.getStatus().getConditions().get(0).getStatus().equals(wanted)) {
+      return;
+    }
+    client
+        .pods()
+        .inNamespace(namespace)
+        .withName(pod.getMetadata().getName())
+        .editStatus(
+            p -> {
+              p.getStatus().getConditions().get(0).setStatus(wanted);
+              return p;
+            });
+  }
+
+  /** The engine as the pod would run it: the ConfigMap's settings, loopback addresses. */
+  private LocalNode start(int ordinal, int replicas, ConfigMap config) throws IOException {
+    Properties p = new Properties();
+    p.load(new StringReader(config.getData().get("engine.properties")));
+    List<String> peers = new ArrayList<>();
+    for (int i = 0; i < replicas; i++) {
+      peers.add(LocalNode.peerEntry(pod(i), "127.0.0.1", raftPort(i), clientPort(i), httpPort(i)));
+    }
+    List<String> settings = new ArrayList<>();
+    for (String key :
+        List.of(
+            "esc.raft.bootstrap-members",
+            "esc.raft.cluster-name",
+            "esc.raft.election-timeout-min",
+            "esc.raft.election-timeout-max",
+            "esc.batch.max-events",
+            "esc.batch.linger",
+            "esc.dedup.enabled",
+            "esc.dedup.window")) {
+      settings.add(key + "=" + p.getProperty(key));
+    }
+    LocalNode engine =
+        new LocalNode(
+            new LocalNode.Spec(
+                pod(ordinal),
+                dir.resolve(pod(ordinal)),
+                "127.0.0.1",
+                clientPort(ordinal),
+                httpPort(ordinal),
+                raftPort(ordinal),
+                peers,
+                settings),
+            LocalNode.defaultNodeJar());
+    engine.start();
+    return engine;
+  }
+
+  /** A pod's HTTP base URL (its DNS name in the cluster) as this simulation serves it. */
+  String loopbackUrl(String podUrl) {
+    String host = podUrl.substring("http://".length(), podUrl.indexOf('.'));
+    return "http://127.0.0.1:"
+        + httpPort(Integer.parseInt(host.substring(host.lastIndexOf('-') + 1)));
+  }
+
+  String loopbackPeer(String peer) {
+    String id = peer.substring(0, peer.indexOf('='));
+    int ordinal = Integer.parseInt(id.substring(id.lastIndexOf('-') + 1));
+    return LocalNode.peerEntry(
+        id, "127.0.0.1", raftPort(ordinal), clientPort(ordinal), httpPort(ordinal));
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    loop.shutdownNow();
+    loop.awaitTermination(5, TimeUnit.SECONDS);
+    for (LocalNode n : engines.values()) {
+      n.kill();
+    }
+  }
+}
