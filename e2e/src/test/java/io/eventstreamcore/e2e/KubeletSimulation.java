@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -40,6 +41,7 @@ final class KubeletSimulation implements AutoCloseable {
   private final Path dir;
   private final int basePort;
   private final Map<Integer, LocalNode> engines = new ConcurrentHashMap<>();
+  private final Set<Integer> crashLooping = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
 
   KubeletSimulation(
@@ -72,9 +74,13 @@ final class KubeletSimulation implements AutoCloseable {
     return clientPort(ordinal) + LocalCluster.RAFT_OFFSET;
   }
 
-  /** The engine process of a pod, if it runs. */
-  LocalNode engine(int ordinal) {
-    return engines.get(ordinal);
+  /**
+   * Kills the pod's engine with kill -9 and keeps it down, as a container that crashes on every
+   * start would be, until the pod is deleted and created again.
+   */
+  void crashLoop(int ordinal) throws InterruptedException {
+    crashLooping.add(ordinal);
+    engines.get(ordinal).kill();
   }
 
   private void stepQuietly() {
@@ -103,11 +109,12 @@ final class KubeletSimulation implements AutoCloseable {
         if (engine != null) {
           engine.stop();
         }
+        crashLooping.remove(i);
         createPod(i, revision);
         engines.put(i, start(i, replicas, config));
         continue;
       }
-      boolean engineReady = engine != null && engine.ready();
+      boolean engineReady = engine != null && !crashLooping.contains(i) && engine.ready();
       markReady(pod, engineReady);
       ready += engineReady ? 1 : 0;
       updated += revision.equals(pod.getMetadata().getLabels().get(REVISION)) ? 1 : 0;

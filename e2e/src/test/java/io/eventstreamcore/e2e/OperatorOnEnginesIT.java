@@ -99,6 +99,18 @@ class OperatorOnEnginesIT {
             "back to 3",
             s -> "Running".equals(s.phase) && s.members.size() == 3 && s.replicas == 3);
 
+        edit(client, e -> e.getSpec().recovery.unhealthyAfter = "15s");
+        String crashed = status(client).leader;
+        kubelet.crashLoop(Integer.parseInt(crashed.substring(crashed.lastIndexOf('-') + 1)));
+        awaitStatus(
+            client,
+            "the crash-looping leader replaced",
+            s ->
+                s.lastRecoveryAction != null
+                    && s.lastRecoveryAction.contains("replaced pod " + crashed));
+        awaitStatus(
+            client, "Running again", s -> "Running".equals(s.phase) && s.members.size() == 3);
+
         load.awaitAcked(load.acked().size() + 500);
         load.stop();
         String leader = status(client).leader;
