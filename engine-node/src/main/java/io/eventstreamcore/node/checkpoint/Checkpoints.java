@@ -4,11 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eventstreamcore.node.ingest.IngestService;
-import io.eventstreamcore.node.ingest.PendingProduce;
 import io.eventstreamcore.node.replication.RaftNode;
 import io.eventstreamcore.node.storage.EventStore;
 import io.eventstreamcore.node.storage.ReadChunk;
-import io.eventstreamcore.protocol.ErrorCode;
 import io.eventstreamcore.protocol.Event;
 import io.eventstreamcore.protocol.NodeRole;
 import io.eventstreamcore.protocol.Priority;
@@ -93,17 +91,6 @@ public final class Checkpoints {
     }
     Event event =
         Event.of(nodeId + "-" + term + "-" + sequence++, TOPIC, Priority.CRITICAL, payload);
-    PendingProduce pending = ingest.produceInternal(List.of(event));
-    return pending
-        .done()
-        .thenCompose(
-            p -> {
-              ErrorCode code = p.code(0);
-              return code == ErrorCode.OK || code == ErrorCode.DUPLICATE
-                  ? CompletableFuture.completedFuture(null)
-                  : CompletableFuture.failedFuture(
-                      new IllegalStateException(
-                          "checkpoint not written: " + code + " " + p.message(0)));
-            });
+    return ingest.produceInternal(List.of(event)).storedAt(0).thenApply(offset -> null);
   }
 }

@@ -74,6 +74,16 @@ public final class PendingProduce {
     return done;
   }
 
+  /** The offset event {@code index} was stored at (DUPLICATE counts), or why it was not. */
+  public CompletableFuture<Long> storedAt(int index) {
+    return done.thenCompose(
+        p ->
+            codes[index] == ErrorCode.OK || codes[index] == ErrorCode.DUPLICATE
+                ? CompletableFuture.completedFuture(offsets[index])
+                : CompletableFuture.failedFuture(
+                    new IllegalStateException(codes[index] + ": " + messages[index])));
+  }
+
   public int size() {
     return codes.length;
   }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.eventstreamcore.node.checkpoint.Checkpoints;
 import io.eventstreamcore.node.deadletter.DeadLetterQueue;
 import io.eventstreamcore.node.replication.RaftNode;
-import io.eventstreamcore.protocol.ErrorCode;
 import io.eventstreamcore.protocol.Event;
 import io.eventstreamcore.protocol.NodeRole;
 import java.util.concurrent.CompletableFuture;
@@ -43,14 +42,6 @@ public final class NodeServices implements ProcessorHost.Services {
 
   @Override
   public CompletableFuture<?> deadLetter(Event event, String reason) {
-    return deadLetters
-        .add(event, reason)
-        .done()
-        .thenCompose(
-            p ->
-                p.code(0) == ErrorCode.OK || p.code(0) == ErrorCode.DUPLICATE
-                    ? CompletableFuture.completedFuture(null)
-                    : CompletableFuture.failedFuture(
-                        new IllegalStateException(p.code(0) + ": " + p.message(0))));
+    return deadLetters.add(event, reason).storedAt(0);
   }
 }

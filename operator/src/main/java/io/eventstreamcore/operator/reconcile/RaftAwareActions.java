@@ -102,12 +102,7 @@ final class RaftAwareActions {
     Optional<MemberStatus> caughtUp =
         learners.stream()
             .filter(m -> ordinal(m.pod) < desired)
-            .filter(
-                m ->
-                    m.lag != null
-                        && m.lag <= StatusReport.MAX_HEALTHY_LAG
-                        && m.lastContactMs != null
-                        && m.lastContactMs <= StatusReport.MAX_HEALTHY_SILENCE_MS)
+            .filter(m -> StatusReport.caughtUp(m.lag, m.lastContactMs))
             .findFirst();
     if (caughtUp.isPresent()) {
       boolean done = admin.promote(leaderUrl, caughtUp.get().pod);

@@ -69,12 +69,7 @@ public final class StatusReport {
         ms.matchIndex = m.matchIndex();
         ms.lag = m.lag();
         ms.lastContactMs = m.lastContactMs();
-        boolean caughtUp =
-            m.id().equals(v.self())
-                || (m.lag() != null
-                    && m.lag() <= MAX_HEALTHY_LAG
-                    && m.lastContactMs() != null
-                    && m.lastContactMs() <= MAX_HEALTHY_SILENCE_MS);
+        boolean caughtUp = m.id().equals(v.self()) || caughtUp(m.lag(), m.lastContactMs());
         ms.healthy = caughtUp && Pods.ready(pods, m.id());
         ms.unhealthySince =
             ms.healthy
@@ -169,6 +164,14 @@ public final class StatusReport {
                 ? "Creating"
                 : "Unavailable";
     return s;
+  }
+
+  /** Close enough to the leader's log, and heard from recently enough, in the leader's view. */
+  static boolean caughtUp(Long lag, Long lastContactMs) {
+    return lag != null
+        && lag <= MAX_HEALTHY_LAG
+        && lastContactMs != null
+        && lastContactMs <= MAX_HEALTHY_SILENCE_MS;
   }
 
   private static String unhealthy(EventClusterStatus s) {
