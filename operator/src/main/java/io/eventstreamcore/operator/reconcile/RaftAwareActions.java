@@ -208,7 +208,7 @@ final class RaftAwareActions {
           ec,
           status,
           "RollingRestart",
-          "restarted follower " + pod + " for revision " + revision,
+          "restarted follower " + pod + " for revision " + revision + " while " + leader + " leads",
           now,
           false);
       return true;
