@@ -22,6 +22,8 @@ import java.util.Map;
 public final class EngineStatefulSet {
   static final String DATA_VOLUME = "data";
   static final String CONFIG_VOLUME = "config";
+  // The root file system is read-only; the JVM and Vert.x still need a scratch directory.
+  static final String TMP_VOLUME = "tmp";
 
   private EngineStatefulSet() {}
 
@@ -69,6 +71,11 @@ public final class EngineStatefulSet {
         .withName(Names.cluster(ec))
         .endConfigMap()
         .endVolume()
+        .addNewVolume()
+        .withName(TMP_VOLUME)
+        .withNewEmptyDir()
+        .endEmptyDir()
+        .endVolume()
         .withNodeSelector(s.podTemplate.nodeSelector)
         .withTolerations(s.podTemplate.tolerations)
         .withAffinity(s.podTemplate.affinity)
@@ -103,7 +110,7 @@ public final class EngineStatefulSet {
         .withValue(EngineConfig.MOUNT + "/" + EngineConfig.PROPERTIES)
         .endEnv()
         .addNewEnv()
-        .withName("JAVA_OPTS")
+        .withName("JAVA_TOOL_OPTIONS")
         .withValue(s.jvmOptions)
         .endEnv()
         .addNewPort()
@@ -134,6 +141,10 @@ public final class EngineStatefulSet {
         .withName(CONFIG_VOLUME)
         .withMountPath(EngineConfig.MOUNT)
         .withReadOnly(true)
+        .endVolumeMount()
+        .addNewVolumeMount()
+        .withName(TMP_VOLUME)
+        .withMountPath("/tmp")
         .endVolumeMount()
         .withNewSecurityContext()
         .withAllowPrivilegeEscalation(false)

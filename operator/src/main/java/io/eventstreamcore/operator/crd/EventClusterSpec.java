@@ -43,9 +43,10 @@ public class EventClusterSpec {
   @JsonPropertyDescription("CPU and memory of each engine container")
   public ResourceRequirements resources;
 
-  @JsonPropertyDescription("JVM options of the engine (JAVA_OPTS)")
-  @Default("-XX:MaxRAMPercentage=75")
-  public String jvmOptions = "-XX:MaxRAMPercentage=75";
+  @JsonPropertyDescription(
+      "JVM options of the engine, on top of the image's own (passed as JAVA_TOOL_OPTIONS)")
+  @Default("-XX:+UseG1GC -XX:MaxGCPauseMillis=5")
+  public String jvmOptions = "-XX:+UseG1GC -XX:MaxGCPauseMillis=5";
 
   public Storage storage = new Storage();
 

@@ -27,6 +27,8 @@ class HelmChartTest {
         .contains("kind: ClusterRole")
         .contains("resources: [\"eventclusters/status\"]")
         .contains("runAsNonRoot: true")
+        .contains("readOnlyRootFilesystem: true")
+        .contains("mountPath: /tmp")
         .doesNotContain("\"*\"");
   }
 

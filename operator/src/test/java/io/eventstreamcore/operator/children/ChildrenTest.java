@@ -51,6 +51,13 @@ class ChildrenTest {
               assertThat(e.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.name");
             });
     assertThat(engine.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    assertThat(engine.getVolumeMounts())
+        .extracting(m -> m.getMountPath())
+        .as("writable scratch space under a read-only root")
+        .contains("/tmp");
+    assertThat(engine.getEnv())
+        .as("the image has no shell to expand JAVA_OPTS; the JVM reads this itself")
+        .anySatisfy(e -> assertThat(e.getName()).isEqualTo("JAVA_TOOL_OPTIONS"));
     assertThat(sts.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsNonRoot())
         .isTrue();
     assertThat(
