@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -205,9 +206,10 @@ public final class EventStateMachine extends BaseStateMachine {
   }
 
   /**
-   * Ratis calls this on a follower whose next log entry the leader has already purged. The store is
-   * copied up to the leader's snapshot point on a thread of its own; Ratis asks again until the
-   * returned future is done and then reloads this state machine from the snapshot saved here.
+   * Ratis calls this on a follower whose next log entry the leader has already purged, and once on
+   * every member that joins. The store is copied up to the leader's snapshot point on a thread of
+   * its own; Ratis asks again until the returned future is done and then reloads this state machine
+   * from the snapshot saved here.
    */
   @Override
   public CompletableFuture<TermIndex> notifyInstallSnapshotFromLeader(
@@ -229,7 +231,12 @@ public final class EventStateMachine extends BaseStateMachine {
     String leaderId = leader.id();
     storeWriter.lock();
     try {
-      SnapshotPoint point = catchUp.copyFrom(leader, store);
+      Optional<SnapshotPoint> copied = catchUp.copyFrom(leader, store);
+      if (copied.isEmpty()) {
+        LOG.infof("%s has taken no snapshot: its whole log is there to replay", leaderId);
+        return null;
+      }
+      SnapshotPoint point = copied.get();
       TermIndex at = TermIndex.valueOf(point.term(), point.index());
       saveSnapshot(at);
       setLastAppliedTermIndex(at);

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Brings a follower's store to the leader's latest snapshot point by copying the records it lacks
@@ -30,16 +31,25 @@ final class SnapshotCatchUp {
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
   private final ObjectMapper json = new ObjectMapper();
 
-  /** Copies until {@code store} holds exactly the leader's snapshot point, and returns it. */
-  SnapshotPoint copyFrom(Peer leader, EventStore store) throws IOException, InterruptedException {
+  /**
+   * Copies until {@code store} holds exactly the leader's snapshot point, and returns it; empty if
+   * the leader has taken no snapshot. Ratis asks every new member to install one, but a leader
+   * without a snapshot has never purged its log, so the log alone brings the member up to date.
+   */
+  Optional<SnapshotPoint> copyFrom(Peer leader, EventStore store)
+      throws IOException, InterruptedException {
     String base = leader.httpEndpoint() + "/internal/v1/catch-up/";
-    SnapshotPoint point = json.readValue(get(base + "snapshot").body(), SnapshotPoint.class);
+    HttpResponse<byte[]> snapshot = send(base + "snapshot");
+    if (snapshot.statusCode() == 404) {
+      return Optional.empty();
+    }
+    SnapshotPoint point = json.readValue(ok(snapshot).body(), SnapshotPoint.class);
     for (Map.Entry<String, Long> e : point.endOffsets().entrySet()) {
       copyTopic(base, store, e.getKey(), e.getValue());
     }
     store.truncateTo(point.endOffsets());
     store.flush();
-    return point;
+    return Optional.of(point);
   }
 
   private void copyTopic(String base, EventStore store, String topic, long end)
@@ -88,12 +98,18 @@ final class SnapshotCatchUp {
   }
 
   private HttpResponse<byte[]> get(String uri) throws IOException, InterruptedException {
-    HttpResponse<byte[]> r =
-        http.send(
-            HttpRequest.newBuilder(URI.create(uri)).timeout(TIMEOUT).GET().build(),
-            HttpResponse.BodyHandlers.ofByteArray());
+    return ok(send(uri));
+  }
+
+  private HttpResponse<byte[]> send(String uri) throws IOException, InterruptedException {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(uri)).timeout(TIMEOUT).GET().build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  private static HttpResponse<byte[]> ok(HttpResponse<byte[]> r) throws IOException {
     if (r.statusCode() != 200) {
-      throw new IOException("GET " + uri + " answered " + r.statusCode());
+      throw new IOException("GET " + r.uri() + " answered " + r.statusCode());
     }
     return r;
   }
