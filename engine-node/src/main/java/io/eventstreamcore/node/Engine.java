@@ -32,6 +32,7 @@ import io.eventstreamcore.node.replication.RaftLogMetrics;
 import io.eventstreamcore.node.replication.RaftNode;
 import io.eventstreamcore.node.replication.SnapshotPoint;
 import io.eventstreamcore.node.replication.StuckFollowerWatch;
+import io.eventstreamcore.node.replication.UnreadableStorage;
 import io.eventstreamcore.node.server.ClientServer;
 import io.eventstreamcore.node.storage.EventStore;
 import io.eventstreamcore.node.storage.StoreConfig;
@@ -113,8 +114,14 @@ public class Engine {
     }
     stateMachine =
         new EventStateMachine(store, self, dedup == null ? ApplyListener.NONE : dedup.recorder());
-    raft = new RaftNode(config, peers, stateMachine);
-    raft.start();
+    try {
+      raft = new RaftNode(config, peers, stateMachine);
+      raft.start();
+    } catch (IOException | RuntimeException e) {
+      UnreadableStorage.cause(e)
+          .ifPresent(c -> UnreadableStorage.report(Path.of(node.terminationLog()), c));
+      throw e;
+    }
     NodeConfig.Pipeline pc = config.pipeline();
     queues =
         new PriorityQueues<>(

@@ -198,6 +198,13 @@ public interface NodeConfig {
     @WithDefault("1048576")
     int maxPayloadBytes();
 
+    /**
+     * Where a node whose Raft storage fails its checksums says so before it exits: the Kubernetes
+     * termination message. Written only if the file exists.
+     */
+    @WithDefault("/dev/termination-log")
+    String terminationLog();
+
     /** Longest wait for a batch's commit; the producer then gets TIMEOUT (outcome unknown). */
     @WithDefault("10s")
     Duration produceTimeout();

@@ -17,6 +17,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.locks.ReentrantLock;
+import org.apache.ratis.io.CorruptedFileException;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
 import org.apache.ratis.protocol.Message;
@@ -109,8 +110,13 @@ public final class EventStateMachine extends BaseStateMachine {
       return;
     }
     File file = snapshot.getFile().getPath().toFile();
-    MD5FileUtil.verifySavedMD5(file, snapshot.getFile().getFileDigest());
-    StoreSnapshot s = StoreSnapshot.readFrom(file.toPath());
+    StoreSnapshot s;
+    try {
+      MD5FileUtil.verifySavedMD5(file, snapshot.getFile().getFileDigest());
+      s = StoreSnapshot.readFrom(file.toPath());
+    } catch (IOException e) {
+      throw new CorruptedFileException(file, "snapshot unreadable: " + e.getMessage());
+    }
     store.truncateTo(s.endOffsets());
     TermIndex at = snapshot.getTermIndex();
     latestSnapshot = new SnapshotPoint(at.getTerm(), at.getIndex(), Map.copyOf(s.endOffsets()));

@@ -95,11 +95,21 @@ public final class RaftNode implements Closeable {
     RaftServerConfigKeys.Log.setQueueByteLimit(props, SizeInBytes.valueOf("16MB"));
     RaftServerConfigKeys.Write.setByteLimit(props, SizeInBytes.valueOf("16MB"));
 
+    boolean joins = joins(raft);
+    if (!joins && !new File(raftDir, groupId.getUuid().toString()).exists()) {
+      joins = ExistingGroup.runsAt(peers.stream().filter(p -> !p.id().equals(selfId)).toList());
+      if (joins) {
+        LOG.warnf(
+            "no Raft storage here but group %s already runs: joining it as a new member, to be"
+                + " added through the admin API",
+            raft.clusterName());
+      }
+    }
     this.server =
         RaftServer.newBuilder()
             .setServerId(RaftPeerId.valueOf(selfId))
             // A joining node starts outside any configuration; the leader adds it (addLearner).
-            .setGroup(joins(raft) ? RaftGroup.valueOf(groupId) : founders(raft, groupId, peers))
+            .setGroup(joins ? RaftGroup.valueOf(groupId) : founders(raft, groupId, peers))
             .setStateMachine(stateMachine)
             .setProperties(props)
             .setOption(RaftStorage.StartupOption.RECOVER)
