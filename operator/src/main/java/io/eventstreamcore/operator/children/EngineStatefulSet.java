@@ -20,7 +20,7 @@ import java.util.Map;
  * read-only root file system and their data on a volume.
  */
 public final class EngineStatefulSet {
-  static final String DATA_VOLUME = "data";
+  public static final String DATA_VOLUME = "data";
   static final String CONFIG_VOLUME = "config";
   // The root file system is read-only; the JVM and Vert.x still need a scratch directory.
   static final String TMP_VOLUME = "tmp";

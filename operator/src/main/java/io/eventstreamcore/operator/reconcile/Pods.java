@@ -1,14 +1,47 @@
 package io.eventstreamcore.operator.reconcile;
 
+import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
 
 /** What the operator asks of the engine pods it lists. */
 final class Pods {
   /** The label the StatefulSet controller puts on a pod: the revision it was made from. */
   static final String REVISION = "controller-revision-hash";
 
+  /**
+   * How an engine whose Raft storage fails its checksums starts its termination message (the
+   * engine's {@code UnreadableStorage.MESSAGE_PREFIX}).
+   */
+  static final String STORAGE_UNREADABLE = "esc: storage unreadable: ";
+
   private Pods() {}
+
+  /**
+   * The engine's own report that this pod's volume holds a Raft log it cannot read, from the
+   * termination message of its current or last container; empty for a pod being deleted.
+   */
+  static Optional<String> storageUnreadable(Pod pod) {
+    if (pod.getStatus() == null
+        || pod.getStatus().getContainerStatuses() == null
+        || pod.getMetadata().getDeletionTimestamp() != null) {
+      return Optional.empty();
+    }
+    return pod.getStatus().getContainerStatuses().stream()
+        .flatMap(Pods::terminations)
+        .map(ContainerStateTerminated::getMessage)
+        .filter(m -> m != null && m.startsWith(STORAGE_UNREADABLE))
+        .findFirst();
+  }
+
+  private static Stream<ContainerStateTerminated> terminations(ContainerStatus c) {
+    return Stream.of(c.getState(), c.getLastState())
+        .filter(s -> s != null && s.getTerminated() != null)
+        .map(s -> s.getTerminated());
+  }
 
   static boolean ready(Pod pod) {
     return pod.getStatus() != null

@@ -1,6 +1,7 @@
 package io.eventstreamcore.operator.reconcile;
 
 import io.eventstreamcore.operator.RaftPeers;
+import io.eventstreamcore.operator.children.EngineStatefulSet;
 import io.eventstreamcore.operator.children.Names;
 import io.eventstreamcore.operator.crd.Durations;
 import io.eventstreamcore.operator.crd.EventCluster;
@@ -19,12 +20,13 @@ import java.util.Optional;
 
 /**
  * What the operator changes in a running cluster, one step per reconciliation and only while the
- * others keep a healthy quorum: replacing a member that stayed unhealthy past {@code
- * spec.recovery.unhealthyAfter}; scaling through Raft membership (new pods join as learners and are
- * promoted once caught up; surplus members are removed one at a time, leadership moved off first);
- * and a rolling update to a new pod template (followers first, the leader last after its leadership
- * moved to a caught-up follower). Each waits for a settled cluster, so no step starts before the
- * previous one has caught up.
+ * others keep a healthy quorum: giving a member whose engine reports unreadable storage a fresh
+ * volume; replacing a member that stayed unhealthy past {@code spec.recovery.unhealthyAfter};
+ * scaling through Raft membership (new pods join as learners and are promoted once caught up;
+ * surplus members are removed one at a time, leadership moved off first); and a rolling update to a
+ * new pod template (followers first, the leader last after its leadership moved to a caught-up
+ * follower). Each waits for a settled cluster, so no step starts before the previous one has caught
+ * up.
  */
 final class RaftAwareActions {
   private final KubernetesClient client;
@@ -55,6 +57,11 @@ final class RaftAwareActions {
     List<MemberStatus> voters = status.members.stream().filter(RaftAwareActions::isVoter).toList();
     int quorum = voters.size() / 2 + 1;
     long healthy = voters.stream().filter(m -> m.healthy).count();
+    Optional<Pod> lostData =
+        pods.stream().filter(p -> Pods.storageUnreadable(p).isPresent()).findFirst();
+    if (lostData.isPresent()) {
+      return replaceVolume(ec, lostData.get(), leaderView.get().leader(), status, now);
+    }
     Optional<MemberStatus> failed = overdue(ec, status, now);
     if (failed.isPresent()) {
       // Replacing it must leave a quorum of healthy voters, and no other member may be down.
@@ -223,6 +230,49 @@ final class RaftAwareActions {
       return false;
     }
     moveLeadership(ec, status, leader, successor.get(), "restarting", now);
+    return true;
+  }
+
+  /**
+   * A member whose engine reports unreadable storage rejoins with an empty volume: first it leaves
+   * the Raft group (so that, empty, it never votes as the member it was), then its claim and pod
+   * are deleted; the StatefulSet recreates both, and {@link #scale} adds the new member as a
+   * learner that catches up by snapshot and is promoted. Only while every other member is healthy.
+   */
+  private boolean replaceVolume(
+      EventCluster ec, Pod pod, String leader, EventClusterStatus status, Instant now) {
+    String name = pod.getMetadata().getName();
+    boolean othersHealthy =
+        status.members.stream().filter(m -> !m.pod.equals(name)).allMatch(m -> m.healthy);
+    if (!othersHealthy || name.equals(leader)) {
+      return false;
+    }
+    String reason = Pods.storageUnreadable(pod).orElseThrow();
+    if (status.members.stream().anyMatch(m -> m.pod.equals(name))) {
+      boolean removed = admin.remove(Names.podHttpUrl(ec, ordinal(leader)), name);
+      record(
+          ec,
+          status,
+          "MemberRemoved",
+          (removed ? "removed " : "could not remove ") + name + " from the group: " + reason,
+          now,
+          true);
+      return true;
+    }
+    String claim = EngineStatefulSet.DATA_VOLUME + "-" + name;
+    client
+        .persistentVolumeClaims()
+        .inNamespace(ec.getMetadata().getNamespace())
+        .withName(claim)
+        .delete();
+    deletePod(ec, name);
+    record(
+        ec,
+        status,
+        "VolumeReplaced",
+        "replaced pod " + name + " and its volume " + claim + ": " + reason,
+        now,
+        true);
     return true;
   }
 

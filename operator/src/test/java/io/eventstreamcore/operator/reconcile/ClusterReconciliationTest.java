@@ -9,7 +9,9 @@ import io.eventstreamcore.operator.crd.EventClusterStatus;
 import io.eventstreamcore.operator.engine.ClusterView;
 import io.eventstreamcore.operator.engine.EngineAdmin;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
@@ -452,6 +454,81 @@ class ClusterReconciliationTest {
     clock.advance(Duration.ofMinutes(5));
     reconciliation.reconcile(ec);
     assertThat(podNames()).as("two members behind: replacing one would leave no quorum").hasSize(3);
+  }
+
+  /** What the kubelet reports for an engine that exited with that termination message. */
+  private void engineTerminated(int ordinal, String message) {
+    client
+        .pods()
+        .inNamespace("prod")
+        .withName(pod(ordinal))
+        .editStatus(
+            p -> {
+              p.getStatus().getConditions().get(0).setStatus("False");
+              p.getStatus()
+                  .setContainerStatuses(
+                      List.of(
+                          new ContainerStatusBuilder()
+                              .withName("engine")
+                              .withRestartCount(3)
+                              .withNewLastState()
+                              .withNewTerminated()
+                              .withExitCode(1)
+                              .withMessage(message)
+                              .endTerminated()
+                              .endLastState()
+                              .build()));
+              return p;
+            });
+  }
+
+  @Test
+  void aMemberWithUnreadableStorageLeavesTheGroupThenGetsAFreshVolumeAndRejoinsAsALearner() {
+    reconciliation.reconcile(ec);
+    allPodsRunning("r1");
+    leaderIs(pod(0), 0);
+    reconciliation.reconcile(ec);
+    String claim = "data-" + pod(2);
+    client
+        .persistentVolumeClaims()
+        .inNamespace("prod")
+        .resource(
+            new PersistentVolumeClaimBuilder()
+                .withNewMetadata()
+                .withName(claim)
+                .withNamespace("prod")
+                .endMetadata()
+                .build())
+        .create();
+    engineTerminated(2, "esc: storage unreadable: Log entry corrupted");
+
+    reconciliation.reconcile(ec);
+    assertThat(membership).containsExactly("remove " + pod(2));
+    assertThat(podNames()).as("the pod stays until it has left the group").hasSize(3);
+
+    raftHas(0, Map.of(0, "LEADER", 1, "FOLLOWER"));
+    EventClusterStatus s = reconciliation.reconcile(ec).cluster().getStatus();
+    assertThat(podNames()).containsExactly(pod(0), pod(1));
+    assertThat(client.persistentVolumeClaims().inNamespace("prod").withName(claim).get()).isNull();
+    assertThat(s.lastRecoveryAction)
+        .contains("replaced pod " + pod(2) + " and its volume " + claim)
+        .contains("Log entry corrupted");
+    assertThat(eventReasons()).contains("MemberRemoved", "VolumeReplaced");
+
+    podRunning(2, "r1");
+    reconciliation.reconcile(ec);
+    assertThat(membership).last().asString().startsWith("add " + pod(2) + "=");
+  }
+
+  @Test
+  void otherCrashesNeverCostAVolume() {
+    reconciliation.reconcile(ec);
+    allPodsRunning("r1");
+    leaderIs(pod(0), 0);
+    engineTerminated(2, "Address already in use");
+    reconciliation.reconcile(ec);
+    assertThat(membership).isEmpty();
+    assertThat(podNames()).hasSize(3);
   }
 
   @Test
