@@ -10,11 +10,7 @@ import io.eventstreamcore.protocol.Event;
 import io.eventstreamcore.protocol.Priority;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -81,23 +76,9 @@ class ContainerImagesIT {
   @Test
   void operatorImageReconcilesAnEventCluster() throws Exception {
     ImageRootfs image = ImageRootfs.unpack(imageTar("operator"), dir);
-    KubernetesMockServer server =
-        new KubernetesMockServer(
-            new Context(),
-            new MockWebServer(),
-            new HashMap<>(),
-            new KubernetesCrudDispatcher(),
-            false);
-    server.init(InetAddress.getLoopbackAddress(), 0);
+    KubernetesMockServer server = MockApiServer.start();
     int http = Nodes.freePort();
     try (KubernetesClient kube = server.createClient()) {
-      kube.apiextensions()
-          .v1()
-          .customResourceDefinitions()
-          .load(
-              ContainerImagesIT.class.getResourceAsStream(
-                  "/META-INF/fabric8/eventclusters.eventstreamcore.io-v1.yml"))
-          .create();
       Map<String, String> env =
           Map.of(
               "KUBERNETES_MASTER",

@@ -3,6 +3,8 @@ package io.eventstreamcore.e2e;
 import io.eventstreamcore.cli.local.LocalCluster;
 import io.eventstreamcore.cli.local.LocalNode;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -11,8 +13,13 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -21,7 +28,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import java.util.logging.Logger;
+import java.util.stream.Stream;
 
 /**
  * A simulation, not Kubernetes: a test-only stand-in for the StatefulSet controller and the
@@ -29,7 +38,9 @@ import java.util.logging.Logger;
  * StatefulSet in the mock API server it keeps one Pod object and one engine process per replica
  * (ports on 127.0.0.1 by ordinal), mirrors each engine's readiness into its Pod, restarts the
  * engine when its Pod is deleted (on the pod template's current revision), and stops surplus ones,
- * deleting their data as a removed volume would be.
+ * deleting their data as a removed volume would be. Each pod has a PersistentVolumeClaim {@code
+ * data-<pod>}: a pod created without one starts on an empty data directory. An engine that exits on
+ * its own is restarted, as a container is, with its termination message in the Pod's status.
  */
 final class KubeletSimulation implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(KubeletSimulation.class.getName());
@@ -42,6 +53,7 @@ final class KubeletSimulation implements AutoCloseable {
   private final int basePort;
   private final Map<Integer, LocalNode> engines = new ConcurrentHashMap<>();
   private final Set<Integer> crashLooping = ConcurrentHashMap.newKeySet();
+  private final Map<Integer, Long> startedAt = new ConcurrentHashMap<>();
   private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
 
   KubeletSimulation(
@@ -83,6 +95,42 @@ final class KubeletSimulation implements AutoCloseable {
     engines.get(ordinal).kill();
   }
 
+  /**
+   * Kills the pod's engine with kill -9 and flips bytes in its Raft log, as a failing disk would;
+   * the restarted engine finds its storage unreadable.
+   */
+  void corruptStorage(int ordinal) throws IOException, InterruptedException {
+    engines.get(ordinal).kill();
+    Path raft = dir.resolve(pod(ordinal)).resolve("raft");
+    // Preferably a closed segment: all of it is entries, so the flipped bytes land inside one.
+    Comparator<Path> closedThenLargest =
+        Comparator.comparing((Path f) -> f.getFileName().toString().matches("log_\\d+-\\d+"))
+            .thenComparingLong(KubeletSimulation::size);
+    Path segment;
+    try (Stream<Path> files = Files.walk(raft)) {
+      segment =
+          files
+              .filter(f -> f.getFileName().toString().startsWith("log_"))
+              .max(closedThenLargest)
+              .orElseThrow();
+    }
+    try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.WRITE)) {
+      ch.write(ByteBuffer.wrap(new byte[] {-1, -1, -1, -1, -1, -1, -1, -1}), 300);
+    }
+  }
+
+  private static long size(Path f) {
+    try {
+      return Files.size(f);
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  private Path terminationLog(int ordinal) {
+    return dir.resolve(pod(ordinal) + ".termination-log");
+  }
+
   private void stepQuietly() {
     try {
       step();
@@ -111,8 +159,14 @@ final class KubeletSimulation implements AutoCloseable {
         }
         crashLooping.remove(i);
         createPod(i, revision);
+        if (claimCreated(i)) {
+          deleteDirectory(dir.resolve(pod(i)));
+        }
         engines.put(i, start(i, replicas, config));
         continue;
+      }
+      if (engine != null && !engine.isRunning() && !crashLooping.contains(i)) {
+        restartExited(i, pod, engine);
       }
       boolean engineReady = engine != null && !crashLooping.contains(i) && engine.ready();
       markReady(pod, engineReady);
@@ -146,6 +200,80 @@ final class KubeletSimulation implements AutoCloseable {
             });
   }
 
+  /** Like the kubelet: restarts an exited container, after a pause, reporting how it ended. */
+  private void restartExited(int ordinal, Pod pod, LocalNode engine) throws IOException {
+    if (System.nanoTime() - startedAt.getOrDefault(ordinal, 0L) < 3_000_000_000L) {
+      return;
+    }
+    String message =
+        Files.exists(terminationLog(ordinal)) ? Files.readString(terminationLog(ordinal)) : "";
+    editStatus(
+        pod,
+        p -> {
+          int restarts =
+              p.getStatus().getContainerStatuses() == null
+                      || p.getStatus().getContainerStatuses().isEmpty()
+                  ? 0
+                  : p.getStatus().getContainerStatuses().get(0).getRestartCount();
+          p.getStatus()
+              .setContainerStatuses(
+                  List.of(
+                      new ContainerStatusBuilder()
+                          .withName("engine")
+                          .withRestartCount(restarts + 1)
+                          .withNewLastState()
+                          .withNewTerminated()
+                          .withExitCode(1)
+                          .withMessage(message)
+                          .endTerminated()
+                          .endLastState()
+                          .build()));
+          return p;
+        });
+    launch(ordinal, engine);
+  }
+
+  private void editStatus(Pod pod, UnaryOperator<Pod> edit) {
+    client.pods().inNamespace(namespace).withName(pod.getMetadata().getName()).editStatus(edit);
+  }
+
+  /** The StatefulSet controller's part: a pod's claim is created with it if it is missing. */
+  private boolean claimCreated(int ordinal) {
+    String claim = "data-" + pod(ordinal);
+    if (client.persistentVolumeClaims().inNamespace(namespace).withName(claim).get() != null) {
+      return false;
+    }
+    client
+        .persistentVolumeClaims()
+        .inNamespace(namespace)
+        .resource(
+            new PersistentVolumeClaimBuilder()
+                .withNewMetadata()
+                .withName(claim)
+                .withNamespace(namespace)
+                .endMetadata()
+                .build())
+        .create();
+    return true;
+  }
+
+  private static void deleteDirectory(Path d) throws IOException {
+    if (!Files.exists(d)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(d)) {
+      for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(f);
+      }
+    }
+  }
+
+  private void launch(int ordinal, LocalNode engine) throws IOException {
+    Files.writeString(terminationLog(ordinal), "");
+    startedAt.put(ordinal, System.nanoTime());
+    engine.start();
+  }
+
   private void createPod(int ordinal, String revision) {
     client
         .pods()
@@ -174,15 +302,12 @@ final class KubeletSimulation implements AutoCloseable {
     if (pod.getStatus().getConditions().get(0).getStatus().equals(wanted)) {
       return;
     }
-    client
-        .pods()
-        .inNamespace(namespace)
-        .withName(pod.getMetadata().getName())
-        .editStatus(
-            p -> {
-              p.getStatus().getConditions().get(0).setStatus(wanted);
-              return p;
-            });
+    editStatus(
+        pod,
+        p -> {
+          p.getStatus().getConditions().get(0).setStatus(wanted);
+          return p;
+        });
   }
 
   /** The engine as the pod would run it: the ConfigMap's settings, loopback addresses. */
@@ -206,6 +331,7 @@ final class KubeletSimulation implements AutoCloseable {
             "esc.dedup.window")) {
       settings.add(key + "=" + p.getProperty(key));
     }
+    settings.add("esc.node.termination-log=" + terminationLog(ordinal));
     LocalNode engine =
         new LocalNode(
             new LocalNode.Spec(
@@ -218,7 +344,7 @@ final class KubeletSimulation implements AutoCloseable {
                 peers,
                 settings),
             LocalNode.defaultNodeJar());
-    engine.start();
+    launch(ordinal, engine);
     return engine;
   }
 

@@ -1,14 +1,16 @@
 package io.eventstreamcore.e2e;
 
 import static io.eventstreamcore.e2e.EventClusterScenarios.NAME;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.eventstreamcore.operator.crd.EventClusterStatus;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
  * The EventCluster scenarios on the local simulation (operator, mock API server, simulated kubelet,
- * real engine processes), so that they run everywhere; plus recovery of a crash-looping member,
- * which only the simulation can stage.
+ * real engine processes), so that they run everywhere; plus the recovery of failed members (a
+ * crash-looping leader, a member whose Raft log is corrupt), which only the simulation can stage.
  */
 class SimulatedClusterIT extends EventClusterScenarios {
   @Override
@@ -17,12 +19,13 @@ class SimulatedClusterIT extends EventClusterScenarios {
   }
 
   @Test
-  void aCrashLoopingLeaderIsReplacedWithoutLosingAcknowledgedEvents() throws Exception {
+  void failedMembersAreReplacedWithoutLosingAcknowledgedEvents() throws Exception {
     try (SimulatedKube kube = SimulatedKube.start("sim", NAME, dir)) {
       create(kube);
       edit(kube, e -> e.getSpec().recovery.unhealthyAfter = "15s");
       PacedLoad load = new PacedLoad(endpoints(kube, 3), "orders", 30_000, 50, 50, 32).start();
       load.awaitAcked(500);
+
       String crashed = status(kube).leader;
       kube.crashLoop(crashed);
       awaitStatus(
@@ -31,8 +34,36 @@ class SimulatedClusterIT extends EventClusterScenarios {
           s ->
               s.lastRecoveryAction != null
                   && s.lastRecoveryAction.contains("replaced pod " + crashed));
-      awaitStatus(kube, "Running again", s -> running(s) && s.members.size() == 3);
+      awaitStatus(kube, "Running again", s -> allHealthy(s));
+      load.awaitAcked(load.acked().size() + 300);
+
+      String leader = status(kube).leader;
+      String corrupt = pod(leader.equals(pod(2)) ? 1 : 2);
+      kube.corruptStorage(corrupt);
+      awaitStatus(
+          kube,
+          "a fresh volume for the member with a corrupt log",
+          s ->
+              s.lastRecoveryAction != null
+                  && s.lastRecoveryAction.contains(
+                      "replaced pod " + corrupt + " and its volume data-" + corrupt));
+      awaitStatus(kube, "the new member promoted and caught up", s -> allHealthy(s));
+
       assertNothingAcknowledgedLost(kube, load);
+      long deadline = System.nanoTime() + 30_000_000_000L;
+      while (!Nodes.readIds(kube.clientEndpoint(corrupt), "orders")
+          .containsAll(load.acked().keySet())) {
+        assertThat(System.nanoTime())
+            .as("the member rebuilt from nothing holds every acknowledged event")
+            .isLessThan(deadline);
+        Thread.sleep(500);
+      }
     }
+  }
+
+  private static boolean allHealthy(EventClusterStatus s) {
+    return running(s)
+        && s.members.size() == 3
+        && s.members.stream().allMatch(m -> m.healthy && !"LEARNER".equals(m.role));
   }
 }

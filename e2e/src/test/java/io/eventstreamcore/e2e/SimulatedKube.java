@@ -5,13 +5,9 @@ import io.eventstreamcore.operator.engine.ClusterView;
 import io.eventstreamcore.operator.engine.EngineAdmin;
 import io.eventstreamcore.operator.engine.HttpEngineAdmin;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.javaoperatorsdk.operator.Operator;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Optional;
 import java.util.Set;
 
@@ -41,23 +37,8 @@ final class SimulatedKube implements KubeCluster {
 
   /** Serves pods for the EventCluster {@code name} only; data under {@code dir}. */
   static SimulatedKube start(String namespace, String name, Path dir) throws Exception {
-    KubernetesMockServer server =
-        new KubernetesMockServer(
-            new Context(),
-            new MockWebServer(),
-            new HashMap<>(),
-            new KubernetesCrudDispatcher(),
-            false);
-    server.init();
+    KubernetesMockServer server = MockApiServer.start();
     KubernetesClient client = server.createClient();
-    client
-        .apiextensions()
-        .v1()
-        .customResourceDefinitions()
-        .load(
-            SimulatedKube.class.getResourceAsStream(
-                "/META-INF/fabric8/eventclusters.eventstreamcore.io-v1.yml"))
-        .create();
     KubeletSimulation kubelet =
         new KubeletSimulation(client, namespace, name, dir, Nodes.freeBasePort(5));
     Operator operator = OperatorRunner.start(client, Set.of(), loopback(kubelet));
@@ -83,6 +64,11 @@ final class SimulatedKube implements KubeCluster {
   /** See {@link KubeletSimulation#crashLoop}. */
   void crashLoop(String pod) throws InterruptedException {
     kubelet.crashLoop(ordinal(pod));
+  }
+
+  /** See {@link KubeletSimulation#corruptStorage}. */
+  void corruptStorage(String pod) throws Exception {
+    kubelet.corruptStorage(ordinal(pod));
   }
 
   private static int ordinal(String pod) {
