@@ -39,7 +39,7 @@ final class K3sKube implements KubeCluster {
         k3s.copyFileToContainer(MountableFile.forHostPath(tar), "/tmp/" + module + ".tar");
         ExecResult imported =
             k3s.execInContainer(
-                "ctr", "-n", "k8s.io", "images", "import", "/tmp/" + module + ".tar");
+                "k3s", "ctr", "-n", "k8s.io", "images", "import", "/tmp/" + module + ".tar");
         if (imported.getExitCode() != 0) {
           throw new IllegalStateException("image import failed: " + imported.getStderr());
         }

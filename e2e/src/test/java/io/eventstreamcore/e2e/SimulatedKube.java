@@ -41,7 +41,7 @@ final class SimulatedKube implements KubeCluster {
     KubernetesClient client = server.createClient();
     KubeletSimulation kubelet =
         new KubeletSimulation(client, namespace, name, dir, Nodes.freeBasePort(5));
-    Operator operator = OperatorRunner.start(client, Set.of(), loopback(kubelet));
+    Operator operator = OperatorRunner.start(client, Set.of(), loopback(kubelet), Optional.empty());
     kubelet.start();
     return new SimulatedKube(server, namespace, client, kubelet, operator);
   }

@@ -6,20 +6,26 @@ import io.eventstreamcore.operator.crd.EventCluster;
 import io.eventstreamcore.operator.engine.ClusterView;
 import io.eventstreamcore.operator.engine.EngineAdmin;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 /** The real JOSDK operator against a mock API server: an applied EventCluster is reconciled. */
 @EnableKubernetesMockClient(crud = true)
 class OperatorTest {
   static KubernetesClient client;
+  static KubernetesMockServer server;
 
   private final AtomicReference<ClusterView> leader = new AtomicReference<>();
 
@@ -57,7 +63,7 @@ class OperatorTest {
   @Test
   void anAppliedEventClusterGetsItsEnginesAndAStatus() throws Exception {
     Clusters.installCrd(client);
-    Operator operator = OperatorRunner.start(client, Set.of(), admin);
+    Operator operator = OperatorRunner.start(client, Set.of(), admin, Optional.empty());
     try {
       client.resource(Clusters.named("demo", "default")).create();
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -105,6 +111,85 @@ class OperatorTest {
       } while (ec.getStatus().readyReplicas != 1);
     } finally {
       operator.stop();
+    }
+  }
+
+  @Test
+  void ofTwoReplicasOnlyTheLeaseHolderActsAndTheOtherTakesOverWhenItStops() throws Exception {
+    Clusters.installCrd(client);
+    allowLeases();
+    Operator first = OperatorRunner.start(client, Set.of(), admin, Optional.of(election("first")));
+    Operator second = null;
+    try {
+      awaitHolder("first");
+      second = OperatorRunner.start(client, Set.of(), admin, Optional.of(election("second")));
+      client.resource(Clusters.named("ha", "default")).create();
+      await("reconciled by the holder", () -> statefulSet("ha") != null);
+      assertThat(holder()).isEqualTo("first");
+
+      first.stop();
+      awaitHolder("second");
+      client.apps().statefulSets().inNamespace("default").withName("ha").delete();
+      await("the new holder reconciles", () -> statefulSet("ha") != null);
+    } finally {
+      first.stop();
+      if (second != null) {
+        second.stop();
+      }
+    }
+  }
+
+  /** JOSDK asks the API server what it may do before it runs for the Lease; the mock cannot say. */
+  private static void allowLeases() {
+    server
+        .expect()
+        .post()
+        .withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+        .andReturn(
+            201,
+            new SelfSubjectRulesReviewBuilder()
+                .withNewStatus()
+                .addNewResourceRule()
+                .withApiGroups("coordination.k8s.io")
+                .withResources("leases")
+                .withVerbs("get", "create", "update")
+                .endResourceRule()
+                .withIncomplete(false)
+                .endStatus()
+                .build())
+        .always();
+  }
+
+  private static LeaderElectionConfiguration election(String identity) {
+    return new LeaderElectionConfiguration(
+        "eventstreamcore-operator",
+        "default",
+        Duration.ofSeconds(2),
+        Duration.ofMillis(1500),
+        Duration.ofMillis(250),
+        identity,
+        null,
+        false);
+  }
+
+  private static String holder() {
+    Lease lease = client.leases().inNamespace("default").withName("eventstreamcore-operator").get();
+    return lease == null ? null : lease.getSpec().getHolderIdentity();
+  }
+
+  private static Object statefulSet(String name) {
+    return client.apps().statefulSets().inNamespace("default").withName(name).get();
+  }
+
+  private static void awaitHolder(String identity) throws InterruptedException {
+    await("lease held by " + identity, () -> identity.equals(holder()));
+  }
+
+  private static void await(String what, BooleanSupplier done) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (!done.getAsBoolean()) {
+      assertThat(System.nanoTime()).as(what).isLessThan(deadline);
+      Thread.sleep(100);
     }
   }
 }

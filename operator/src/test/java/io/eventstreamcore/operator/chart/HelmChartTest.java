@@ -29,6 +29,10 @@ class HelmChartTest {
         .contains("runAsNonRoot: true")
         .contains("readOnlyRootFilesystem: true")
         .contains("mountPath: /tmp")
+        .as("what the operator really does: restart pods, replace volumes, hold its Lease")
+        .contains("verbs: [\"get\", \"list\", \"watch\", \"delete\"]")
+        .contains("resources: [\"persistentvolumeclaims\"]")
+        .contains("resources: [\"leases\"]")
         .doesNotContain("\"*\"");
   }
 
