@@ -9,6 +9,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -96,7 +97,7 @@ final class ImageRootfs {
    */
   static void stop(Process container) throws InterruptedException {
     container.descendants().forEach(ProcessHandle::destroy);
-    if (!container.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+    if (!container.waitFor(30, TimeUnit.SECONDS)) {
       container.descendants().forEach(ProcessHandle::destroyForcibly);
       container.destroyForcibly().waitFor();
     }
