@@ -19,6 +19,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.IntSupplier;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.exceptions.NotLeaderException;
+import org.apache.ratis.protocol.exceptions.RaftRetryFailureException;
 import org.apache.ratis.protocol.exceptions.TimeoutIOException;
 import org.jboss.logging.Logger;
 
@@ -261,7 +262,8 @@ public final class Batcher implements Closeable {
   private static Throwable unwrap(Throwable t) {
     Throwable c = t;
     while ((c instanceof java.util.concurrent.CompletionException
-            || c instanceof java.util.concurrent.ExecutionException)
+            || c instanceof java.util.concurrent.ExecutionException
+            || c instanceof RaftRetryFailureException)
         && c.getCause() != null) {
       c = c.getCause();
     }

@@ -123,7 +123,10 @@ public final class RaftNode implements Closeable {
 
   /**
    * The client through which this node submits batches, to itself when it leads, else to the
-   * leader. It retries through an election (NotLeader, LeaderNotReady) for about 5 s.
+   * leader. It never retries: a batch's dedup claims hold only in the term they were made in, and a
+   * client that followed a NotLeader answer to the next leader would commit the batch in a later
+   * term, where the claims count as dead and the producers' own retries get stored a second time. A
+   * failed batch is answered with a retryable error instead; producers retry with the same ids.
    */
   private RaftClient newClient() {
     return RaftClient.newBuilder()
@@ -131,9 +134,7 @@ public final class RaftNode implements Closeable {
         .setRaftGroup(group)
         .setClientId(ClientId.randomId())
         .setLeaderId(RaftPeerId.valueOf(selfId))
-        .setRetryPolicy(
-            RetryPolicies.retryUpToMaximumCountWithFixedSleep(
-                100, TimeDuration.valueOf(50, TimeUnit.MILLISECONDS)))
+        .setRetryPolicy(RetryPolicies.noRetry())
         .build();
   }
 
