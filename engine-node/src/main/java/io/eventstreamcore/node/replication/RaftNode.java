@@ -52,7 +52,8 @@ public final class RaftNode implements Closeable {
 
   private final RaftServer server;
   private final RaftProperties clientProps;
-  private volatile RaftClient client;
+  private RaftClient client;
+  private String clientTarget;
   private final RaftGroup group;
   private final List<Peer> configuredPeers;
   private final String selfId;
@@ -118,24 +119,38 @@ public final class RaftNode implements Closeable {
     this.clientProps = new RaftProperties();
     RaftClientConfigKeys.Rpc.setRequestTimeout(
         clientProps, millis(config.node().produceTimeout().toMillis()));
-    this.client = newClient();
+    this.clientTarget = selfId;
+    this.client = newClient(selfId);
   }
 
   /**
-   * The client through which this node submits batches, to itself when it leads, else to the
-   * leader. It never retries: a batch's dedup claims hold only in the term they were made in, and a
-   * client that followed a NotLeader answer to the next leader would commit the batch in a later
-   * term, where the claims count as dead and the producers' own retries get stored a second time. A
+   * A client that sends to {@code target} only. It never retries, and it never follows a NotLeader
+   * answer elsewhere: a batch's dedup claims hold only in the term they were made in, and a client
+   * that followed the answer to the next leader would commit the batch in a later term, where the
+   * claims count as dead and the producers' own retries of the same ids get stored a second time. A
    * failed batch is answered with a retryable error instead; producers retry with the same ids.
    */
-  private RaftClient newClient() {
+  private RaftClient newClient(String target) {
     return RaftClient.newBuilder()
         .setProperties(clientProps)
         .setRaftGroup(group)
         .setClientId(ClientId.randomId())
-        .setLeaderId(RaftPeerId.valueOf(selfId))
+        .setLeaderId(RaftPeerId.valueOf(target))
         .setRetryPolicy(RetryPolicies.noRetry())
         .build();
+  }
+
+  /**
+   * The client for the leader this node knows now (itself when it leads or knows none): batches and
+   * membership changes go to exactly that server. A change of leader replaces the client.
+   */
+  private synchronized RaftClient client() {
+    String leader = leaderId();
+    String target = leader.isEmpty() ? selfId : leader;
+    if (!target.equals(clientTarget)) {
+      replace(client, target);
+    }
+    return client;
   }
 
   private boolean joins(NodeConfig.Raft raft) {
@@ -168,7 +183,7 @@ public final class RaftNode implements Closeable {
 
   /** Replicates one batch; completes once it is committed on a quorum and applied. */
   public CompletableFuture<RaftClientReply> submit(byte[] batch) {
-    RaftClient used = client;
+    RaftClient used = client();
     return used.async()
         .send(Message.valueOf(ByteString.copyFrom(batch)))
         .whenComplete(
@@ -193,13 +208,16 @@ public final class RaftNode implements Closeable {
   }
 
   private synchronized void replaceClient(RaftClient broken) {
-    if (client != broken) {
-      return;
+    if (client == broken) {
+      replace(broken, clientTarget);
     }
-    client = newClient();
-    LOG.warn("Raft client ran out of retries; replaced it");
+  }
+
+  private void replace(RaftClient old, String target) {
+    client = newClient(target);
+    clientTarget = target;
     try {
-      broken.close();
+      old.close();
     } catch (IOException e) {
       LOG.debug("closing the replaced Raft client", e);
     }
@@ -408,7 +426,7 @@ public final class RaftNode implements Closeable {
     if (id.equals(selfId)) {
       return;
     }
-    check(client.admin().transferLeadership(RaftPeerId.valueOf(id), timeoutMs));
+    check(client().admin().transferLeadership(RaftPeerId.valueOf(id), timeoutMs));
   }
 
   /**
@@ -429,7 +447,7 @@ public final class RaftNode implements Closeable {
       RaftConfiguration current, List<RaftPeer> voters, List<RaftPeer> learners)
       throws IOException {
     check(
-        client
+        client()
             .admin()
             .setConfiguration(
                 SetConfigurationRequest.Arguments.newBuilder()
@@ -534,7 +552,9 @@ public final class RaftNode implements Closeable {
     if (reconnect != null) {
       reconnect.close();
     }
-    client.close();
+    synchronized (this) {
+      client.close();
+    }
     server.close();
   }
 }
