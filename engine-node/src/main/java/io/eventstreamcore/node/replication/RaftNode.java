@@ -31,6 +31,7 @@ import org.apache.ratis.protocol.SetConfigurationRequest;
 import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
 import org.apache.ratis.protocol.exceptions.RaftRetryFailureException;
 import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftConfiguration;
 import org.apache.ratis.server.RaftServer;
@@ -52,8 +53,8 @@ public final class RaftNode implements Closeable {
 
   private final RaftServer server;
   private final RaftProperties clientProps;
-  private RaftClient client;
-  private String clientTarget;
+  private volatile RaftClient client;
+  private volatile RaftClient ownBatches;
   private final RaftGroup group;
   private final List<Peer> configuredPeers;
   private final String selfId;
@@ -119,38 +120,34 @@ public final class RaftNode implements Closeable {
     this.clientProps = new RaftProperties();
     RaftClientConfigKeys.Rpc.setRequestTimeout(
         clientProps, millis(config.node().produceTimeout().toMillis()));
-    this.clientTarget = selfId;
-    this.client = newClient(selfId);
+    this.client = newClient(FORWARDING_RETRIES);
+    this.ownBatches = newClient(RetryPolicies.noRetry());
   }
 
   /**
-   * A client that sends to {@code target} only. It never retries, and it never follows a NotLeader
-   * answer elsewhere: a batch's dedup claims hold only in the term they were made in, and a client
-   * that followed the answer to the next leader would commit the batch in a later term, where the
-   * claims count as dead and the producers' own retries of the same ids get stored a second time. A
-   * failed batch is answered with a retryable error instead; producers retry with the same ids.
+   * How long a follower's forwarded batch or a membership change follows NotLeader answers through
+   * an election: about 5 s.
    */
-  private RaftClient newClient(String target) {
+  private static final RetryPolicy FORWARDING_RETRIES =
+      RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+          100, TimeDuration.valueOf(50, TimeUnit.MILLISECONDS));
+
+  /**
+   * A client that starts at this node. {@link #client} follows NotLeader answers to the leader (a
+   * follower forwards its batches that way); {@link #ownBatches}, for the batches this node makes
+   * while it leads, never retries: its dedup claims hold only in the term they were made in, and a
+   * client that followed the answer to the next leader (e.g. while this node shuts down) would
+   * commit the batch in a later term, where the claims count as dead and the producers' own retries
+   * of the same ids get stored a second time. Such a batch fails retryably instead.
+   */
+  private RaftClient newClient(RetryPolicy retries) {
     return RaftClient.newBuilder()
         .setProperties(clientProps)
         .setRaftGroup(group)
         .setClientId(ClientId.randomId())
-        .setLeaderId(RaftPeerId.valueOf(target))
-        .setRetryPolicy(RetryPolicies.noRetry())
+        .setLeaderId(RaftPeerId.valueOf(selfId))
+        .setRetryPolicy(retries)
         .build();
-  }
-
-  /**
-   * The client for the leader this node knows now (itself when it leads or knows none): batches and
-   * membership changes go to exactly that server. A change of leader replaces the client.
-   */
-  private synchronized RaftClient client() {
-    String leader = leaderId();
-    String target = leader.isEmpty() ? selfId : leader;
-    if (!target.equals(clientTarget)) {
-      replace(client, target);
-    }
-    return client;
   }
 
   private boolean joins(NodeConfig.Raft raft) {
@@ -183,7 +180,7 @@ public final class RaftNode implements Closeable {
 
   /** Replicates one batch; completes once it is committed on a quorum and applied. */
   public CompletableFuture<RaftClientReply> submit(byte[] batch) {
-    RaftClient used = client();
+    RaftClient used = role() == NodeRole.LEADER ? ownBatches : client;
     return used.async()
         .send(Message.valueOf(ByteString.copyFrom(batch)))
         .whenComplete(
@@ -208,16 +205,16 @@ public final class RaftNode implements Closeable {
   }
 
   private synchronized void replaceClient(RaftClient broken) {
-    if (client == broken) {
-      replace(broken, clientTarget);
+    if (broken == ownBatches) {
+      ownBatches = newClient(RetryPolicies.noRetry());
+    } else if (broken == client) {
+      client = newClient(FORWARDING_RETRIES);
+      LOG.warn("Raft client ran out of retries; replaced it");
+    } else {
+      return;
     }
-  }
-
-  private void replace(RaftClient old, String target) {
-    client = newClient(target);
-    clientTarget = target;
     try {
-      old.close();
+      broken.close();
     } catch (IOException e) {
       LOG.debug("closing the replaced Raft client", e);
     }
@@ -426,7 +423,7 @@ public final class RaftNode implements Closeable {
     if (id.equals(selfId)) {
       return;
     }
-    check(client().admin().transferLeadership(RaftPeerId.valueOf(id), timeoutMs));
+    check(client.admin().transferLeadership(RaftPeerId.valueOf(id), timeoutMs));
   }
 
   /**
@@ -447,7 +444,7 @@ public final class RaftNode implements Closeable {
       RaftConfiguration current, List<RaftPeer> voters, List<RaftPeer> learners)
       throws IOException {
     check(
-        client()
+        client
             .admin()
             .setConfiguration(
                 SetConfigurationRequest.Arguments.newBuilder()
@@ -552,9 +549,8 @@ public final class RaftNode implements Closeable {
     if (reconnect != null) {
       reconnect.close();
     }
-    synchronized (this) {
-      client.close();
-    }
+    client.close();
+    ownBatches.close();
     server.close();
   }
 }
