@@ -42,7 +42,8 @@ class LateFounderIT {
       late.start();
       late.awaitReady(Duration.ofSeconds(90));
       assertThat(Files.readString(late.spec().dataDir().resolve("node.log")))
-          .contains("already runs: joining it");
+          .as("still in the configuration: it founds, it does not wait to be added")
+          .doesNotContain("runs without this node");
       send(cluster.clientEndpoints(), 500, 1_000);
 
       List<List<String>> logs = Nodes.converged(cluster, TOPIC);

@@ -11,19 +11,19 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Whether the Raft group a node with empty storage is configured for already runs on its peers.
- * Such a node must join it (start outside any configuration and wait to be added) instead of
- * founding it: a founder with an empty log would be a voter that forgot what it voted for, and
- * Ratis closes it anyway as soon as it replays the configuration that once removed it. At the
- * group's first start no peer knows a leader yet, so every founder founds.
+ * Whether the Raft group a node with empty storage is configured for already runs on its peers
+ * without it, as after the operator removed a member whose data was lost. Such a node must join
+ * (start outside any configuration and wait to be added) instead of founding the group: Ratis
+ * closes a founder as soon as it replays the configuration that removed it. A founder that is still
+ * in the running group's configuration (one that merely started late) founds as usual.
  */
 final class ExistingGroup {
   private static final Duration TIMEOUT = Duration.ofSeconds(1);
 
   private ExistingGroup() {}
 
-  /** True if any of {@code peers} answers that it knows a leader. */
-  static boolean runsAt(List<Peer> peers) {
+  /** True if any of {@code peers} knows a leader and a configuration without {@code self}. */
+  static boolean runsWithout(String self, List<Peer> peers) {
     HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
     ObjectMapper json = new ObjectMapper();
     for (Peer peer : peers) {
@@ -34,8 +34,10 @@ final class ExistingGroup {
                     .timeout(TIMEOUT)
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
-        JsonNode leader = r.statusCode() == 200 ? json.readTree(r.body()).get("leader") : null;
-        if (leader != null && !leader.asText().isEmpty()) {
+        JsonNode view = r.statusCode() == 200 ? json.readTree(r.body()) : null;
+        if (view != null
+            && !view.path("leader").asText().isEmpty()
+            && view.path("members").findValuesAsText("id").stream().noneMatch(self::equals)) {
           return true;
         }
       } catch (IOException e) {

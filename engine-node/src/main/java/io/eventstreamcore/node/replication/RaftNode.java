@@ -99,11 +99,13 @@ public final class RaftNode implements Closeable {
 
     boolean joins = joins(raft);
     if (!joins && !new File(raftDir, groupId.getUuid().toString()).exists()) {
-      joins = ExistingGroup.runsAt(peers.stream().filter(p -> !p.id().equals(selfId)).toList());
+      joins =
+          ExistingGroup.runsWithout(
+              selfId, peers.stream().filter(p -> !p.id().equals(selfId)).toList());
       if (joins) {
         LOG.warnf(
-            "no Raft storage here but group %s already runs: joining it as a new member, to be"
-                + " added through the admin API",
+            "no Raft storage here and group %s runs without this node: joining it as a new"
+                + " member, to be added through the admin API",
             raft.clusterName());
       }
     }
