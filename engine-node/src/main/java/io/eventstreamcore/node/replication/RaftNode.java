@@ -29,7 +29,9 @@ import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.SetConfigurationRequest;
 import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
+import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
 import org.apache.ratis.protocol.exceptions.RaftRetryFailureException;
+import org.apache.ratis.retry.ExceptionDependentRetry;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.server.DivisionInfo;
@@ -123,7 +125,7 @@ public final class RaftNode implements Closeable {
     RaftClientConfigKeys.Rpc.setRequestTimeout(
         clientProps, millis(config.node().produceTimeout().toMillis()));
     this.client = newClient(FORWARDING_RETRIES);
-    this.ownBatches = newClient(RetryPolicies.noRetry());
+    this.ownBatches = newClient(OWN_BATCH_RETRIES);
   }
 
   /**
@@ -133,6 +135,21 @@ public final class RaftNode implements Closeable {
   private static final RetryPolicy FORWARDING_RETRIES =
       RetryPolicies.retryUpToMaximumCountWithFixedSleep(
           100, TimeDuration.valueOf(50, TimeUnit.MILLISECONDS));
+
+  /**
+   * A leader that is not ready yet (just elected, its first entry not committed) is still the
+   * leader of the same term: waiting for it keeps the batch in its claims' term. Nothing else is
+   * retried.
+   */
+  private static final RetryPolicy OWN_BATCH_RETRIES =
+      ExceptionDependentRetry.newBuilder()
+          .setDefaultPolicy(RetryPolicies.noRetry())
+          .setExceptionToPolicy(
+              LeaderNotReadyException.class,
+              RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+                  100, TimeDuration.valueOf(50, TimeUnit.MILLISECONDS)))
+          .setMaxAttempts(100)
+          .build();
 
   /**
    * A client that starts at this node. {@link #client} follows NotLeader answers to the leader (a
@@ -208,7 +225,7 @@ public final class RaftNode implements Closeable {
 
   private synchronized void replaceClient(RaftClient broken) {
     if (broken == ownBatches) {
-      ownBatches = newClient(RetryPolicies.noRetry());
+      ownBatches = newClient(OWN_BATCH_RETRIES);
     } else if (broken == client) {
       client = newClient(FORWARDING_RETRIES);
       LOG.warn("Raft client ran out of retries; replaced it");
