@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
@@ -109,6 +110,65 @@ class OperatorTest {
         assertThat(System.nanoTime()).as("replicas reported").isLessThan(deadline);
         ec = client.resources(EventCluster.class).inNamespace("default").withName("demo").get();
       } while (ec.getStatus().readyReplicas != 1);
+    } finally {
+      operator.stop();
+    }
+  }
+
+  @Test
+  void failedReconciliationsAreRetriedPastJosdksDefaultLimit() throws Exception {
+    Clusters.installCrd(client);
+    leader.set(
+        new ClusterView(
+            "flaky-0",
+            "LEADER",
+            "flaky-0",
+            2,
+            10,
+            List.of(new ClusterView.Member("flaky-0", "LEADER", "", 10L, 0L, 0L))));
+    // The default retry runs a failing reconciliation six times, then waits for a spec change.
+    AtomicInteger failures = new AtomicInteger(8);
+    EngineAdmin failingFirst =
+        new EngineAdmin() {
+          @Override
+          public Optional<ClusterView> cluster(String httpUrl) {
+            if (failures.getAndDecrement() > 0) {
+              throw new IllegalStateException("engine admin API unreachable (test)");
+            }
+            return Optional.ofNullable(leader.get());
+          }
+
+          @Override
+          public boolean transferLeadership(String leaderHttpUrl, String toNodeId) {
+            return false;
+          }
+
+          @Override
+          public boolean addLearner(String leaderHttpUrl, String peer) {
+            return false;
+          }
+
+          @Override
+          public boolean promote(String leaderHttpUrl, String nodeId) {
+            return false;
+          }
+
+          @Override
+          public boolean remove(String leaderHttpUrl, String nodeId) {
+            return false;
+          }
+        };
+    Operator operator = OperatorRunner.start(client, Set.of(), failingFirst, Optional.empty());
+    try {
+      client.resource(Clusters.named("flaky", "default")).create();
+      await(
+          "a status once the engines answer, after 8 failed reconciliations",
+          () -> {
+            EventCluster ec =
+                client.resources(EventCluster.class).inNamespace("default").withName("flaky").get();
+            return ec.getStatus() != null && "flaky-0".equals(ec.getStatus().leader);
+          });
+      assertThat(failures.get()).isNegative();
     } finally {
       operator.stop();
     }

@@ -6,12 +6,23 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 
 /**
  * The JOSDK entry point. Besides spec changes it runs every few seconds (more often during a
  * restart), because the Raft state it reports and acts on changes without any Kubernetes event.
+ *
+ * <p>A failed reconciliation is retried without limit: JOSDK's default gives up after five attempts
+ * and then waits for a change to the EventCluster, and nothing else would ever wake this reconciler
+ * again (it watches no children), so a minute of API-server trouble would leave the cluster
+ * unattended for good.
  */
 @ControllerConfiguration(name = "eventcluster")
+@GradualRetry(
+    maxAttempts = -1,
+    initialInterval = 500,
+    intervalMultiplier = 1.5,
+    maxInterval = 10_000)
 public final class EventClusterReconciler implements Reconciler<EventCluster> {
   private final ClusterReconciliation reconciliation;
 
