@@ -90,9 +90,10 @@ class DedupIT {
   }
 
   private static long send(LocalNode node, String topic, String id) {
+    // Retries as any producer does: an election between two sends is answered retryably, and what
+    // is checked here is the offset the send finally gets.
     try (Producer p =
-        new Producer(
-            Producer.Settings.defaults(List.of(node.spec().clientEndpoint())).withoutRetries())) {
+        new Producer(Producer.Settings.defaults(List.of(node.spec().clientEndpoint())))) {
       return p.send(Event.of(id, topic, Priority.HIGH, new byte[8])).join();
     }
   }

@@ -193,11 +193,40 @@ abstract class EventClusterScenarios {
       EventClusterStatus s = status(kube);
       assertThat(System.nanoTime())
           .as(
-              "%s; status phase %s, members %s, last action %s",
-              what, s.phase, s.members.size(), s.lastRecoveryAction)
+              "%s; status phase %s, leader %s, members %s, pods %s, last action %s",
+              what, s.phase, s.leader, members(s), pods(kube), s.lastRecoveryAction)
           .isLessThan(deadline);
       Thread.sleep(500);
     }
+  }
+
+  /** Each member as the operator saw it, for a failure message that says what was stuck. */
+  private static List<String> members(EventClusterStatus s) {
+    return s.members.stream()
+        .map(
+            m ->
+                String.format(
+                    "%s %s %s lag %s contact %s ms",
+                    m.pod,
+                    m.role,
+                    m.healthy ? "healthy" : "unhealthy since " + m.unhealthySince,
+                    m.lag,
+                    m.lastContactMs))
+        .toList();
+  }
+
+  private static List<String> pods(KubeCluster kube) {
+    return kube.client().pods().inNamespace(kube.namespace()).list().getItems().stream()
+        .map(
+            p ->
+                p.getMetadata().getName()
+                    + " ready="
+                    + p.getStatus().getConditions().stream()
+                        .filter(c -> "Ready".equals(c.getType()))
+                        .map(c -> c.getStatus())
+                        .findFirst()
+                        .orElse("?"))
+        .toList();
   }
 
   private static long voters(EventClusterStatus s) {
