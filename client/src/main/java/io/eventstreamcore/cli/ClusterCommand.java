@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Start, stop and inspect a cluster of engine-node processes on this machine. */
@@ -59,15 +60,11 @@ final class ClusterCommand {
     @Option(names = "--detach", description = "Leave the nodes running and return")
     boolean detach;
 
-    @Option(
-        names = {"-s", "--set"},
-        paramLabel = "KEY=VALUE",
-        description = "A setting for every node, e.g. --set esc.dedup.enabled=false")
-    List<String> settings = List.of();
+    @Mixin NodeSettings settings;
 
     @Override
     public Integer call() throws Exception {
-      LocalCluster cluster = layout.cluster(settings);
+      LocalCluster cluster = layout.cluster(settings.values);
       for (LocalNode n : cluster.nodes()) {
         Optional<ProcessHandle> running = runningProcess(n);
         if (running.isPresent()) {

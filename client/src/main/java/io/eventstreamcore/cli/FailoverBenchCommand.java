@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -48,10 +49,12 @@ final class FailoverBenchCommand implements Callable<Integer> {
   @Option(names = "--base-port", defaultValue = "37070")
   int basePort;
 
+  @Mixin NodeSettings settings;
+
   @Override
   public Integer call() throws Exception {
     LocalCluster.wipe(dir);
-    LocalCluster cluster = LocalCluster.of(dir, nodes, basePort, List.of());
+    LocalCluster cluster = LocalCluster.of(dir, nodes, basePort, settings.values);
     Histogram millis = new Histogram(60_000, 3);
     try (cluster) {
       cluster.start();
