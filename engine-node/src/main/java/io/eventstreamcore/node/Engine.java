@@ -172,8 +172,7 @@ public class Engine {
     long every = s.retentionCheckInterval().toMillis();
     housekeeping.scheduleWithFixedDelay(this::applyRetention, every, every, TimeUnit.MILLISECONDS);
     housekeeping.scheduleWithFixedDelay(
-        new StuckFollowerWatch(
-            raft, Duration.ofSeconds(10), Duration.ofSeconds(3), config.health().maxApplyLag()),
+        new StuckFollowerWatch(raft, Duration.ofSeconds(10), config.health().maxApplyLag()),
         1,
         1,
         TimeUnit.SECONDS);

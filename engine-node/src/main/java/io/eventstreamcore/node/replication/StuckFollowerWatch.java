@@ -22,11 +22,6 @@ import org.jboss.logging.Logger;
  * starts fresh, gets it going again. So the leader checks every second: a voter that answers but
  * whose match index has not moved for {@code stuckAfter} while it is behind, and that is not
  * copying a snapshot, makes the leader hand leadership to a caught-up voter.
- *
- * <p>A follower whose match index is still unknown ({@code -1}) gets {@code unmatchedAfter}
- * instead: one that answers at all is matched within a round trip or two, so an unknown match for
- * seconds is the bug, and a leader killed while it waits longer has no follower able to commit.
- * This is how a killed leader comes back under load nearly every time.
  */
 public final class StuckFollowerWatch implements Runnable {
   private static final Logger LOG = Logger.getLogger(StuckFollowerWatch.class);
@@ -35,7 +30,6 @@ public final class StuckFollowerWatch implements Runnable {
 
   private final RaftNode raft;
   private final long stuckAfterMillis;
-  private final long unmatchedAfterMillis;
   private final long maxLag;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(HTTP_TIMEOUT).build();
 
@@ -45,11 +39,9 @@ public final class StuckFollowerWatch implements Runnable {
   /**
    * @param maxLag a voter this close to the commit index may take over leadership
    */
-  public StuckFollowerWatch(
-      RaftNode raft, Duration stuckAfter, Duration unmatchedAfter, long maxLag) {
+  public StuckFollowerWatch(RaftNode raft, Duration stuckAfter, long maxLag) {
     this.raft = raft;
     this.stuckAfterMillis = stuckAfter.toMillis();
-    this.unmatchedAfterMillis = unmatchedAfter.toMillis();
     this.maxLag = maxLag;
   }
 
@@ -75,7 +67,7 @@ public final class StuckFollowerWatch implements Runnable {
     }
   }
 
-  /** Voters that answer, are behind, and whose match index has not moved for long enough. */
+  /** Voters that answer, are behind, and whose match index has not moved for stuckAfter. */
   List<Member> stuck(long nowMillis, List<Member> members) {
     List<Member> stuck = new ArrayList<>();
     Map<String, long[]> seen = new HashMap<>();
@@ -90,17 +82,13 @@ public final class StuckFollowerWatch implements Runnable {
               : new long[] {m.matchIndex(), nowMillis};
       seen.put(m.peer().id(), now);
       boolean answering = m.lastContactMs() != null && m.lastContactMs() < stuckAfterMillis;
-      if (answering && m.lag() > 0 && nowMillis - now[1] >= limitFor(m)) {
+      if (answering && m.lag() > 0 && nowMillis - now[1] >= stuckAfterMillis) {
         stuck.add(m);
       }
     }
     progress.clear();
     progress.putAll(seen);
     return stuck;
-  }
-
-  private long limitFor(Member follower) {
-    return follower.matchIndex() < 0 ? unmatchedAfterMillis : stuckAfterMillis;
   }
 
   private boolean copyingSnapshot(Peer follower) {
@@ -135,7 +123,7 @@ public final class StuckFollowerWatch implements Runnable {
             + " behind); handing leadership to %s so that a new leader resyncs it (RATIS-2605)",
         stuck.peer().id(),
         stuck.matchIndex(),
-        limitFor(stuck),
+        stuckAfterMillis,
         stuck.lag(),
         target.get().peer().id());
     try {
