@@ -60,6 +60,12 @@ public final class Producer implements AutoCloseable {
     }
 
     /** Retryable failures fail at once: for callers that must know each attempt's outcome. */
+    /** How long an event is retried before its send fails for good. */
+    public Settings withDeliveryTimeout(Duration d) {
+      return new Settings(
+          bootstrap, batchSize, linger, maxInFlight, d, retryBackoff, requestTimeout);
+    }
+
     public Settings withoutRetries() {
       return new Settings(
           bootstrap, batchSize, linger, maxInFlight, Duration.ZERO, retryBackoff, requestTimeout);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.eventstreamcore.client.Producer;
 import io.eventstreamcore.protocol.Event;
 import io.eventstreamcore.protocol.Priority;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,11 +28,27 @@ final class PacedLoad {
    * @param burst events sent between pauses of {@code pauseMillis}
    */
   PacedLoad(List<String> bootstrap, String topic, int max, int burst, long pauseMillis, int bytes) {
+    this(bootstrap, topic, max, burst, pauseMillis, bytes, Duration.ofSeconds(30));
+  }
+
+  /**
+   * @param deliveryTimeout how long each send is retried before it fails for good
+   */
+  PacedLoad(
+      List<String> bootstrap,
+      String topic,
+      int max,
+      int burst,
+      long pauseMillis,
+      int bytes,
+      Duration deliveryTimeout) {
     this.max = max;
     this.thread =
         new Thread(
             () -> {
-              try (Producer p = new Producer(Producer.Settings.defaults(bootstrap))) {
+              try (Producer p =
+                  new Producer(
+                      Producer.Settings.defaults(bootstrap).withDeliveryTimeout(deliveryTimeout))) {
                 List<CompletableFuture<Long>> sends = new ArrayList<>();
                 for (int i = 0; i < max && !stop; i++) {
                   String id = "id-" + i;

@@ -23,7 +23,7 @@ class SimulatedClusterIT extends EventClusterScenarios {
     try (SimulatedKube kube = SimulatedKube.start("sim", NAME, dir)) {
       create(kube);
       edit(kube, e -> e.getSpec().recovery.unhealthyAfter = "15s");
-      PacedLoad load = new PacedLoad(endpoints(kube, 3), "orders", 30_000, 50, 50, 32).start();
+      PacedLoad load = load(kube).start();
       load.awaitAcked(500);
 
       String crashed = status(kube).leader;
