@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /** The real JOSDK operator against a mock API server: an applied EventCluster is reconciled. */
@@ -32,34 +33,41 @@ class OperatorTest {
 
   /** Engines that answer only once {@link #leader} is set, and only from demo-0. */
   private final EngineAdmin admin =
-      new EngineAdmin() {
-        @Override
-        public Optional<ClusterView> cluster(String httpUrl) {
-          return httpUrl.startsWith("http://demo-0.")
-              ? Optional.ofNullable(leader.get())
-              : Optional.empty();
-        }
+      viewOnly(
+          httpUrl ->
+              httpUrl.startsWith("http://demo-0.")
+                  ? Optional.ofNullable(leader.get())
+                  : Optional.empty());
 
-        @Override
-        public boolean transferLeadership(String leaderHttpUrl, String toNodeId) {
-          return false;
-        }
+  /** Engines whose cluster view {@code cluster} gives, refusing every membership change. */
+  private static EngineAdmin viewOnly(Function<String, Optional<ClusterView>> cluster) {
+    return new EngineAdmin() {
+      @Override
+      public Optional<ClusterView> cluster(String httpUrl) {
+        return cluster.apply(httpUrl);
+      }
 
-        @Override
-        public boolean addLearner(String leaderHttpUrl, String peer) {
-          return false;
-        }
+      @Override
+      public boolean transferLeadership(String leaderHttpUrl, String toNodeId) {
+        return false;
+      }
 
-        @Override
-        public boolean promote(String leaderHttpUrl, String nodeId) {
-          return false;
-        }
+      @Override
+      public boolean addLearner(String leaderHttpUrl, String peer) {
+        return false;
+      }
 
-        @Override
-        public boolean remove(String leaderHttpUrl, String nodeId) {
-          return false;
-        }
-      };
+      @Override
+      public boolean promote(String leaderHttpUrl, String nodeId) {
+        return false;
+      }
+
+      @Override
+      public boolean remove(String leaderHttpUrl, String nodeId) {
+        return false;
+      }
+    };
+  }
 
   @Test
   void anAppliedEventClusterGetsItsEnginesAndAStatus() throws Exception {
@@ -129,39 +137,17 @@ class OperatorTest {
     // The default retry runs a failing reconciliation six times, then waits for a spec change.
     AtomicInteger failures = new AtomicInteger(8);
     EngineAdmin failingFirst =
-        new EngineAdmin() {
-          @Override
-          public Optional<ClusterView> cluster(String httpUrl) {
-            // The mock API server keeps the other tests' clusters: only this one's count.
-            if (!httpUrl.startsWith("http://flaky-0.")) {
-              return Optional.empty();
-            }
-            if (failures.getAndDecrement() > 0) {
-              throw new IllegalStateException("engine admin API unreachable (test)");
-            }
-            return Optional.ofNullable(leader.get());
-          }
-
-          @Override
-          public boolean transferLeadership(String leaderHttpUrl, String toNodeId) {
-            return false;
-          }
-
-          @Override
-          public boolean addLearner(String leaderHttpUrl, String peer) {
-            return false;
-          }
-
-          @Override
-          public boolean promote(String leaderHttpUrl, String nodeId) {
-            return false;
-          }
-
-          @Override
-          public boolean remove(String leaderHttpUrl, String nodeId) {
-            return false;
-          }
-        };
+        viewOnly(
+            httpUrl -> {
+              // The mock API server keeps the other tests' clusters: only this one's count.
+              if (!httpUrl.startsWith("http://flaky-0.")) {
+                return Optional.empty();
+              }
+              if (failures.getAndDecrement() > 0) {
+                throw new IllegalStateException("engine admin API unreachable (test)");
+              }
+              return Optional.ofNullable(leader.get());
+            });
     Operator operator = OperatorRunner.start(client, Set.of(), failingFirst, Optional.empty());
     try {
       client.resource(Clusters.named("flaky", "default")).create();
