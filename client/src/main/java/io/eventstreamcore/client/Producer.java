@@ -59,13 +59,13 @@ public final class Producer implements AutoCloseable {
           bootstrap, batchSize, d, maxInFlight, deliveryTimeout, retryBackoff, requestTimeout);
     }
 
-    /** Retryable failures fail at once: for callers that must know each attempt's outcome. */
     /** How long an event is retried before its send fails for good. */
     public Settings withDeliveryTimeout(Duration d) {
       return new Settings(
           bootstrap, batchSize, linger, maxInFlight, d, retryBackoff, requestTimeout);
     }
 
+    /** Retryable failures fail at once: for callers that must know each attempt's outcome. */
     public Settings withoutRetries() {
       return new Settings(
           bootstrap, batchSize, linger, maxInFlight, Duration.ZERO, retryBackoff, requestTimeout);
