@@ -67,8 +67,7 @@ public final class Producer implements AutoCloseable {
 
     /** Retryable failures fail at once: for callers that must know each attempt's outcome. */
     public Settings withoutRetries() {
-      return new Settings(
-          bootstrap, batchSize, linger, maxInFlight, Duration.ZERO, retryBackoff, requestTimeout);
+      return withDeliveryTimeout(Duration.ZERO);
     }
   }
 
