@@ -124,15 +124,15 @@ public final class RaftNode implements Closeable {
     this.clientProps = new RaftProperties();
     RaftClientConfigKeys.Rpc.setRequestTimeout(
         clientProps, millis(config.node().produceTimeout().toMillis()));
-    this.client = newClient(FORWARDING_RETRIES);
+    this.client = newClient(THROUGH_AN_ELECTION);
     this.ownBatches = newClient(OWN_BATCH_RETRIES);
   }
 
   /**
-   * How long a follower's forwarded batch or a membership change follows NotLeader answers through
-   * an election: about 5 s.
+   * Through an election, about 5 s: how long a follower's forwarded batch or a membership change
+   * follows NotLeader answers, and a leader's own batch waits for it to become ready.
    */
-  private static final RetryPolicy FORWARDING_RETRIES =
+  private static final RetryPolicy THROUGH_AN_ELECTION =
       RetryPolicies.retryUpToMaximumCountWithFixedSleep(
           100, TimeDuration.valueOf(50, TimeUnit.MILLISECONDS));
 
@@ -144,10 +144,7 @@ public final class RaftNode implements Closeable {
   private static final RetryPolicy OWN_BATCH_RETRIES =
       ExceptionDependentRetry.newBuilder()
           .setDefaultPolicy(RetryPolicies.noRetry())
-          .setExceptionToPolicy(
-              LeaderNotReadyException.class,
-              RetryPolicies.retryUpToMaximumCountWithFixedSleep(
-                  100, TimeDuration.valueOf(50, TimeUnit.MILLISECONDS)))
+          .setExceptionToPolicy(LeaderNotReadyException.class, THROUGH_AN_ELECTION)
           .setMaxAttempts(100)
           .build();
 
@@ -227,7 +224,7 @@ public final class RaftNode implements Closeable {
     if (broken == ownBatches) {
       ownBatches = newClient(OWN_BATCH_RETRIES);
     } else if (broken == client) {
-      client = newClient(FORWARDING_RETRIES);
+      client = newClient(THROUGH_AN_ELECTION);
       LOG.warn("Raft client ran out of retries; replaced it");
     } else {
       return;
