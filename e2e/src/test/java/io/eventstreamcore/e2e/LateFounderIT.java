@@ -17,8 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A founding member whose process starts after the other two have elected a leader (a pod that was
- * scheduled late) has no storage but finds the group running: it joins instead of founding the
- * group again, and being in the founding configuration it becomes a voter and holds the whole log.
+ * scheduled late) has no storage but is still in the running group's configuration: it founds as
+ * usual instead of waiting to be added, catches up, holds the whole log and votes.
  */
 class LateFounderIT {
   private static final String TOPIC = "late";
