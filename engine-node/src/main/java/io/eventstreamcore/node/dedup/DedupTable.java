@@ -65,6 +65,7 @@ public final class DedupTable implements Closeable {
    * @param log this node's event store, from which lost entries are refilled
    */
   public DedupTable(Settings s, LongSupplier raftTerm, EventStore log, MeterRegistry meters) {
+    HazelcastCallbackPool.install();
     this.member = Hazelcast.newHazelcastInstance(config(s));
     this.table = member.getMap(MAP);
     DedupMetrics metrics = new DedupMetrics(meters);

@@ -3,6 +3,7 @@ package io.eventstreamcore.node.dedup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.config.JoinConfig;
+import com.hazelcast.internal.util.ConcurrencyUtil;
 import io.eventstreamcore.node.replication.Admission;
 import io.eventstreamcore.node.replication.Admission.Duplicate;
 import io.eventstreamcore.node.replication.Admission.Refuse;
@@ -20,6 +21,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -73,6 +76,14 @@ class DedupTableTest {
 
   private static List<Admission.Verdict> admit(long batch, ByteBuffer... events) {
     return table.admission().admit(batch, List.of(events)).join();
+  }
+
+  @Test
+  void hazelcastCompletesItsFuturesOnTheNodesPoolNotOnANewThreadEach() throws Exception {
+    CompletableFuture<String> ranOn = new CompletableFuture<>();
+    ConcurrencyUtil.getDefaultAsyncExecutor()
+        .execute(() -> ranOn.complete(Thread.currentThread().getName()));
+    assertThat(ranOn.get(10, TimeUnit.SECONDS)).isEqualTo("esc-dedup-callback");
   }
 
   @Test
