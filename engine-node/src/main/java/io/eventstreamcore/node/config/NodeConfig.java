@@ -157,15 +157,16 @@ public interface NodeConfig {
     /**
      * Hazelcast partitions of the table; every member must use the same number. Each batch costs
      * one operation per partition its ids fall in, so fewer is faster; more spreads the table more
-     * evenly over many nodes.
+     * evenly over many nodes. The table has 64 buckets, so more than 64 partitions leave some
+     * empty.
      */
     @WithDefault("7")
     int partitions();
 
     /**
-     * Share of the heap the table may use on a node, as Hazelcast estimates it (measured: about
-     * half the real use). Beyond it the oldest ids are dropped before their window ends, rather
-     * than the node running out of memory.
+     * Share of the heap the table may use on a node that holds all of it (a lone node, or each of
+     * two that survive a third); a node of three uses about two thirds of this. Beyond it the
+     * oldest ids are dropped before their window ends, rather than the node running out of memory.
      */
     @WithDefault("20")
     int maxHeapPercent();

@@ -5,47 +5,83 @@ import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
- * Runs on the member that owns an id's partition: claims the id for a batch about to be replicated,
- * unless the id is already stored (then the entry is returned: a duplicate) or claimed by a batch
- * that may still commit. A claim left by an earlier term, or older than {@code staleAfterMillis},
- * belongs to a batch that can no longer commit: a node only serves writes once every batch
- * committed before its term has been recorded as stored (see {@link DedupMarker}).
+ * Runs on the member that owns a bucket: claims each of the batch's ids in it for the batch about
+ * to be replicated, unless the id is already stored (then its entry is returned: a duplicate) or
+ * claimed by a batch that may still commit. A claim left by an earlier term, or older than {@code
+ * staleAfterMillis}, belongs to a batch that can no longer commit: a node only serves writes once
+ * every batch committed before its term has been recorded as stored (see {@link DedupMarker}).
+ *
+ * <p>Returns the entries that kept an id from being claimed, as rows of {@link #ROW} longs: the
+ * key's index in {@link BucketedKeys}, then the entry padded to four longs; null if every id was
+ * claimed.
  */
-final class Claim implements EntryProcessor<String, long[], long[]>, IdentifiedDataSerializable {
+final class Claim implements EntryProcessor<Integer, IdBucket, long[]>, IdentifiedDataSerializable {
+  static final int ROW = 5;
+
   private long term;
   private long batchId;
-  private long nowMillis;
   private long staleAfterMillis;
+  private IdBucket.Limits limits;
+  private BucketedKeys keys;
 
   /** For {@link DedupSerialization}. */
   Claim() {}
 
-  Claim(long term, long batchId, long nowMillis, long staleAfterMillis) {
+  Claim(long term, long batchId, long staleAfterMillis, IdBucket.Limits limits, BucketedKeys keys) {
     this.term = term;
     this.batchId = batchId;
-    this.nowMillis = nowMillis;
     this.staleAfterMillis = staleAfterMillis;
+    this.limits = limits;
+    this.keys = keys;
   }
 
   @Override
-  public long[] process(Map.Entry<String, long[]> entry) {
-    long[] current = entry.getValue();
-    if (current != null) {
-      if (DedupEntry.isStored(current)) {
-        return current;
-      }
-      boolean live =
-          DedupEntry.term(current) >= term
-              && nowMillis - DedupEntry.claimedAt(current) < staleAfterMillis;
-      if (live && DedupEntry.batch(current) != batchId) {
-        return current;
+  public long[] process(Map.Entry<Integer, IdBucket> entry) {
+    IdBucket bucket = entry.getValue() != null ? entry.getValue() : new IdBucket();
+    int start = keys.start(entry.getKey());
+    int end = keys.end(entry.getKey());
+    long[] rows = new long[(end - start) * ROW];
+    int refused = 0;
+    for (int i = start; i < end; i++) {
+      long[] current = bucket.get(keys.hi(i), keys.lo(i), limits);
+      if (blocks(current)) {
+        int at = refused++ * ROW;
+        rows[at] = i;
+        System.arraycopy(current, 0, rows, at + 1, current.length);
+      } else {
+        bucket.put(
+            keys.hi(i), keys.lo(i), DedupEntry.claimed(term, batchId, limits.nowMillis()), limits);
       }
     }
-    entry.setValue(DedupEntry.claimed(term, batchId, nowMillis));
-    return null;
+    if (refused < end - start) {
+      entry.setValue(bucket);
+    }
+    return refused == 0 ? null : Arrays.copyOf(rows, refused * ROW);
+  }
+
+  private boolean blocks(long[] current) {
+    if (current == null) {
+      return false;
+    }
+    if (DedupEntry.isStored(current)) {
+      return true;
+    }
+    boolean live =
+        DedupEntry.term(current) >= term
+            && limits.nowMillis() - DedupEntry.claimedAt(current) < staleAfterMillis;
+    return live && DedupEntry.batch(current) != batchId;
+  }
+
+  /** The entry of one row of {@link #process}'s result. */
+  static long[] entryOf(long[] rows, int row) {
+    int at = row * ROW;
+    return rows[at + 1] == 1
+        ? DedupEntry.stored(rows[at + 2])
+        : DedupEntry.claimed(rows[at + 2], rows[at + 3], rows[at + 4]);
   }
 
   @Override
@@ -62,15 +98,17 @@ final class Claim implements EntryProcessor<String, long[], long[]>, IdentifiedD
   public void writeData(ObjectDataOutput out) throws IOException {
     out.writeLong(term);
     out.writeLong(batchId);
-    out.writeLong(nowMillis);
     out.writeLong(staleAfterMillis);
+    limits.writeTo(out);
+    keys.writeTo(out);
   }
 
   @Override
   public void readData(ObjectDataInput in) throws IOException {
     term = in.readLong();
     batchId = in.readLong();
-    nowMillis = in.readLong();
     staleAfterMillis = in.readLong();
+    limits = IdBucket.Limits.readFrom(in);
+    keys = BucketedKeys.readFrom(in);
   }
 }

@@ -1,6 +1,5 @@
 package io.eventstreamcore.node.dedup;
 
-import com.hazelcast.map.IMap;
 import io.eventstreamcore.node.replication.ApplyListener;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -21,7 +20,7 @@ final class DedupMarker implements ApplyListener {
 
   private record Mark(long index, CompletableFuture<?> done) {}
 
-  private final IMap<String, long[]> table;
+  private final DedupBuckets table;
   private final DedupMetrics metrics;
   private final ArrayDeque<Mark> pending = new ArrayDeque<>();
   private volatile long markedThrough = -1;
@@ -33,15 +32,15 @@ final class DedupMarker implements ApplyListener {
    * at a time; what is applied meanwhile goes into the next one, so under load a write carries many
    * batches instead of each batch paying for its own round trip.
    */
-  private Map<String, long[]> unsent = new HashMap<>();
+  private Map<DedupKey, Long> unsent = new HashMap<>();
 
   private CompletableFuture<Void> unsentWritten = new CompletableFuture<>();
   private boolean writing;
 
   /** The records of the write in flight, kept until it lands so that they stay visible here. */
-  private Map<String, long[]> sending = Map.of();
+  private Map<DedupKey, Long> sending = Map.of();
 
-  DedupMarker(IMap<String, long[]> table, DedupMetrics metrics) {
+  DedupMarker(DedupBuckets table, DedupMetrics metrics) {
     this.table = table;
     this.metrics = metrics;
   }
@@ -56,7 +55,7 @@ final class DedupMarker implements ApplyListener {
     synchronized (this) {
       // A later record of the same key (stored again after its window) replaces the earlier one.
       for (int i = 0; i < events.size(); i++) {
-        unsent.put(DedupKey.of(topics.get(i), events.get(i)), DedupEntry.stored(offsets[i]));
+        unsent.put(DedupKey.of(topics.get(i), events.get(i)), offsets[i]);
       }
       enqueue(term, index, unsentWritten);
       if (!writing) {
@@ -72,7 +71,7 @@ final class DedupMarker implements ApplyListener {
     }
     writing = true;
     CompletableFuture<Void> written = unsentWritten;
-    Map<String, long[]> stored = unsent;
+    Map<DedupKey, Long> stored = unsent;
     sending = stored;
     unsent = new HashMap<>();
     unsentWritten = new CompletableFuture<>();
@@ -92,9 +91,12 @@ final class DedupMarker implements ApplyListener {
    * A producer is acknowledged once its event is applied here, so its immediate resend must be
    * answered from this, not refused because the table still shows the claim.
    */
-  synchronized long[] unwritten(String key) {
-    long[] entry = unsent.get(key);
-    return entry != null ? entry : sending.get(key);
+  synchronized long[] unwritten(DedupKey key) {
+    Long offset = unsent.get(key);
+    if (offset == null) {
+      offset = sending.get(key);
+    }
+    return offset == null ? null : DedupEntry.stored(offset);
   }
 
   @Override
@@ -103,10 +105,9 @@ final class DedupMarker implements ApplyListener {
     enqueue(term, index, CompletableFuture.completedFuture(null));
   }
 
-  private CompletableFuture<?> record(Map<String, long[]> stored, int attemptsLeft) {
+  private CompletableFuture<?> record(Map<DedupKey, Long> stored, int attemptsLeft) {
     return table
-        .putAllAsync(stored)
-        .toCompletableFuture()
+        .markStored(stored)
         .handle(
             (ok, error) -> {
               if (error == null) {

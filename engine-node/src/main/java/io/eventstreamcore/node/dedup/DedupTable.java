@@ -1,11 +1,9 @@
 package io.eventstreamcore.node.dedup;
 
 import com.hazelcast.config.Config;
-import com.hazelcast.config.EvictionConfig;
-import com.hazelcast.config.EvictionPolicy;
+import com.hazelcast.config.InMemoryFormat;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
-import com.hazelcast.config.MaxSizePolicy;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
@@ -14,7 +12,6 @@ import io.eventstreamcore.node.DaemonThreads;
 import io.eventstreamcore.node.replication.Admission;
 import io.eventstreamcore.node.replication.ApplyListener;
 import io.eventstreamcore.node.storage.EventStore;
-import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.Closeable;
@@ -29,15 +26,28 @@ import org.jboss.logging.Logger;
 
 /**
  * This node's member of the embedded Hazelcast cluster that holds the dedup table (event key →
- * CLAIMED or STORED), sharded across the engine nodes with one synchronous backup, entries expiring
- * after the dedup window. The Raft log stays the source of truth; the table only answers "was this
- * id stored already, and where".
+ * CLAIMED or STORED), sharded across the engine nodes with one synchronous backup, entries kept for
+ * the dedup window. The Raft log stays the source of truth; the table only answers "was this id
+ * stored already, and where".
+ *
+ * <p>The map's values are {@link IdBucket}s, each holding the entries of many keys in flat arrays,
+ * rather than one map entry per id: Hazelcast's bookkeeping per entry (record, expiry, backup
+ * bytes) cost more CPU than the rest of the write path and about 670 bytes of heap per id.
  */
 public final class DedupTable implements Closeable {
   static final String MAP = "esc-dedup";
 
+  /**
+   * Heap per entry at most: a 40-byte slot in a table at least a quarter full (docs/benchmarks.md
+   * has what it measures to).
+   */
+  static final int BYTES_PER_ENTRY = 160;
+
+  /** Keeps a generation's slot array well within Java's array size limit. */
+  private static final int MAX_ENTRIES_PER_GENERATION = 1 << 24;
+
   private final HazelcastInstance member;
-  private final IMap<String, long[]> table;
+  private final DedupBuckets table;
   private final DedupMarker marker;
   private final Deduplicator deduplicator;
   private final LostEntryRefill refill;
@@ -47,6 +57,7 @@ public final class DedupTable implements Closeable {
   private final ScheduledExecutorService watch =
       Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("esc-dedup-watch"));
   private volatile boolean backupsInSync;
+  private volatile long[] localStats = new long[3];
   private long evictionsLogged;
   private long evictionLoggedAt;
 
@@ -67,11 +78,17 @@ public final class DedupTable implements Closeable {
   public DedupTable(Settings s, LongSupplier raftTerm, EventStore log, MeterRegistry meters) {
     HazelcastCallbackPool.install();
     this.member = Hazelcast.newHazelcastInstance(config(s));
-    this.table = member.getMap(MAP);
+    IMap<Integer, IdBucket> map = member.getMap(MAP);
+    this.table =
+        new DedupBuckets(
+            map,
+            member.getPartitionService(),
+            s.window().toMillis(),
+            maxEntriesPerGeneration(s, Runtime.getRuntime()));
     DedupMetrics metrics = new DedupMetrics(meters);
     this.marker = new DedupMarker(table, metrics);
     this.refill = new LostEntryRefill(table, log, s.window(), metrics);
-    table.addPartitionLostListener(refill);
+    map.addPartitionLostListener(refill);
     this.deduplicator =
         new Deduplicator(table, marker, refill, raftTerm, s.staleClaimMillis(), metrics);
     // Asking Hazelcast whether every backup is in sync can block for seconds while members come
@@ -80,18 +97,29 @@ public final class DedupTable implements Closeable {
     Gauge.builder("esc.dedup.refilling", refill, r -> r.inProgress() ? 1 : 0)
         .description("1 while lost entries are refilled from the log and writes are refused")
         .register(meters);
-    Gauge.builder("esc.dedup.table.entries", table, t -> t.getLocalMapStats().getOwnedEntryCount())
-        .description("Dedup entries this member owns (backups not counted)")
+    Gauge.builder("esc.dedup.table.entries", this, t -> t.localStats[0])
+        .description("Dedup entries in the buckets this member owns (backups not counted)")
         .register(meters);
-    FunctionCounter.builder(
-            "esc.dedup.table.evictions", table, t -> t.getLocalMapStats().getEvictionCount())
-        .description("Ids dropped before the window ended because the table hit its heap limit")
+    Gauge.builder("esc.dedup.table.evictions", this, t -> t.localStats[2])
+        .description(
+            "Ids the buckets this member owns dropped before their window ended, at their heap"
+                + " limit")
         .register(meters);
-    Gauge.builder(
-            "esc.dedup.table.bytes", table, t -> t.getLocalMapStats().getOwnedEntryMemoryCost())
-        .description("Memory of the dedup entries this member owns")
+    Gauge.builder("esc.dedup.table.bytes", this, t -> t.localStats[1])
+        .description("Heap of the buckets this member owns (backups not counted)")
         .baseUnit("bytes")
         .register(meters);
+  }
+
+  /**
+   * A bucket's generation ends early at this size, so that the table stays within its share of the
+   * heap even on a member that holds every bucket (two generations each): a lone member, or each of
+   * two that survive a third.
+   */
+  static int maxEntriesPerGeneration(Settings s, Runtime runtime) {
+    long share = runtime.maxMemory() / 100 * s.maxHeapPercent();
+    return (int)
+        Math.min(MAX_ENTRIES_PER_GENERATION, share / BYTES_PER_ENTRY / 2 / DedupKey.BUCKETS);
   }
 
   static Config config(Settings s) {
@@ -127,25 +155,21 @@ public final class DedupTable implements Closeable {
     } else {
       join.getTcpIpConfig().setEnabled(true).setMembers(s.members());
     }
+    // Buckets stay objects, so the processors change them in place instead of copying them in
+    // and out of bytes; they expire and bound their entries themselves (IdBucket).
     c.addMapConfig(
         new MapConfig(MAP)
+            .setInMemoryFormat(InMemoryFormat.OBJECT)
             .setBackupCount(1)
-            .setAsyncBackupCount(0)
-            .setTimeToLiveSeconds((int) Math.max(1, s.window().toSeconds()))
-            // A window too long for the heap must not take the node down: the oldest ids go
-            // first, which shortens the window (counted in esc.dedup.table.evictions).
-            .setEvictionConfig(
-                new EvictionConfig()
-                    .setEvictionPolicy(EvictionPolicy.LRU)
-                    .setMaxSizePolicy(MaxSizePolicy.USED_HEAP_PERCENTAGE)
-                    .setSize(s.maxHeapPercent())));
+            .setAsyncBackupCount(0));
     return c;
   }
 
   private void watch() {
     try {
       backupsInSync = member.getPartitionService().isClusterSafe();
-      long evictions = table.getLocalMapStats().getEvictionCount();
+      localStats = table.localStats();
+      long evictions = localStats[2];
       long now = System.currentTimeMillis();
       if (evictions > evictionsLogged && now - evictionLoggedAt >= EVICTION_LOG_EVERY_MILLIS) {
         LOG.warnf(

@@ -1,6 +1,5 @@
 package io.eventstreamcore.node.dedup;
 
-import com.hazelcast.map.IMap;
 import io.eventstreamcore.node.replication.Admission;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -20,7 +19,7 @@ import java.util.function.LongSupplier;
  * batch that may still commit is refused (retryable) until that batch settles.
  */
 final class Deduplicator implements Admission {
-  private final IMap<String, long[]> table;
+  private final DedupBuckets table;
   private final DedupMarker marker;
   private final LostEntryRefill refill;
   private final LongSupplier term;
@@ -32,7 +31,7 @@ final class Deduplicator implements Admission {
    *     whole time in Raft, retries included)
    */
   Deduplicator(
-      IMap<String, long[]> table,
+      DedupBuckets table,
       DedupMarker marker,
       LostEntryRefill refill,
       LongSupplier term,
@@ -55,16 +54,14 @@ final class Deduplicator implements Admission {
     if (refill.inProgress()) {
       return refuseAll(events, "dedup table refilling entries Hazelcast lost from the log");
     }
-    List<String> keys = new ArrayList<>(events.size());
+    List<DedupKey> keys = new ArrayList<>(events.size());
     for (ByteBuffer e : events) {
       keys.add(DedupKey.of(e));
     }
-    Set<String> distinct = new LinkedHashSet<>(keys);
+    List<DedupKey> distinct = new ArrayList<>(new LinkedHashSet<>(keys));
     long start = System.nanoTime();
     return table
-        .submitToKeys(
-            distinct, new Claim(currentTerm, batchId, System.currentTimeMillis(), staleClaimMillis))
-        .toCompletableFuture()
+        .claim(distinct, currentTerm, batchId, staleClaimMillis)
         .thenCompose(
             previous -> {
               metrics.lookup(System.nanoTime() - start);
@@ -78,13 +75,10 @@ final class Deduplicator implements Admission {
    * as that batch applied here, so its resend can overtake the record; the entry is then still in
    * this node's unwritten records, or (if the write landed during the claim) in the table.
    */
-  private CompletionStage<Map<String, long[]>> settleInFlight(Map<String, long[]> previous) {
-    Map<String, long[]> settled = new ConcurrentHashMap<>();
+  private CompletionStage<Map<DedupKey, long[]>> settleInFlight(Map<DedupKey, long[]> previous) {
+    Map<DedupKey, long[]> settled = new ConcurrentHashMap<>();
     List<CompletableFuture<?>> rereads = new ArrayList<>();
-    for (Map.Entry<String, long[]> e : previous.entrySet()) {
-      if (e.getValue() == null) {
-        continue;
-      }
+    for (Map.Entry<DedupKey, long[]> e : previous.entrySet()) {
       settled.put(e.getKey(), e.getValue());
       if (DedupEntry.isStored(e.getValue())) {
         continue;
@@ -95,8 +89,7 @@ final class Deduplicator implements Admission {
       } else {
         rereads.add(
             table
-                .getAsync(e.getKey())
-                .toCompletableFuture()
+                .lookup(e.getKey())
                 .thenAccept(now -> settled.put(e.getKey(), now == null ? e.getValue() : now)));
       }
     }
@@ -113,10 +106,10 @@ final class Deduplicator implements Admission {
     return CompletableFuture.completedFuture(events.stream().map(e -> refuse).toList());
   }
 
-  private List<Verdict> verdicts(List<String> keys, Map<String, long[]> previous) {
+  private List<Verdict> verdicts(List<DedupKey> keys, Map<DedupKey, long[]> previous) {
     List<Verdict> verdicts = new ArrayList<>(keys.size());
-    Set<String> seen = new HashSet<>();
-    for (String key : keys) {
+    Set<DedupKey> seen = new HashSet<>();
+    for (DedupKey key : keys) {
       long[] before = previous.get(key);
       if (!seen.add(key)) {
         metrics.inFlight();

@@ -1,6 +1,5 @@
 package io.eventstreamcore.node.dedup;
 
-import com.hazelcast.map.IMap;
 import com.hazelcast.map.MapPartitionLostEvent;
 import com.hazelcast.map.listener.MapPartitionLostListener;
 import io.eventstreamcore.node.DaemonThreads;
@@ -30,7 +29,7 @@ final class LostEntryRefill implements MapPartitionLostListener, Closeable {
   private static final int CHUNK_BYTES = 4 << 20;
   private static final long RETRY_PAUSE_MILLIS = 1_000;
 
-  private final IMap<String, long[]> table;
+  private final DedupBuckets table;
   private final EventStore store;
   private final Duration window;
   private final DedupMetrics metrics;
@@ -42,7 +41,7 @@ final class LostEntryRefill implements MapPartitionLostListener, Closeable {
 
   private volatile long covered;
 
-  LostEntryRefill(IMap<String, long[]> table, EventStore store, Duration window, DedupMetrics m) {
+  LostEntryRefill(DedupBuckets table, EventStore store, Duration window, DedupMetrics m) {
     this.table = table;
     this.store = store;
     this.window = window;
@@ -96,12 +95,12 @@ final class LostEntryRefill implements MapPartitionLostListener, Closeable {
         if (chunk.count() == 0) {
           break;
         }
-        Map<String, long[]> stored = new HashMap<>(chunk.count() * 2);
+        Map<DedupKey, Long> stored = new HashMap<>(chunk.count() * 2);
         for (Record r : Record.readAll(new WireReader(chunk.records()), chunk.count())) {
-          stored.put(DedupKey.of(topic, r.eventBytes()), DedupEntry.stored(r.offset()));
+          stored.put(DedupKey.of(topic, r.eventBytes()), r.offset());
           from = r.offset() + 1;
         }
-        table.putAll(stored);
+        table.markStored(stored).join();
         metrics.refilled(stored.size());
         entries += stored.size();
       }

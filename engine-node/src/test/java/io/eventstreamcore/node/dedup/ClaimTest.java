@@ -3,54 +3,94 @@ package io.eventstreamcore.node.dedup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.AbstractMap.SimpleEntry;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ClaimTest {
   private static final long STALE_AFTER = 1_000;
+  private static final DedupKey KEY = new DedupKey(5, 7);
 
-  private static long[] claim(Map.Entry<String, long[]> entry, long term, long batch, long now) {
-    return new Claim(term, batch, now, STALE_AFTER).process(entry);
+  private static Map.Entry<Integer, IdBucket> bucketWith(long[] entry, long at) {
+    IdBucket bucket = new IdBucket();
+    if (entry != null) {
+      bucket.put(KEY.hi(), KEY.lo(), entry, limits(at));
+    }
+    return new SimpleEntry<>(0, bucket);
+  }
+
+  private static IdBucket.Limits limits(long now) {
+    return new IdBucket.Limits(now, 60_000, 1_000);
+  }
+
+  /** The entry that kept the key from being claimed, or null if it was claimed. */
+  private static long[] claim(Map.Entry<Integer, IdBucket> entry, long term, long batch, long now) {
+    BucketedKeys keys = new BucketedKeys(List.of(KEY), null);
+    long[] rows = new Claim(term, batch, STALE_AFTER, limits(now), keys).process(entry);
+    return rows == null ? null : Claim.entryOf(rows, 0);
+  }
+
+  private static long[] now(Map.Entry<Integer, IdBucket> entry) {
+    return entry.getValue().get(KEY.hi(), KEY.lo(), limits(0));
   }
 
   @Test
   void aNewIdIsClaimedForTheBatch() {
-    Map.Entry<String, long[]> entry = new SimpleEntry<>("t\0a", null);
+    Map.Entry<Integer, IdBucket> entry = new SimpleEntry<>(0, null);
     assertThat(claim(entry, 3, 7, 100)).isNull();
-    assertThat(entry.getValue()).containsExactly(0, 3, 7, 100);
+    assertThat(now(entry)).containsExactly(0, 3, 7, 100);
   }
 
   @Test
   void aStoredIdIsReturnedUnchanged() {
-    long[] stored = DedupEntry.stored(42);
-    Map.Entry<String, long[]> entry = new SimpleEntry<>("t\0a", stored);
-    assertThat(claim(entry, 3, 7, 100)).isSameAs(stored);
-    assertThat(entry.getValue()).isSameAs(stored);
+    Map.Entry<Integer, IdBucket> entry = bucketWith(DedupEntry.stored(42), 0);
+    assertThat(claim(entry, 3, 7, 100)).containsExactly(1, 42);
+    assertThat(now(entry)).containsExactly(1, 42);
   }
 
   @Test
   void aLiveClaimOfAnotherBatchIsReturnedUnchanged() {
-    long[] other = DedupEntry.claimed(3, 6, 100);
-    Map.Entry<String, long[]> entry = new SimpleEntry<>("t\0a", other);
-    assertThat(claim(entry, 3, 7, 100 + STALE_AFTER - 1)).isSameAs(other);
-    assertThat(entry.getValue()).isSameAs(other);
+    Map.Entry<Integer, IdBucket> entry = bucketWith(DedupEntry.claimed(3, 6, 100), 100);
+    assertThat(claim(entry, 3, 7, 100 + STALE_AFTER - 1)).containsExactly(0, 3, 6, 100);
+    assertThat(now(entry)).containsExactly(0, 3, 6, 100);
   }
 
   @Test
   void theSameBatchMayClaimAgain() {
-    Map.Entry<String, long[]> entry = new SimpleEntry<>("t\0a", DedupEntry.claimed(3, 7, 100));
+    Map.Entry<Integer, IdBucket> entry = bucketWith(DedupEntry.claimed(3, 7, 100), 100);
     assertThat(claim(entry, 3, 7, 200)).isNull();
   }
 
   @Test
   void aClaimOfAnEarlierTermOrTooOldIsTakenOver() {
-    Map.Entry<String, long[]> earlierTerm =
-        new SimpleEntry<>("t\0a", DedupEntry.claimed(2, 6, 100));
+    Map.Entry<Integer, IdBucket> earlierTerm = bucketWith(DedupEntry.claimed(2, 6, 100), 100);
     assertThat(claim(earlierTerm, 3, 7, 101)).isNull();
-    assertThat(earlierTerm.getValue()).containsExactly(0, 3, 7, 101);
+    assertThat(now(earlierTerm)).containsExactly(0, 3, 7, 101);
 
-    Map.Entry<String, long[]> stale = new SimpleEntry<>("t\0a", DedupEntry.claimed(3, 6, 100));
+    Map.Entry<Integer, IdBucket> stale = bucketWith(DedupEntry.claimed(3, 6, 100), 100);
     assertThat(claim(stale, 3, 7, 100 + STALE_AFTER)).isNull();
-    assertThat(stale.getValue()).containsExactly(0, 3, 7, 100 + STALE_AFTER);
+    assertThat(now(stale)).containsExactly(0, 3, 7, 100 + STALE_AFTER);
+  }
+
+  @Test
+  void eachBucketAnswersOnlyForItsOwnKeys() {
+    DedupKey inBucket0 = new DedupKey(0, 1);
+    DedupKey claimedInBucket1 = new DedupKey(1L << 58, 1);
+    DedupKey storedInBucket1 = new DedupKey(1L << 58, 3);
+    BucketedKeys keys =
+        new BucketedKeys(List.of(storedInBucket1, inBucket0, claimedInBucket1), null);
+    IdBucket one = new IdBucket();
+    one.put(storedInBucket1.hi(), storedInBucket1.lo(), DedupEntry.stored(9), limits(0));
+
+    long[] rows = new Claim(3, 7, STALE_AFTER, limits(10), keys).process(new SimpleEntry<>(1, one));
+
+    assertThat(rows).as("one row: the stored key").hasSize(Claim.ROW);
+    assertThat(keys.key((int) rows[0])).isEqualTo(storedInBucket1);
+    assertThat(Claim.entryOf(rows, 0)).containsExactly(1, 9);
+    assertThat(one.get(claimedInBucket1.hi(), claimedInBucket1.lo(), limits(10)))
+        .containsExactly(0, 3, 7, 10);
+    assertThat(one.get(inBucket0.hi(), inBucket0.lo(), limits(10)))
+        .as("bucket 0's to claim")
+        .isNull();
   }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.map.IMap;
 import com.hazelcast.map.MapPartitionLostEvent;
 import io.eventstreamcore.node.storage.EventStore;
 import io.eventstreamcore.node.storage.StoreConfig;
@@ -23,7 +22,9 @@ class LostEntryRefillTest {
     HazelcastInstance member =
         Hazelcast.newHazelcastInstance(DedupTable.config(DedupTableTest.settings()));
     try (EventStore store = EventStore.open(dir, new StoreConfig(1 << 20, 4096, -1, -1))) {
-      IMap<String, long[]> table = member.getMap(DedupTable.MAP);
+      DedupBuckets table =
+          new DedupBuckets(
+              member.getMap(DedupTable.MAP), member.getPartitionService(), 300_000, 1_000);
       SimpleMeterRegistry meters = new SimpleMeterRegistry();
       store.append(
           List.of(
@@ -32,7 +33,7 @@ class LostEntryRefillTest {
               DedupTableTest.event("a", "y")),
           List.of("a", "b", "a"));
       store.append(List.of(DedupTableTest.event("a", "x")), List.of("a"));
-      table.put("a\0y", DedupEntry.claimed(1, 1, 0));
+      table.claim(List.of(key("a", "y")), 1, 1, 60_000).join();
 
       try (LostEntryRefill refill =
           new LostEntryRefill(table, store, Duration.ofMinutes(5), new DedupMetrics(meters))) {
@@ -44,15 +45,21 @@ class LostEntryRefillTest {
           Thread.sleep(10);
         }
       }
-      assertThat(table.get("a\0x"))
+      assertThat(table.lookup(key("a", "x")).join())
           .as("the id stored twice keeps its later offset")
           .containsExactly(1, 2);
-      assertThat(table.get("b\0x")).containsExactly(1, 0);
-      assertThat(table.get("a\0y")).as("a claim replaced by what was stored").containsExactly(1, 1);
+      assertThat(table.lookup(key("b", "x")).join()).containsExactly(1, 0);
+      assertThat(table.lookup(key("a", "y")).join())
+          .as("a claim replaced by what was stored")
+          .containsExactly(1, 1);
       assertThat(meters.counter("esc.dedup.partitions.lost").count()).isEqualTo(1);
       assertThat(meters.counter("esc.dedup.refill.events").count()).isEqualTo(3);
     } finally {
       member.shutdown();
     }
+  }
+
+  private static DedupKey key(String topic, String id) {
+    return DedupKey.of(topic, DedupTableTest.event(topic, id));
   }
 }

@@ -1,0 +1,97 @@
+package io.eventstreamcore.node.dedup;
+
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
+import java.io.IOException;
+
+/**
+ * One value of the dedup map: the entries of every key that hashes to this bucket, in two
+ * generations. An entry lives in the current generation; when that is one window old it becomes the
+ * previous one and the previous is dropped, so an id is remembered for at least the window and at
+ * most twice it. A generation that reaches its share of the heap ends early: the oldest ids go
+ * first, which shortens the window (counted as dropped early).
+ *
+ * <p>Only the entry processors touch a bucket, on its partition's thread, and every change takes
+ * the time as an argument, so the backup replica replays it to the same state.
+ */
+final class IdBucket implements IdentifiedDataSerializable {
+  private IdTable current = new IdTable();
+  private IdTable previous = new IdTable();
+  private long currentSince = -1;
+  private long droppedEarly;
+
+  /** The key's entry in {@link DedupEntry}'s form, or null if it has none within the window. */
+  long[] get(long hi, long lo, Limits limits) {
+    long since = limits.nowMillis() - limits.windowMillis();
+    long[] entry = current.get(hi, lo, since);
+    return entry != null ? entry : previous.get(hi, lo, since);
+  }
+
+  void put(long hi, long lo, long[] entry, Limits limits) {
+    if (currentSince < 0) {
+      currentSince = limits.nowMillis();
+    }
+    boolean windowOver = limits.nowMillis() - currentSince >= limits.windowMillis();
+    if (windowOver || current.size() >= limits.maxEntriesPerGeneration()) {
+      if (!windowOver) {
+        droppedEarly += previous.size();
+      }
+      previous = current;
+      current = new IdTable();
+      currentSince = limits.nowMillis();
+    }
+    current.put(hi, lo, entry, limits.nowMillis());
+  }
+
+  int size() {
+    return current.size() + previous.size();
+  }
+
+  long bytes() {
+    return current.bytes() + previous.bytes();
+  }
+
+  long droppedEarly() {
+    return droppedEarly;
+  }
+
+  /** What bounds a bucket, as of one change. */
+  record Limits(long nowMillis, long windowMillis, int maxEntriesPerGeneration) {
+    void writeTo(ObjectDataOutput out) throws IOException {
+      out.writeLong(nowMillis);
+      out.writeLong(windowMillis);
+      out.writeInt(maxEntriesPerGeneration);
+    }
+
+    static Limits readFrom(ObjectDataInput in) throws IOException {
+      return new Limits(in.readLong(), in.readLong(), in.readInt());
+    }
+  }
+
+  @Override
+  public int getFactoryId() {
+    return DedupSerialization.FACTORY_ID;
+  }
+
+  @Override
+  public int getClassId() {
+    return DedupSerialization.BUCKET;
+  }
+
+  @Override
+  public void writeData(ObjectDataOutput out) throws IOException {
+    out.writeLong(currentSince);
+    out.writeLong(droppedEarly);
+    current.writeTo(out);
+    previous.writeTo(out);
+  }
+
+  @Override
+  public void readData(ObjectDataInput in) throws IOException {
+    currentSince = in.readLong();
+    droppedEarly = in.readLong();
+    current = IdTable.readFrom(in);
+    previous = IdTable.readFrom(in);
+  }
+}

@@ -1,0 +1,60 @@
+package io.eventstreamcore.node.dedup;
+
+import com.hazelcast.core.ReadOnly;
+import com.hazelcast.map.EntryProcessor;
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
+import java.io.IOException;
+import java.util.Map;
+
+/** Reads one key's entry where its bucket lives, instead of copying the whole bucket here. */
+final class Lookup
+    implements EntryProcessor<Integer, IdBucket, long[]>, ReadOnly, IdentifiedDataSerializable {
+  private long hi;
+  private long lo;
+  private IdBucket.Limits limits;
+
+  /** For {@link DedupSerialization}. */
+  Lookup() {}
+
+  Lookup(DedupKey key, IdBucket.Limits limits) {
+    this.hi = key.hi();
+    this.lo = key.lo();
+    this.limits = limits;
+  }
+
+  @Override
+  public long[] process(Map.Entry<Integer, IdBucket> entry) {
+    return entry.getValue() == null ? null : entry.getValue().get(hi, lo, limits);
+  }
+
+  @Override
+  public EntryProcessor<Integer, IdBucket, long[]> getBackupProcessor() {
+    return null;
+  }
+
+  @Override
+  public int getFactoryId() {
+    return DedupSerialization.FACTORY_ID;
+  }
+
+  @Override
+  public int getClassId() {
+    return DedupSerialization.LOOKUP;
+  }
+
+  @Override
+  public void writeData(ObjectDataOutput out) throws IOException {
+    out.writeLong(hi);
+    out.writeLong(lo);
+    limits.writeTo(out);
+  }
+
+  @Override
+  public void readData(ObjectDataInput in) throws IOException {
+    hi = in.readLong();
+    lo = in.readLong();
+    limits = IdBucket.Limits.readFrom(in);
+  }
+}

@@ -1,0 +1,61 @@
+package io.eventstreamcore.node.dedup;
+
+import com.hazelcast.map.EntryProcessor;
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
+import java.io.IOException;
+import java.util.Map;
+
+/**
+ * Runs on the member that owns a bucket: records each of its keys as STORED at the offset carried
+ * with it, replacing a claim (or an earlier record of the same id, stored again after its window).
+ */
+final class MarkStored
+    implements EntryProcessor<Integer, IdBucket, Void>, IdentifiedDataSerializable {
+  private IdBucket.Limits limits;
+  private BucketedKeys offsets;
+
+  /** For {@link DedupSerialization}. */
+  MarkStored() {}
+
+  /**
+   * @param offsets each key with the topic offset its event was stored at
+   */
+  MarkStored(IdBucket.Limits limits, BucketedKeys offsets) {
+    this.limits = limits;
+    this.offsets = offsets;
+  }
+
+  @Override
+  public Void process(Map.Entry<Integer, IdBucket> entry) {
+    IdBucket bucket = entry.getValue() != null ? entry.getValue() : new IdBucket();
+    for (int i = offsets.start(entry.getKey()), end = offsets.end(entry.getKey()); i < end; i++) {
+      bucket.put(offsets.hi(i), offsets.lo(i), DedupEntry.stored(offsets.value(i)), limits);
+    }
+    entry.setValue(bucket);
+    return null;
+  }
+
+  @Override
+  public int getFactoryId() {
+    return DedupSerialization.FACTORY_ID;
+  }
+
+  @Override
+  public int getClassId() {
+    return DedupSerialization.MARK_STORED;
+  }
+
+  @Override
+  public void writeData(ObjectDataOutput out) throws IOException {
+    limits.writeTo(out);
+    offsets.writeTo(out);
+  }
+
+  @Override
+  public void readData(ObjectDataInput in) throws IOException {
+    limits = IdBucket.Limits.readFrom(in);
+    offsets = BucketedKeys.readFrom(in);
+  }
+}

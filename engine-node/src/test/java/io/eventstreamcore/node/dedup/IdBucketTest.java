@@ -1,0 +1,81 @@
+package io.eventstreamcore.node.dedup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.hazelcast.internal.serialization.Data;
+import com.hazelcast.internal.serialization.InternalSerializationService;
+import com.hazelcast.internal.serialization.impl.DefaultSerializationServiceBuilder;
+import org.junit.jupiter.api.Test;
+
+class IdBucketTest {
+  private static final long WINDOW = 1_000;
+
+  private static IdBucket.Limits at(long now, int maxPerGeneration) {
+    return new IdBucket.Limits(now, WINDOW, maxPerGeneration);
+  }
+
+  @Test
+  void keepsEveryEntryAcrossGrowthAndReplacesByKey() {
+    IdBucket b = new IdBucket();
+    for (int i = 1; i <= 10_000; i++) {
+      b.put(i, i * 31L | 1, DedupEntry.claimed(2, i, 7), at(0, 1 << 20));
+    }
+    b.put(500, 500 * 31L | 1, DedupEntry.stored(42), at(0, 1 << 20));
+    assertThat(b.size()).isEqualTo(10_000);
+    assertThat(b.get(500, 500 * 31L | 1, at(0, 0))).containsExactly(1, 42);
+    assertThat(b.get(9_999, 9_999 * 31L | 1, at(0, 0))).containsExactly(0, 2, 9_999, 0);
+    assertThat(b.get(10_001, 10_001 * 31L | 1, at(0, 0))).isNull();
+  }
+
+  @Test
+  void anIdCountsForOneWindowAfterItWasWritten() {
+    IdBucket b = new IdBucket();
+    b.put(1, 1, DedupEntry.stored(0), at(100, 100));
+    assertThat(b.get(1, 1, at(100 + WINDOW - 1, 100))).containsExactly(1, 0);
+    assertThat(b.get(1, 1, at(100 + WINDOW, 100))).isNull();
+  }
+
+  @Test
+  void memoryIsReclaimedAGenerationAtATime() {
+    IdBucket b = new IdBucket();
+    b.put(1, 1, DedupEntry.stored(0), at(0, 100));
+    b.put(2, 1, DedupEntry.stored(1), at(WINDOW, 100));
+    assertThat(b.size()).as("the first generation kept one window more").isEqualTo(2);
+    assertThat(b.get(1, 1, at(WINDOW, 100))).as("but it no longer counts").isNull();
+    b.put(3, 1, DedupEntry.stored(2), at(2 * WINDOW, 100));
+    assertThat(b.size()).isEqualTo(2);
+    assertThat(b.get(2, 1, at(2 * WINDOW - 1, 100))).isNotNull();
+    assertThat(b.droppedEarly()).isZero();
+  }
+
+  @Test
+  void aFullGenerationEndsEarlyAndCountsWhatItDrops() {
+    IdBucket b = new IdBucket();
+    for (int i = 1; i <= 7; i++) {
+      b.put(i, 1, DedupEntry.stored(i), at(0, 3));
+    }
+    assertThat(b.droppedEarly()).as("generations of 3: the first 3 dropped").isEqualTo(3);
+    assertThat(b.get(3, 1, at(0, 3))).isNull();
+    assertThat(b.get(4, 1, at(0, 3))).isNotNull();
+    assertThat(b.get(7, 1, at(0, 3))).isNotNull();
+  }
+
+  @Test
+  void survivesTheCopyToABackupOrANewOwner() {
+    IdBucket b = new IdBucket();
+    for (int i = 1; i <= 100; i++) {
+      b.put(i, 3, DedupEntry.claimed(1, i, 0), at(0, 60));
+    }
+    InternalSerializationService ss =
+        new DefaultSerializationServiceBuilder()
+            .addDataSerializableFactory(DedupSerialization.FACTORY_ID, new DedupSerialization())
+            .build();
+    Data bytes = ss.toData(b);
+    IdBucket copy = ss.toObject(bytes);
+    assertThat(copy.size()).isEqualTo(b.size());
+    assertThat(copy.droppedEarly()).isEqualTo(b.droppedEarly());
+    for (int i = 1; i <= 100; i++) {
+      assertThat(copy.get(i, 3, at(0, 60))).isEqualTo(b.get(i, 3, at(0, 60)));
+    }
+  }
+}
