@@ -47,10 +47,6 @@ final class BucketedKeys {
     this.values = values;
   }
 
-  int size() {
-    return hi.length;
-  }
-
   DedupKey key(int i) {
     return new DedupKey(hi[i], lo[i]);
   }
