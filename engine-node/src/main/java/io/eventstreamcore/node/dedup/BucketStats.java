@@ -4,15 +4,14 @@ import com.hazelcast.core.ReadOnly;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
-import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import java.util.Map;
 
 /**
  * A bucket's {entries, bytes, ids dropped early}, read where it lives: Hazelcast cannot size values
  * it keeps as objects, so the table's metrics add these up over the buckets a member owns.
  */
-final class BucketStats
-    implements EntryProcessor<Integer, IdBucket, long[]>, ReadOnly, IdentifiedDataSerializable {
+final class BucketStats extends DedupSerializable
+    implements EntryProcessor<Integer, IdBucket, long[]>, ReadOnly {
   @Override
   public long[] process(Map.Entry<Integer, IdBucket> entry) {
     IdBucket b = entry.getValue();
@@ -22,11 +21,6 @@ final class BucketStats
   @Override
   public EntryProcessor<Integer, IdBucket, long[]> getBackupProcessor() {
     return null;
-  }
-
-  @Override
-  public int getFactoryId() {
-    return DedupSerialization.FACTORY_ID;
   }
 
   @Override

@@ -3,7 +3,6 @@ package io.eventstreamcore.node.dedup;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
-import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Map;
@@ -19,7 +18,7 @@ import java.util.Map;
  * key's index in {@link BucketedKeys}, then the entry padded to four longs; null if every id was
  * claimed.
  */
-final class Claim implements EntryProcessor<Integer, IdBucket, long[]>, IdentifiedDataSerializable {
+final class Claim extends DedupSerializable implements EntryProcessor<Integer, IdBucket, long[]> {
   static final int ROW = 5;
 
   private long term;
@@ -82,11 +81,6 @@ final class Claim implements EntryProcessor<Integer, IdBucket, long[]>, Identifi
     return rows[at + 1] == 1
         ? DedupEntry.stored(rows[at + 2])
         : DedupEntry.claimed(rows[at + 2], rows[at + 3], rows[at + 4]);
-  }
-
-  @Override
-  public int getFactoryId() {
-    return DedupSerialization.FACTORY_ID;
   }
 
   @Override

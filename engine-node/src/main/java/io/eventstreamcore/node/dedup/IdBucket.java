@@ -2,7 +2,6 @@ package io.eventstreamcore.node.dedup;
 
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
-import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import java.io.IOException;
 
 /**
@@ -15,7 +14,7 @@ import java.io.IOException;
  * <p>Only the entry processors touch a bucket, on its partition's thread, and every change takes
  * the time as an argument, so the backup replica replays it to the same state.
  */
-final class IdBucket implements IdentifiedDataSerializable {
+final class IdBucket extends DedupSerializable {
   private IdTable current = new IdTable();
   private IdTable previous = new IdTable();
   private long currentSince = -1;
@@ -67,11 +66,6 @@ final class IdBucket implements IdentifiedDataSerializable {
     static Limits readFrom(ObjectDataInput in) throws IOException {
       return new Limits(in.readLong(), in.readLong(), in.readInt());
     }
-  }
-
-  @Override
-  public int getFactoryId() {
-    return DedupSerialization.FACTORY_ID;
   }
 
   @Override

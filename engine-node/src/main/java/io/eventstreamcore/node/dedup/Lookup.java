@@ -4,13 +4,12 @@ import com.hazelcast.core.ReadOnly;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
-import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import java.io.IOException;
 import java.util.Map;
 
 /** Reads one key's entry where its bucket lives, instead of copying the whole bucket here. */
-final class Lookup
-    implements EntryProcessor<Integer, IdBucket, long[]>, ReadOnly, IdentifiedDataSerializable {
+final class Lookup extends DedupSerializable
+    implements EntryProcessor<Integer, IdBucket, long[]>, ReadOnly {
   private long hi;
   private long lo;
   private IdBucket.Limits limits;
@@ -32,11 +31,6 @@ final class Lookup
   @Override
   public EntryProcessor<Integer, IdBucket, long[]> getBackupProcessor() {
     return null;
-  }
-
-  @Override
-  public int getFactoryId() {
-    return DedupSerialization.FACTORY_ID;
   }
 
   @Override

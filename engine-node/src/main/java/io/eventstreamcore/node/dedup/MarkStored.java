@@ -3,7 +3,6 @@ package io.eventstreamcore.node.dedup;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
-import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import java.io.IOException;
 import java.util.Map;
 
@@ -11,8 +10,8 @@ import java.util.Map;
  * Runs on the member that owns a bucket: records each of its keys as STORED at the offset carried
  * with it, replacing a claim (or an earlier record of the same id, stored again after its window).
  */
-final class MarkStored
-    implements EntryProcessor<Integer, IdBucket, Void>, IdentifiedDataSerializable {
+final class MarkStored extends DedupSerializable
+    implements EntryProcessor<Integer, IdBucket, Void> {
   private IdBucket.Limits limits;
   private BucketedKeys offsets;
 
@@ -35,11 +34,6 @@ final class MarkStored
     }
     entry.setValue(bucket);
     return null;
-  }
-
-  @Override
-  public int getFactoryId() {
-    return DedupSerialization.FACTORY_ID;
   }
 
   @Override
