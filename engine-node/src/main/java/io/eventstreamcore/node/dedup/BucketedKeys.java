@@ -3,11 +3,9 @@ package io.eventstreamcore.node.dedup;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import java.io.IOException;
-import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.IntStream;
 
 /**
  * The keys of one table call (and a value each, where the call stores some), ordered by bucket: an
@@ -23,20 +21,24 @@ final class BucketedKeys {
    * @param values one per key, or null
    */
   BucketedKeys(List<DedupKey> keys, long[] values) {
-    Integer[] order =
-        IntStream.range(0, keys.size())
-            .boxed()
-            .sorted(Comparator.comparingInt(i -> keys.get(i).bucket()))
-            .toArray(Integer[]::new);
-    this.hi = new long[order.length];
-    this.lo = new long[order.length];
-    this.values = values == null ? null : new long[order.length];
-    for (int i = 0; i < order.length; i++) {
-      DedupKey k = keys.get(order[i]);
-      hi[i] = k.hi();
-      lo[i] = k.lo();
+    this.hi = new long[keys.size()];
+    this.lo = new long[keys.size()];
+    this.values = values == null ? null : new long[keys.size()];
+    // A counting sort: with 64 buckets it orders a batch without boxing or comparing.
+    int[] next = new int[DedupKey.BUCKETS + 1];
+    for (DedupKey k : keys) {
+      next[k.bucket() + 1]++;
+    }
+    for (int b = 0; b < DedupKey.BUCKETS; b++) {
+      next[b + 1] += next[b];
+    }
+    for (int i = 0; i < keys.size(); i++) {
+      DedupKey k = keys.get(i);
+      int at = next[k.bucket()]++;
+      hi[at] = k.hi();
+      lo[at] = k.lo();
       if (values != null) {
-        this.values[i] = values[order[i]];
+        this.values[at] = values[i];
       }
     }
   }
@@ -66,7 +68,7 @@ final class BucketedKeys {
   Set<Integer> bucketIds() {
     Set<Integer> ids = new LinkedHashSet<>();
     for (long h : hi) {
-      ids.add(bucketOf(h));
+      ids.add(DedupKey.bucket(h));
     }
     return ids;
   }
@@ -77,7 +79,7 @@ final class BucketedKeys {
     int high = hi.length;
     while (low < high) {
       int mid = (low + high) >>> 1;
-      if (bucketOf(hi[mid]) < bucket) {
+      if (DedupKey.bucket(hi[mid]) < bucket) {
         low = mid + 1;
       } else {
         high = mid;
@@ -87,15 +89,7 @@ final class BucketedKeys {
   }
 
   int end(int bucket) {
-    int i = start(bucket);
-    while (i < hi.length && bucketOf(hi[i]) == bucket) {
-      i++;
-    }
-    return i;
-  }
-
-  private static int bucketOf(long h) {
-    return DedupKey.bucket(h);
+    return start(bucket + 1);
   }
 
   void writeTo(ObjectDataOutput out) throws IOException {

@@ -5,11 +5,11 @@ import com.hazelcast.nio.ObjectDataOutput;
 import java.io.IOException;
 
 /**
- * One value of the dedup map: the entries of every key that hashes to this bucket, in two
- * generations. An entry lives in the current generation; when that is one window old it becomes the
- * previous one and the previous is dropped, so an id is remembered for at least the window and at
- * most twice it. A generation that reaches its share of the heap ends early: the oldest ids go
- * first, which shortens the window (counted as dropped early).
+ * One value of the dedup map: the entries of every key that hashes to this bucket. An entry counts
+ * for one window after it was written. It is kept in the current generation, which after one window
+ * becomes the previous one while the previous is dropped, so memory is reclaimed a whole generation
+ * at a time. A generation that reaches its share of the heap ends early: the oldest ids go first,
+ * which shortens the window (counted as dropped early).
  *
  * <p>Only the entry processors touch a bucket, on its partition's thread, and every change takes
  * the time as an argument, so the backup replica replays it to the same state.

@@ -8,8 +8,8 @@ import java.io.IOException;
  * Dedup entries by key in one flat {@code long[]} (open addressing, linear probing, at most half
  * full so that a new id is found absent within a few probes): five longs per slot, no object per
  * entry, so a window of millions of ids costs the garbage collector nothing to trace. Slot: key hi,
- * key lo, then CLAIMED {term, batch, claimed at} or STORED {-1, offset, 0}. Entries are never
- * removed one by one; a whole table is dropped when its generation ends ({@link IdBucket}).
+ * key lo, then CLAIMED {term, batch, claimed at} or STORED {-1, offset, stored at}. Entries are
+ * never removed one by one; a whole table is dropped when its generation ends ({@link IdBucket}).
  */
 final class IdTable {
   static final int LONGS_PER_SLOT = 5;
