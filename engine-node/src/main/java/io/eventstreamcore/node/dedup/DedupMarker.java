@@ -1,12 +1,17 @@
 package io.eventstreamcore.node.dedup;
 
+import io.eventstreamcore.node.DaemonThreads;
 import io.eventstreamcore.node.replication.ApplyListener;
+import java.io.Closeable;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
@@ -15,8 +20,15 @@ import org.jboss.logging.Logger;
  * whole log before its current term ({@link #consistentFor}): claims left by a leader that died
  * before recording its last batches are then overwritten by what really committed.
  */
-final class DedupMarker implements ApplyListener {
+final class DedupMarker implements ApplyListener, Closeable {
   private static final Logger LOG = Logger.getLogger(DedupMarker.class);
+
+  /**
+   * Records wait up to this long to share a write: Hazelcast's cost is per operation and every
+   * replica records every event. Nothing waits for them but a new leader, and it writes its records
+   * at once when its term starts.
+   */
+  static final long RECORD_INTERVAL_MILLIS = 25;
 
   private record Mark(long index, CompletableFuture<?> done) {}
 
@@ -29,13 +41,19 @@ final class DedupMarker implements ApplyListener {
 
   /**
    * Records not yet sent, and the future of the write that will carry them. One write is in flight
-   * at a time; what is applied meanwhile goes into the next one, so under load a write carries many
-   * batches instead of each batch paying for its own round trip.
+   * at a time, at most one per {@link #RECORD_INTERVAL_MILLIS}; what is applied meanwhile goes into
+   * the next one, so a write carries many batches instead of each batch paying for its own.
    */
   private Map<DedupKey, Long> unsent = new HashMap<>();
 
   private CompletableFuture<Void> unsentWritten = new CompletableFuture<>();
   private boolean writing;
+
+  /** A term started while a write was out: the next write goes as soon as that one lands. */
+  private boolean writeAgainAtOnce;
+
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("esc-dedup-records"));
 
   /** The records of the write in flight, kept until it lands so that they stay visible here. */
   private Map<DedupKey, Long> sending = Map.of();
@@ -43,6 +61,8 @@ final class DedupMarker implements ApplyListener {
   DedupMarker(DedupBuckets table, DedupMetrics metrics) {
     this.table = table;
     this.metrics = metrics;
+    timer.scheduleWithFixedDelay(
+        this::writeUnsent, RECORD_INTERVAL_MILLIS, RECORD_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
   }
 
   @Override
@@ -58,15 +78,11 @@ final class DedupMarker implements ApplyListener {
         unsent.put(DedupKey.of(topics.get(i), events.get(i)), offsets[i]);
       }
       enqueue(term, index, unsentWritten);
-      if (!writing) {
-        writeUnsent();
-      }
     }
   }
 
   private synchronized void writeUnsent() {
-    if (unsent.isEmpty()) {
-      writing = false;
+    if (writing || unsent.isEmpty()) {
       return;
     }
     writing = true;
@@ -78,11 +94,17 @@ final class DedupMarker implements ApplyListener {
     record(stored, 3)
         .whenComplete(
             (ok, error) -> {
+              boolean again;
               synchronized (this) {
                 sending = Map.of();
+                writing = false;
+                again = writeAgainAtOnce;
+                writeAgainAtOnce = false;
               }
               written.complete(null);
-              writeUnsent();
+              if (again) {
+                writeUnsent();
+              }
             });
   }
 
@@ -130,6 +152,9 @@ final class DedupMarker implements ApplyListener {
     if (term > latestTerm) {
       latestTermStart = index;
       latestTerm = term;
+      // If this node leads the new term, it serves writes only once its records are written.
+      writeAgainAtOnce = writing;
+      writeUnsent();
     }
     pending.add(new Mark(index, done));
     done.whenComplete((ok, error) -> advance());
@@ -145,5 +170,10 @@ final class DedupMarker implements ApplyListener {
   /** True when every entry before {@code term}'s first is recorded (and one of it was applied). */
   boolean consistentFor(long term) {
     return latestTerm == term && markedThrough >= latestTermStart;
+  }
+
+  @Override
+  public void close() {
+    timer.shutdownNow();
   }
 }

@@ -208,6 +208,7 @@ public final class DedupTable implements Closeable {
   @Override
   public void close() {
     watch.shutdownNow();
+    marker.close();
     refill.close();
     member.shutdown();
   }

@@ -113,14 +113,34 @@ class DedupTableTest {
     long t = term.incrementAndGet();
     assertThat(admit(1, event("t", "x"))).singleElement().isInstanceOf(Refuse.class);
     table.recorder().caughtUp(t, 10 * t);
-    assertThat(admit(1, event("t", "x"))).containsExactly(Admission.ADMIT);
+    assertThat(admitOnceRecorded(1, event("t", "x"))).containsExactly(Admission.ADMIT);
+  }
+
+  /**
+   * Admits once this node's records before the current term are written: a new term writes them at
+   * once, but the write is a round trip.
+   */
+  private static List<Admission.Verdict> admitOnceRecorded(long batch, ByteBuffer... events) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    List<Admission.Verdict> verdicts = admit(batch, events);
+    while (verdicts.stream().allMatch(DedupTableTest::refusedUntilRecorded)
+        && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+      verdicts = admit(batch, events);
+    }
+    return verdicts;
+  }
+
+  private static boolean refusedUntilRecorded(Admission.Verdict v) {
+    return v instanceof Refuse r && r.reason().startsWith("dedup table still recording");
   }
 
   @Test
   void anIdStoredOnceIsADuplicateOnItsTopicOnly() {
     long t = term.incrementAndGet();
     table.recorder().caughtUp(t, 10 * t);
-    assertThat(admit(1, event("orders", "a"), event("orders", "b"), event("orders", "a")))
+    assertThat(
+            admitOnceRecorded(1, event("orders", "a"), event("orders", "b"), event("orders", "a")))
         .satisfiesExactly(
             v -> assertThat(v).isEqualTo(Admission.ADMIT),
             v -> assertThat(v).isEqualTo(Admission.ADMIT),
