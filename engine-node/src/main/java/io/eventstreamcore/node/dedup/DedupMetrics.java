@@ -1,6 +1,7 @@
 package io.eventstreamcore.node.dedup;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.TimeUnit;
@@ -14,6 +15,7 @@ final class DedupMetrics {
   private final Counter partitionsLost;
   private final Counter refilled;
   private final Timer lookup;
+  private final DistributionSummary batchesPerClaim;
 
   DedupMetrics(MeterRegistry meters) {
     hits = counter(meters, "hit", "events answered DUPLICATE: stored before within the window");
@@ -34,8 +36,14 @@ final class DedupMetrics {
             .register(meters);
     lookup =
         Timer.builder("esc.dedup.lookup")
-            .description("One claim round trip to the dedup table, per batch")
+            .description(
+                "A batch's claim in the dedup table: waiting for the claim already out, then one"
+                    + " round trip")
             .publishPercentileHistogram()
+            .register(meters);
+    batchesPerClaim =
+        DistributionSummary.builder("esc.dedup.claim.batches")
+            .description("Batches whose claims went to the table together, per claim")
             .register(meters);
   }
 
@@ -72,5 +80,9 @@ final class DedupMetrics {
 
   void lookup(long nanos) {
     lookup.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  void claimed(int batches) {
+    batchesPerClaim.record(batches);
   }
 }

@@ -14,16 +14,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * Admits a batch's events by claiming their ids in the dedup table, in one round trip per batch. An
- * id stored before within the window is answered DUPLICATE with its offset; an id claimed by a
- * batch that may still commit is refused (retryable) until that batch settles.
+ * Admits a batch's events by claiming their ids in the dedup table, in at most one round trip per
+ * batch (batches formed meanwhile share it: {@link ClaimGroups}). An id stored before within the
+ * window is answered DUPLICATE with its offset; an id claimed by a batch that may still commit is
+ * refused (retryable) until that batch settles.
  */
 final class Deduplicator implements Admission {
   private final DedupBuckets table;
+  private final ClaimGroups claims;
   private final DedupMarker marker;
   private final LostEntryRefill refill;
   private final LongSupplier term;
-  private final long staleClaimMillis;
   private final DedupMetrics metrics;
 
   /**
@@ -38,10 +39,12 @@ final class Deduplicator implements Admission {
       long staleClaimMillis,
       DedupMetrics metrics) {
     this.table = table;
+    this.claims =
+        new ClaimGroups(
+            (keys, t, claimId) -> table.claim(keys, t, claimId, staleClaimMillis), metrics);
     this.marker = marker;
     this.refill = refill;
     this.term = term;
-    this.staleClaimMillis = staleClaimMillis;
     this.metrics = metrics;
   }
 
@@ -60,8 +63,8 @@ final class Deduplicator implements Admission {
     }
     List<DedupKey> distinct = new ArrayList<>(new LinkedHashSet<>(keys));
     long start = System.nanoTime();
-    return table
-        .claim(distinct, currentTerm, batchId, staleClaimMillis)
+    return claims
+        .claim(currentTerm, batchId, distinct)
         .thenCompose(
             previous -> {
               metrics.lookup(System.nanoTime() - start);
