@@ -110,7 +110,9 @@ public class Engine {
     List<Peer> peers = Peer.parseAll(config.raft().peers(), node.id(), node.clientPort(), httpPort);
     Peer self = peers.stream().filter(p -> p.id().equals(node.id())).findFirst().orElseThrow();
     if (config.dedup().enabled()) {
-      dedup = new DedupTable(dedupSettings(self, peers), () -> raft.term(), store, meters);
+      dedup =
+          new DedupTable(
+              dedupSettings(self, peers), () -> raft.term(), () -> raft.isLeader(), store, meters);
     }
     stateMachine =
         new EventStateMachine(store, self, dedup == null ? ApplyListener.NONE : dedup.recorder());

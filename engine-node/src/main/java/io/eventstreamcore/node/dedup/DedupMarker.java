@@ -12,28 +12,38 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.jboss.logging.Logger;
 
 /**
- * Records every applied event as STORED (with its offset) in the dedup table, on every replica, and
- * knows how far its records are complete. A node serves writes only once its records cover the
- * whole log before its current term ({@link #consistentFor}): claims left by a leader that died
- * before recording its last batches are then overwritten by what really committed.
+ * Records every applied event as STORED (with its offset) in the dedup table, and knows through
+ * which log index the records are complete ({@link #recordedThrough}). The leader writes them; a
+ * follower holds its own copy only until the leader's stamp in a later batch says they are written
+ * ({@link HeldRecords}). A node serves writes only once the records cover the whole log before its
+ * current term ({@link #consistentFor}): what a leader that died had not yet recorded, the new
+ * leader writes from what it holds, overwriting the claims it left with what really committed.
  */
 final class DedupMarker implements ApplyListener, Closeable {
   private static final Logger LOG = Logger.getLogger(DedupMarker.class);
 
   /**
-   * Records wait up to this long to share a write: Hazelcast's cost is per operation and every
-   * replica records every event. Nothing waits for them but a new leader, and it writes its records
-   * at once when its term starts.
+   * Records wait up to this long to share a write: Hazelcast's cost is per operation. Nothing waits
+   * for them but a new leader, and it writes what it holds at once when its term starts.
    */
   static final long RECORD_INTERVAL_MILLIS = 25;
+
+  /**
+   * A follower writes its records itself beyond this many held (~10 MB): a leader whose writes fail
+   * must not make its followers hold the log in memory.
+   */
+  static final int MAX_HELD_RECORDS = 100_000;
 
   private record Mark(long index, CompletableFuture<?> done) {}
 
   private final DedupBuckets table;
   private final DedupMetrics metrics;
+  private final BooleanSupplier leading;
+  private final HeldRecords held = new HeldRecords();
   private final ArrayDeque<Mark> pending = new ArrayDeque<>();
   private volatile long markedThrough = -1;
   private volatile long latestTerm = -1;
@@ -58,27 +68,58 @@ final class DedupMarker implements ApplyListener, Closeable {
   /** The records of the write in flight, kept until it lands so that they stay visible here. */
   private Map<DedupKey, Long> sending = Map.of();
 
-  DedupMarker(DedupBuckets table, DedupMetrics metrics) {
+  /**
+   * @param leading whether this node leads the Raft group now
+   */
+  DedupMarker(DedupBuckets table, DedupMetrics metrics, BooleanSupplier leading) {
     this.table = table;
     this.metrics = metrics;
+    this.leading = leading;
     timer.scheduleWithFixedDelay(
-        this::writeUnsent, RECORD_INTERVAL_MILLIS, RECORD_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+        this::writeDue, RECORD_INTERVAL_MILLIS, RECORD_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
   }
 
   @Override
-  public void applied(
-      long term, long index, List<ByteBuffer> events, List<String> topics, long[] offsets) {
+  public synchronized void applied(
+      long term,
+      long index,
+      long recordedThrough,
+      List<ByteBuffer> events,
+      List<String> topics,
+      long[] offsets) {
+    held.coveredThrough(recordedThrough);
     if (events.isEmpty()) {
       enqueue(term, index, CompletableFuture.completedFuture(null));
       return;
     }
-    synchronized (this) {
+    if (leading.getAsBoolean()) {
       // A later record of the same key (stored again after its window) replaces the earlier one.
       for (int i = 0; i < events.size(); i++) {
         unsent.put(DedupKey.of(topics.get(i), events.get(i)), offsets[i]);
       }
       enqueue(term, index, unsentWritten);
+    } else {
+      enqueue(term, index, held.hold(index, events, topics, offsets));
     }
+  }
+
+  /** The log index through which every applied event is recorded in the table, by anyone. */
+  long recordedThrough() {
+    return markedThrough;
+  }
+
+  private synchronized void writeDue() {
+    if (held.size() > MAX_HELD_RECORDS) {
+      writeHeldToo();
+    }
+    writeUnsent();
+  }
+
+  /** Moves the held records into the next write, under the records applied since them. */
+  private void writeHeldToo() {
+    Map<DedupKey, Long> all = held.takeAll(unsentWritten);
+    all.putAll(unsent);
+    unsent = all;
   }
 
   private synchronized void writeUnsent() {
@@ -123,7 +164,7 @@ final class DedupMarker implements ApplyListener, Closeable {
 
   @Override
   public void caughtUp(long term, long index) {
-    // The leader and the other replicas recorded what this node copied.
+    // The leader recorded what this node copied, as it records everything it applies.
     enqueue(term, index, CompletableFuture.completedFuture(null));
   }
 
@@ -152,7 +193,8 @@ final class DedupMarker implements ApplyListener, Closeable {
     if (term > latestTerm) {
       latestTermStart = index;
       latestTerm = term;
-      // If this node leads the new term, it serves writes only once its records are written.
+      // Whoever leads the new term serves writes only once what it holds is written.
+      writeHeldToo();
       writeAgainAtOnce = writing;
       writeUnsent();
     }

@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import org.jboss.logging.Logger;
 
@@ -73,9 +74,15 @@ public final class DedupTable implements Closeable {
       long staleClaimMillis) {}
 
   /**
+   * @param leading whether this node leads the Raft group now (the leader writes the records)
    * @param log this node's event store, from which lost entries are refilled
    */
-  public DedupTable(Settings s, LongSupplier raftTerm, EventStore log, MeterRegistry meters) {
+  public DedupTable(
+      Settings s,
+      LongSupplier raftTerm,
+      BooleanSupplier leading,
+      EventStore log,
+      MeterRegistry meters) {
     HazelcastCallbackPool.install();
     this.member = Hazelcast.newHazelcastInstance(config(s));
     IMap<Integer, IdBucket> map = member.getMap(MAP);
@@ -86,7 +93,7 @@ public final class DedupTable implements Closeable {
             s.window().toMillis(),
             maxEntriesPerGeneration(s, Runtime.getRuntime()));
     DedupMetrics metrics = new DedupMetrics(meters);
-    this.marker = new DedupMarker(table, metrics);
+    this.marker = new DedupMarker(table, metrics, leading);
     this.refill = new LostEntryRefill(table, log, s.window(), metrics);
     map.addPartitionLostListener(refill);
     this.deduplicator =

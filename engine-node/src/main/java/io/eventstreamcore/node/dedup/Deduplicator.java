@@ -49,6 +49,11 @@ final class Deduplicator implements Admission {
   }
 
   @Override
+  public long recordedThrough() {
+    return marker.recordedThrough();
+  }
+
+  @Override
   public CompletableFuture<List<Verdict>> admit(long batchId, List<ByteBuffer> events) {
     long currentTerm = term.getAsLong();
     if (!marker.consistentFor(currentTerm)) {

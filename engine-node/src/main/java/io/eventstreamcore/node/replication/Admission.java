@@ -26,6 +26,14 @@ public interface Admission {
    */
   CompletableFuture<List<Verdict>> admit(long batchId, List<ByteBuffer> events);
 
+  /**
+   * The log index through which what admission knows of the log is written where every node can
+   * read it, stamped into each batch ({@link EventBatch#recordedThrough}); -1 when nothing is.
+   */
+  default long recordedThrough() {
+    return -1;
+  }
+
   /** Admits everything: a node without dedup. */
   Admission ALL =
       (batchId, events) ->

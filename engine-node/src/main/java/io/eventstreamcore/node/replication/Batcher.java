@@ -212,7 +212,9 @@ public final class Batcher implements Closeable {
     for (Pending p : admitted) {
       events.add(p.event());
     }
-    byte[] bytes = new EventBatch(batchId, System.currentTimeMillis(), events).encode();
+    byte[] bytes =
+        new EventBatch(batchId, System.currentTimeMillis(), admission.recordedThrough(), events)
+            .encode();
     batchSize.record(admitted.size());
     long start = System.nanoTime();
     raft.submit(bytes)

@@ -10,13 +10,21 @@ import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
- * One Raft log entry: a header (magic, version, batch id, creation time, event count, CRC32C of the
- * events) followed by the events in their wire encoding.
+ * One Raft log entry: a header (magic, version, batch id, creation time, recorded through, event
+ * count, CRC32C of the events) followed by the events in their wire encoding.
+ *
+ * @param recordedThrough the log index through which the leader's dedup records were written when
+ *     it formed the batch (-1 if none): followers drop their copies of those records
  */
-public record EventBatch(long batchId, long createdAt, List<ByteBuffer> events) {
+public record EventBatch(
+    long batchId, long createdAt, long recordedThrough, List<ByteBuffer> events) {
   static final int MAGIC = 0x45534342; // "ESCB"
-  static final int VERSION = 1;
-  static final int HEADER_BYTES = 4 + 1 + 8 + 8 + 4 + 4;
+  static final int VERSION = 2;
+
+  /** Version 1 had no recorded-through index; logs written by it still replay. */
+  private static final int VERSION_WITHOUT_RECORDED_THROUGH = 1;
+
+  static final int HEADER_BYTES = 4 + 1 + 8 + 8 + 8 + 4 + 4;
 
   public byte[] encode() {
     int size = HEADER_BYTES;
@@ -24,7 +32,8 @@ public record EventBatch(long batchId, long createdAt, List<ByteBuffer> events) 
       size += e.remaining();
     }
     WireWriter w = new WireWriter(size);
-    w.i32(MAGIC).u8(VERSION).i64(batchId).i64(createdAt).i32(events.size()).i32(0);
+    w.i32(MAGIC).u8(VERSION).i64(batchId).i64(createdAt).i64(recordedThrough);
+    w.i32(events.size()).i32(0);
     int eventsAt = w.position();
     for (ByteBuffer e : events) {
       w.raw(e);
@@ -45,11 +54,12 @@ public record EventBatch(long batchId, long createdAt, List<ByteBuffer> events) 
       throw new CorruptBatchException("bad batch magic");
     }
     int version = r.u8("version");
-    if (version != VERSION) {
+    if (version != VERSION && version != VERSION_WITHOUT_RECORDED_THROUGH) {
       throw new CorruptBatchException("unknown batch version " + version);
     }
     long batchId = r.i64("batch id");
     long createdAt = r.i64("created at");
+    long recordedThrough = version == VERSION ? r.i64("recorded through") : -1;
     int count = r.size32("event count");
     int expectedCrc = (int) r.u32("crc");
     CRC32C crc = new CRC32C();
@@ -66,7 +76,7 @@ public record EventBatch(long batchId, long createdAt, List<ByteBuffer> events) 
     } catch (ProtocolException e) {
       throw new CorruptBatchException("batch " + batchId + ": " + e.getMessage());
     }
-    return new EventBatch(batchId, createdAt, events);
+    return new EventBatch(batchId, createdAt, recordedThrough, events);
   }
 
   /** A log entry that is not a well-formed batch. */

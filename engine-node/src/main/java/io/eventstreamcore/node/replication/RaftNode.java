@@ -499,6 +499,10 @@ public final class RaftNode implements Closeable {
     return info().map(DivisionInfo::getLeaderId).map(RaftPeerId::toString).orElse("");
   }
 
+  public boolean isLeader() {
+    return info().map(DivisionInfo::isLeader).orElse(false);
+  }
+
   public boolean isLeaderReady() {
     return info().map(DivisionInfo::isLeaderReady).orElse(false);
   }

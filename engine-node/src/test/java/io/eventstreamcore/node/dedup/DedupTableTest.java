@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,6 +35,8 @@ class DedupTableTest {
   /** Each test starts a term of its own, as a new leader would. */
   private static final AtomicLong term = new AtomicLong();
 
+  private static final AtomicBoolean leading = new AtomicBoolean(true);
+
   @TempDir static Path dir;
   private static EventStore store;
   private static DedupTable table;
@@ -41,7 +44,7 @@ class DedupTableTest {
   @BeforeAll
   static void start() throws IOException {
     store = EventStore.open(dir, new StoreConfig(1 << 20, 4096, -1, -1));
-    table = new DedupTable(settings(), term::get, store, new SimpleMeterRegistry());
+    table = new DedupTable(settings(), term::get, leading::get, store, new SimpleMeterRegistry());
   }
 
   static DedupTable.Settings settings() throws IOException {
@@ -155,6 +158,7 @@ class DedupTableTest {
         .applied(
             t,
             10 * t + 1,
+            -1,
             List.of(event("orders", "a"), event("orders", "b")),
             List.of("orders", "orders"),
             new long[] {0, 1});
@@ -163,5 +167,49 @@ class DedupTableTest {
         .containsExactly(new Duplicate(1));
     assertThat(admit(4, event("orders", "a"), event("payments", "a")))
         .containsExactly(new Duplicate(0), Admission.ADMIT);
+  }
+
+  @Test
+  void aFollowerHoldsItsRecordsUntilTheLeadersStampSaysTheyAreWritten() throws Exception {
+    long t = term.incrementAndGet();
+    leading.set(false);
+    try {
+      table.recorder().caughtUp(t, 10 * t);
+      table.recorder().applied(t, 10 * t + 1, -1, List.of(event("f", "a")), List.of("f"), at(0));
+      Thread.sleep(4 * DedupMarker.RECORD_INTERVAL_MILLIS);
+      assertThat(table.admission().recordedThrough()).isEqualTo(10 * t);
+
+      table
+          .recorder()
+          .applied(t, 10 * t + 2, 10 * t + 1, List.of(event("f", "b")), List.of("f"), at(1));
+      assertThat(table.admission().recordedThrough()).isEqualTo(10 * t + 1);
+    } finally {
+      leading.set(true);
+      table
+          .recorder()
+          .applied(term.incrementAndGet(), 10 * term.get(), -1, List.of(), List.of(), at());
+    }
+  }
+
+  @Test
+  void aFollowerThatLeadsTheNextTermWritesWhatItHoldsBeforeServing() {
+    long t = term.incrementAndGet();
+    leading.set(false);
+    table.recorder().caughtUp(t, 10 * t);
+    table
+        .recorder()
+        .applied(t, 10 * t + 1, -1, List.of(event("held", "k")), List.of("held"), at(5));
+
+    leading.set(true);
+    long next = term.incrementAndGet();
+    table.recorder().applied(next, 10 * next, -1, List.of(), List.of(), at());
+
+    assertThat(admitOnceRecorded(1, event("held", "k")))
+        .as("written to the table when the term started, not claimed anew")
+        .containsExactly(new Duplicate(5));
+  }
+
+  private static long[] at(long... offsets) {
+    return offsets;
   }
 }

@@ -24,10 +24,11 @@ class EventBatchTest {
 
   @Test
   void roundTripsHeaderAndEvents() {
-    EventBatch batch = new EventBatch(42, 1234, events(64));
+    EventBatch batch = new EventBatch(42, 1234, 99, events(64));
     EventBatch back = EventBatch.decode(ByteBuffer.wrap(batch.encode()));
     assertThat(back.batchId()).isEqualTo(42);
     assertThat(back.createdAt()).isEqualTo(1234);
+    assertThat(back.recordedThrough()).isEqualTo(99);
     assertThat(back.events()).hasSize(64);
     for (int i = 0; i < 64; i++) {
       assertThat(back.events().get(i)).isEqualTo(batch.events().get(i));
@@ -36,8 +37,25 @@ class EventBatchTest {
   }
 
   @Test
+  void aBatchWrittenBeforeTheRecordedThroughIndexStillDecodes() {
+    byte[] current = new EventBatch(42, 1234, 99, events(3)).encode();
+    int recordedThroughAt = 4 + 1 + 8 + 8;
+    byte[] version1 = new byte[current.length - 8];
+    System.arraycopy(current, 0, version1, 0, recordedThroughAt);
+    System.arraycopy(
+        current, recordedThroughAt + 8, version1, recordedThroughAt, version1.length - 21);
+    version1[4] = 1;
+
+    EventBatch back = EventBatch.decode(ByteBuffer.wrap(version1));
+
+    assertThat(back.batchId()).isEqualTo(42);
+    assertThat(back.recordedThrough()).isEqualTo(-1);
+    assertThat(back.events()).hasSize(3);
+  }
+
+  @Test
   void anyCorruptionIsDetected() {
-    byte[] bytes = new EventBatch(1, 2, events(5)).encode();
+    byte[] bytes = new EventBatch(1, 2, 0, events(5)).encode();
     for (int at : new int[] {0, 4, EventBatch.HEADER_BYTES + 3, bytes.length - 1}) {
       byte[] copy = bytes.clone();
       copy[at] ^= 0x40;

@@ -1,0 +1,74 @@
+package io.eventstreamcore.node.dedup;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A follower's records of the batches it applied, held instead of written: the leader writes the
+ * same records and stamps each batch with the log index its records are written through, so a
+ * follower drops what a stamp covers. What is still held when a term starts is the part of the log
+ * the old leader may have died before recording; whoever leads the new term writes it.
+ *
+ * <p>Not thread-safe: {@link DedupMarker} holds its lock around every call.
+ */
+final class HeldRecords {
+  /**
+   * An entry's events as applied; their keys are hashed only if this node writes them. The buffers
+   * are the decoded log entry's own heap bytes, which Ratis does not reuse.
+   */
+  private record Held(
+      long index,
+      List<ByteBuffer> events,
+      List<String> topics,
+      long[] offsets,
+      CompletableFuture<Void> done) {}
+
+  private final ArrayDeque<Held> held = new ArrayDeque<>();
+  private int records;
+
+  /**
+   * Holds one applied entry's records; the future completes when a stamp covers them or once this
+   * node has written them.
+   */
+  CompletableFuture<Void> hold(
+      long index, List<ByteBuffer> events, List<String> topics, long[] offsets) {
+    Held h = new Held(index, events, topics, offsets, new CompletableFuture<>());
+    held.add(h);
+    records += events.size();
+    return h.done();
+  }
+
+  /** Drops the records of entries up to {@code index}: the leader has written them. */
+  void coveredThrough(long index) {
+    while (!held.isEmpty() && held.peek().index() <= index) {
+      Held h = held.poll();
+      records -= h.events().size();
+      h.done().complete(null);
+    }
+  }
+
+  int size() {
+    return records;
+  }
+
+  /**
+   * Takes every held record, to be written by this node; each entry's future completes with {@code
+   * written}. Later entries' records replace earlier ones of the same key.
+   */
+  Map<DedupKey, Long> takeAll(CompletableFuture<Void> written) {
+    Map<DedupKey, Long> all = new HashMap<>(records * 2);
+    for (Held h : held) {
+      for (int i = 0; i < h.events().size(); i++) {
+        all.put(DedupKey.of(h.topics().get(i), h.events().get(i)), h.offsets()[i]);
+      }
+      written.whenComplete((ok, error) -> h.done().complete(null));
+    }
+    held.clear();
+    records = 0;
+    return all;
+  }
+}
