@@ -33,10 +33,10 @@ final class DedupMarker implements ApplyListener, Closeable {
   static final long RECORD_INTERVAL_MILLIS = 25;
 
   /**
-   * A follower writes its records itself beyond this many held (~10 MB): a leader whose writes fail
-   * must not make its followers hold the log in memory.
+   * A follower writes its records itself once the events it holds reach this size: a leader whose
+   * writes fail must not make its followers hold the log in memory.
    */
-  static final int MAX_HELD_RECORDS = 100_000;
+  static final long MAX_HELD_BYTES = 16L << 20;
 
   private record Mark(long index, CompletableFuture<?> done) {}
 
@@ -109,7 +109,7 @@ final class DedupMarker implements ApplyListener, Closeable {
   }
 
   private synchronized void writeDue() {
-    if (held.size() > MAX_HELD_RECORDS) {
+    if (held.bytes() > MAX_HELD_BYTES) {
       writeHeldToo();
     }
     writeUnsent();

@@ -29,6 +29,7 @@ final class HeldRecords {
 
   private final ArrayDeque<Held> held = new ArrayDeque<>();
   private int records;
+  private long bytes;
 
   /**
    * Holds one applied entry's records; the future completes when a stamp covers them or once this
@@ -39,6 +40,7 @@ final class HeldRecords {
     Held h = new Held(index, events, topics, offsets, new CompletableFuture<>());
     held.add(h);
     records += events.size();
+    bytes += bytesOf(events);
     return h.done();
   }
 
@@ -47,12 +49,22 @@ final class HeldRecords {
     while (!held.isEmpty() && held.peek().index() <= index) {
       Held h = held.poll();
       records -= h.events().size();
+      bytes -= bytesOf(h.events());
       h.done().complete(null);
     }
   }
 
-  int size() {
-    return records;
+  /** The held events' size: they keep their log entries' buffers in memory. */
+  long bytes() {
+    return bytes;
+  }
+
+  private static long bytesOf(List<ByteBuffer> events) {
+    long n = 0;
+    for (ByteBuffer e : events) {
+      n += e.remaining();
+    }
+    return n;
   }
 
   /**
@@ -69,6 +81,7 @@ final class HeldRecords {
     }
     held.clear();
     records = 0;
+    bytes = 0;
     return all;
   }
 }
