@@ -28,7 +28,6 @@ final class HeldRecords {
       CompletableFuture<Void> done) {}
 
   private final ArrayDeque<Held> held = new ArrayDeque<>();
-  private int records;
   private long bytes;
 
   /**
@@ -39,7 +38,6 @@ final class HeldRecords {
       long index, List<ByteBuffer> events, List<String> topics, long[] offsets) {
     Held h = new Held(index, events, topics, offsets, new CompletableFuture<>());
     held.add(h);
-    records += events.size();
     bytes += bytesOf(events);
     return h.done();
   }
@@ -48,7 +46,6 @@ final class HeldRecords {
   void coveredThrough(long index) {
     while (!held.isEmpty() && held.peek().index() <= index) {
       Held h = held.poll();
-      records -= h.events().size();
       bytes -= bytesOf(h.events());
       h.done().complete(null);
     }
@@ -72,7 +69,7 @@ final class HeldRecords {
    * written}. Later entries' records replace earlier ones of the same key.
    */
   Map<DedupKey, Long> takeAll(CompletableFuture<Void> written) {
-    Map<DedupKey, Long> all = new HashMap<>(records * 2);
+    Map<DedupKey, Long> all = new HashMap<>();
     for (Held h : held) {
       for (int i = 0; i < h.events().size(); i++) {
         all.put(DedupKey.of(h.topics().get(i), h.events().get(i)), h.offsets()[i]);
@@ -80,7 +77,6 @@ final class HeldRecords {
       written.whenComplete((ok, error) -> h.done().complete(null));
     }
     held.clear();
-    records = 0;
     bytes = 0;
     return all;
   }
