@@ -2,10 +2,8 @@ package io.eventstreamcore.node.dedup;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -64,12 +62,9 @@ final class ClaimGroups {
     long term = group.get(0).term();
     metrics.claimed(group.size());
     Map<DedupKey, Request> claimant = new HashMap<>();
-    Map<Request, Set<DedupKey>> claimedEarlierInGroup = new HashMap<>();
     for (Request r : group) {
       for (DedupKey k : r.distinct()) {
-        if (claimant.putIfAbsent(k, r) != null) {
-          claimedEarlierInGroup.computeIfAbsent(r, x -> new HashSet<>()).add(k);
-        }
+        claimant.putIfAbsent(k, r);
       }
     }
     CompletableFuture<Map<DedupKey, long[]>> call;
@@ -84,7 +79,7 @@ final class ClaimGroups {
             if (error != null) {
               r.blocking().completeExceptionally(error);
             } else {
-              r.blocking().complete(blockingFor(r, blocking, claimedEarlierInGroup, term));
+              r.blocking().complete(blockingFor(r, blocking, claimant, term));
             }
           }
           sendQueued();
@@ -108,19 +103,15 @@ final class ClaimGroups {
    * same group claimed, that claim (the earlier batch may still commit it).
    */
   private static Map<DedupKey, long[]> blockingFor(
-      Request r,
-      Map<DedupKey, long[]> blocking,
-      Map<Request, Set<DedupKey>> claimedEarlierInGroup,
-      long term) {
+      Request r, Map<DedupKey, long[]> blocking, Map<DedupKey, Request> claimant, long term) {
     Map<DedupKey, long[]> mine = new HashMap<>();
     for (DedupKey k : r.distinct()) {
       long[] entry = blocking.get(k);
       if (entry != null) {
         mine.put(k, entry);
+      } else if (claimant.get(k) != r) {
+        mine.put(k, DedupEntry.claimed(term, -1, System.currentTimeMillis()));
       }
-    }
-    for (DedupKey k : claimedEarlierInGroup.getOrDefault(r, Set.of())) {
-      mine.putIfAbsent(k, DedupEntry.claimed(term, -1, System.currentTimeMillis()));
     }
     return mine;
   }
