@@ -25,6 +25,7 @@ final class HeldRecords {
       List<ByteBuffer> events,
       List<String> topics,
       long[] offsets,
+      long bytes,
       CompletableFuture<Void> done) {}
 
   private final ArrayDeque<Held> held = new ArrayDeque<>();
@@ -36,9 +37,10 @@ final class HeldRecords {
    */
   CompletableFuture<Void> hold(
       long index, List<ByteBuffer> events, List<String> topics, long[] offsets) {
-    Held h = new Held(index, events, topics, offsets, new CompletableFuture<>());
+    // Counted now, while the events are in the cache: a stamp drops them much later.
+    Held h = new Held(index, events, topics, offsets, bytesOf(events), new CompletableFuture<>());
     held.add(h);
-    bytes += bytesOf(events);
+    bytes += h.bytes();
     return h.done();
   }
 
@@ -46,7 +48,7 @@ final class HeldRecords {
   void coveredThrough(long index) {
     while (!held.isEmpty() && held.peek().index() <= index) {
       Held h = held.poll();
-      bytes -= bytesOf(h.events());
+      bytes -= h.bytes();
       h.done().complete(null);
     }
   }
