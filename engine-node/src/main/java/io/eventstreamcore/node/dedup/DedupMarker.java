@@ -1,7 +1,6 @@
 package io.eventstreamcore.node.dedup;
 
 import io.eventstreamcore.node.DaemonThreads;
-import io.eventstreamcore.node.replication.ApplyListener;
 import java.io.Closeable;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -23,7 +22,7 @@ import org.jboss.logging.Logger;
  * current term ({@link #consistentFor}): what a leader that died had not yet recorded, the new
  * leader writes from what it holds, overwriting the claims it left with what really committed.
  */
-final class DedupMarker implements ApplyListener, Closeable {
+final class DedupMarker implements Closeable {
   private static final Logger LOG = Logger.getLogger(DedupMarker.class);
 
   /**
@@ -79,13 +78,16 @@ final class DedupMarker implements ApplyListener, Closeable {
         this::writeDue, RECORD_INTERVAL_MILLIS, RECORD_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
   }
 
-  @Override
-  public synchronized void applied(
+  /**
+   * @param keys the events' keys, in order
+   */
+  synchronized void applied(
       long term,
       long index,
       long recordedThrough,
       List<ByteBuffer> events,
       List<String> topics,
+      List<DedupKey> keys,
       long[] offsets) {
     held.coveredThrough(recordedThrough);
     if (events.isEmpty()) {
@@ -95,7 +97,7 @@ final class DedupMarker implements ApplyListener, Closeable {
     if (leading.getAsBoolean()) {
       // A later record of the same key (stored again after its window) replaces the earlier one.
       for (int i = 0; i < events.size(); i++) {
-        unsent.put(DedupKey.of(topics.get(i), events.get(i)), offsets[i]);
+        unsent.put(keys.get(i), offsets[i]);
       }
       enqueue(term, index, unsentWritten);
     } else {
@@ -162,8 +164,7 @@ final class DedupMarker implements ApplyListener, Closeable {
     return offset == null ? null : DedupEntry.stored(offset);
   }
 
-  @Override
-  public void caughtUp(long term, long index) {
+  void caughtUp(long term, long index) {
     // The leader recorded what this node copied, as it records everything it applies.
     enqueue(term, index, CompletableFuture.completedFuture(null));
   }

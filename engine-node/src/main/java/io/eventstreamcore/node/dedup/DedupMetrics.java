@@ -16,6 +16,8 @@ final class DedupMetrics {
   private final Counter refilled;
   private final Timer lookup;
   private final DistributionSummary batchesPerClaim;
+  private final Counter neverSeen;
+  private final Counter maybeSeen;
 
   DedupMetrics(MeterRegistry meters) {
     hits = counter(meters, "hit", "events answered DUPLICATE: stored before within the window");
@@ -41,6 +43,12 @@ final class DedupMetrics {
                     + " round trip")
             .publishPercentileHistogram()
             .register(meters);
+    neverSeen = filterCounter(meters, "never", "keys admitted without asking the table");
+    maybeSeen =
+        filterCounter(
+            meters,
+            "maybe",
+            "keys asked of the table: seen before, a false positive, or filters not yet filled");
     batchesPerClaim =
         DistributionSummary.builder("esc.dedup.claim.batches")
             .description("Batches whose claims went to the table together, per claim")
@@ -52,6 +60,18 @@ final class DedupMetrics {
         .tag("outcome", outcome)
         .description(description)
         .register(meters);
+  }
+
+  private static Counter filterCounter(MeterRegistry meters, String answer, String description) {
+    return Counter.builder("esc.dedup.filter.keys")
+        .tag("answer", answer)
+        .description("Keys the leader looked up in its filters of applied keys: " + description)
+        .register(meters);
+  }
+
+  void filtered(int never, int maybe) {
+    neverSeen.increment(never);
+    maybeSeen.increment(maybe);
   }
 
   void hit() {

@@ -52,6 +52,9 @@ public final class DedupTable implements Closeable {
   private final DedupMarker marker;
   private final Deduplicator deduplicator;
   private final LostEntryRefill refill;
+  private final RecentIds recent;
+  private final RecentIdsFill recentFill;
+  private final AppliedEvents applied;
   private static final Logger LOG = Logger.getLogger(DedupTable.class);
   private static final long EVICTION_LOG_EVERY_MILLIS = 60_000;
 
@@ -94,15 +97,35 @@ public final class DedupTable implements Closeable {
             maxEntriesPerGeneration(s, Runtime.getRuntime()));
     DedupMetrics metrics = new DedupMetrics(meters);
     this.marker = new DedupMarker(table, metrics, leading);
-    this.refill = new LostEntryRefill(table, log, s.window(), metrics);
+    LogWindow window = new LogWindow(log);
+    this.refill = new LostEntryRefill(table, window, s.window(), metrics);
     map.addPartitionLostListener(refill);
+    long windowMillis = s.window().toMillis();
+    this.recent =
+        new RecentIds(
+            windowMillis, maxFilteredKeys(s, Runtime.getRuntime()), System.currentTimeMillis());
+    this.recentFill = new RecentIdsFill(recent, window, windowMillis);
+    recentFill.request();
+    InFlightIds inFlight = new InFlightIds(s.staleClaimMillis());
+    this.applied = new AppliedEvents(recent, recentFill, marker, inFlight);
     this.deduplicator =
-        new Deduplicator(table, marker, refill, raftTerm, s.staleClaimMillis(), metrics);
+        new Deduplicator(
+            table, recent, inFlight, marker, refill, raftTerm, s.staleClaimMillis(), metrics);
     // Asking Hazelcast whether every backup is in sync can block for seconds while members come
     // and go, so it is asked here, in the background, and never by a health probe.
     watch.scheduleWithFixedDelay(this::watch, 0, 1, TimeUnit.SECONDS);
     Gauge.builder("esc.dedup.refilling", refill, r -> r.inProgress() ? 1 : 0)
         .description("1 while lost entries are refilled from the log and writes are refused")
+        .register(meters);
+    Gauge.builder("esc.dedup.filter.bytes", recent, RecentIds::bytes)
+        .description("Heap of this node's filters of the keys it applied within the window")
+        .baseUnit("bytes")
+        .register(meters);
+    Gauge.builder(
+            "esc.dedup.filter.trusted", recent, r -> r.trusted(System.currentTimeMillis()) ? 1 : 0)
+        .description(
+            "1 when this node's filters hold every key of the window; while 0 (reading its log"
+                + " back after a restart) a leader asks the table about every key")
         .register(meters);
     Gauge.builder("esc.dedup.table.entries", this, t -> t.localStats[0])
         .description("Dedup entries in the buckets this member owns (backups not counted)")
@@ -127,6 +150,14 @@ public final class DedupTable implements Closeable {
     long share = runtime.maxMemory() / 100 * s.maxHeapPercent();
     return (int)
         Math.min(MAX_ENTRIES_PER_GENERATION, share / BYTES_PER_ENTRY / 2 / DedupKey.BUCKETS);
+  }
+
+  /**
+   * The filters keep up to twice as many keys as the table can hold (every bucket on one member):
+   * beyond that the table forgets keys early itself.
+   */
+  static long maxFilteredKeys(Settings s, Runtime runtime) {
+    return 2L * 2 * DedupKey.BUCKETS * maxEntriesPerGeneration(s, runtime);
   }
 
   static Config config(Settings s) {
@@ -197,7 +228,7 @@ public final class DedupTable implements Closeable {
   }
 
   public ApplyListener recorder() {
-    return marker;
+    return applied;
   }
 
   /** For the health details: running, members seen, backups in sync, refilling. */
@@ -209,7 +240,8 @@ public final class DedupTable implements Closeable {
         + member.getCluster().getMembers().size()
         + ", "
         + (backupsInSync ? "backups in sync" : "backups syncing")
-        + (refill.inProgress() ? ", refilling lost entries from the log" : "");
+        + (refill.inProgress() ? ", refilling lost entries from the log" : "")
+        + (recent.trusted(System.currentTimeMillis()) ? "" : ", reading the log into its filters");
   }
 
   @Override
@@ -217,6 +249,7 @@ public final class DedupTable implements Closeable {
     watch.shutdownNow();
     marker.close();
     refill.close();
+    recentFill.close();
     member.shutdown();
   }
 }

@@ -14,14 +14,20 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * Admits a batch's events by claiming their ids in the dedup table, in at most one round trip per
- * batch (batches formed meanwhile share it: {@link ClaimGroups}). An id stored before within the
- * window is answered DUPLICATE with its offset; an id claimed by a batch that may still commit is
- * refused (retryable) until that batch settles.
+ * Admits a batch's events. Keys this node's filters never saw are admitted at once; the rest are
+ * claimed in the dedup table, in at most one round trip per batch (batches formed meanwhile share
+ * it: {@link ClaimGroups}). An id stored before within the window is answered DUPLICATE with its
+ * offset; an id carried by a batch that may still commit is refused (retryable) until that batch
+ * settles.
  */
 final class Deduplicator implements Admission {
+  private static final Verdict IN_FLIGHT =
+      new Refuse("an earlier send of this id is still being replicated; retry");
+
   private final DedupBuckets table;
   private final ClaimGroups claims;
+  private final TableTriage triage;
+  private final InFlightIds inFlight;
   private final DedupMarker marker;
   private final LostEntryRefill refill;
   private final LongSupplier term;
@@ -33,6 +39,8 @@ final class Deduplicator implements Admission {
    */
   Deduplicator(
       DedupBuckets table,
+      RecentIds recent,
+      InFlightIds inFlight,
       DedupMarker marker,
       LostEntryRefill refill,
       LongSupplier term,
@@ -42,6 +50,8 @@ final class Deduplicator implements Admission {
     this.claims =
         new ClaimGroups(
             (keys, t, claimId) -> table.claim(keys, t, claimId, staleClaimMillis), metrics);
+    this.triage = new TableTriage(inFlight, recent, marker::unwritten, metrics);
+    this.inFlight = inFlight;
     this.marker = marker;
     this.refill = refill;
     this.term = term;
@@ -67,15 +77,31 @@ final class Deduplicator implements Admission {
       keys.add(DedupKey.of(e));
     }
     List<DedupKey> distinct = new ArrayList<>(new LinkedHashSet<>(keys));
-    long start = System.nanoTime();
-    return claims
-        .claim(currentTerm, batchId, distinct)
-        .thenCompose(
-            previous -> {
-              metrics.lookup(System.nanoTime() - start);
-              return settleInFlight(previous);
-            })
-        .thenApply(previous -> verdicts(keys, previous));
+    TableTriage.Sorted sorted =
+        triage.sort(currentTerm, batchId, distinct, System.currentTimeMillis());
+    CompletableFuture<Map<DedupKey, long[]>> fromTable;
+    if (sorted.ask().isEmpty()) {
+      fromTable = CompletableFuture.completedFuture(Map.of());
+    } else {
+      long start = System.nanoTime();
+      fromTable =
+          claims
+              .claim(currentTerm, batchId, sorted.ask())
+              .thenCompose(
+                  previous -> {
+                    metrics.lookup(System.nanoTime() - start);
+                    return settleInFlight(previous);
+                  })
+              .toCompletableFuture();
+    }
+    return fromTable
+        .thenApply(previous -> verdicts(batchId, keys, sorted, previous))
+        .whenComplete(
+            (verdicts, error) -> {
+              if (error != null) {
+                inFlight.release(batchId, distinct);
+              }
+            });
   }
 
   /**
@@ -114,25 +140,33 @@ final class Deduplicator implements Admission {
     return CompletableFuture.completedFuture(events.stream().map(e -> refuse).toList());
   }
 
-  private List<Verdict> verdicts(List<DedupKey> keys, Map<DedupKey, long[]> previous) {
+  private List<Verdict> verdicts(
+      long batchId, List<DedupKey> keys, TableTriage.Sorted sorted, Map<DedupKey, long[]> table) {
     List<Verdict> verdicts = new ArrayList<>(keys.size());
     Set<DedupKey> seen = new HashSet<>();
+    List<DedupKey> notCarried = new ArrayList<>();
     for (DedupKey key : keys) {
-      long[] before = previous.get(key);
+      long[] before = sorted.known().getOrDefault(key, table.get(key));
       if (!seen.add(key)) {
         metrics.inFlight();
         verdicts.add(new Refuse("the same id came twice in one batch; retry"));
+      } else if (sorted.held().contains(key)) {
+        metrics.inFlight();
+        verdicts.add(IN_FLIGHT);
       } else if (before == null) {
         metrics.miss();
         verdicts.add(ADMIT);
       } else if (DedupEntry.isStored(before)) {
         metrics.hit();
         verdicts.add(new Duplicate(DedupEntry.offset(before)));
+        notCarried.add(key);
       } else {
         metrics.inFlight();
-        verdicts.add(new Refuse("an earlier send of this id is still being replicated; retry"));
+        verdicts.add(IN_FLIGHT);
+        notCarried.add(key);
       }
     }
+    inFlight.release(batchId, notCarried);
     return verdicts;
   }
 }

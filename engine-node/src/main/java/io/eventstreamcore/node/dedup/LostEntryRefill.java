@@ -3,15 +3,8 @@ package io.eventstreamcore.node.dedup;
 import com.hazelcast.map.MapPartitionLostEvent;
 import com.hazelcast.map.listener.MapPartitionLostListener;
 import io.eventstreamcore.node.DaemonThreads;
-import io.eventstreamcore.node.storage.EventStore;
-import io.eventstreamcore.node.storage.OffsetOutOfRangeException;
-import io.eventstreamcore.node.storage.ReadChunk;
-import io.eventstreamcore.protocol.Record;
-import io.eventstreamcore.protocol.WireReader;
 import java.io.Closeable;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,12 +18,10 @@ import org.jboss.logging.Logger;
  */
 final class LostEntryRefill implements MapPartitionLostListener, Closeable {
   private static final Logger LOG = Logger.getLogger(LostEntryRefill.class);
-  private static final int CHUNK_EVENTS = 4096;
-  private static final int CHUNK_BYTES = 4 << 20;
   private static final long RETRY_PAUSE_MILLIS = 1_000;
 
   private final DedupBuckets table;
-  private final EventStore store;
+  private final LogWindow log;
   private final Duration window;
   private final DedupMetrics metrics;
   private final ExecutorService worker =
@@ -41,9 +32,9 @@ final class LostEntryRefill implements MapPartitionLostListener, Closeable {
 
   private volatile long covered;
 
-  LostEntryRefill(DedupBuckets table, EventStore store, Duration window, DedupMetrics m) {
+  LostEntryRefill(DedupBuckets table, LogWindow log, Duration window, DedupMetrics m) {
     this.table = table;
-    this.store = store;
+    this.log = log;
     this.window = window;
     this.metrics = m;
   }
@@ -79,33 +70,15 @@ final class LostEntryRefill implements MapPartitionLostListener, Closeable {
   }
 
   private long refill() {
-    long since = System.currentTimeMillis() - window.toMillis();
-    long entries = 0;
-    for (String topic : store.topics()) {
-      long from = store.firstOffsetAppendedSince(topic, since);
-      long end = store.endOffset(topic);
-      while (from < end) {
-        ReadChunk chunk;
-        try {
-          chunk = store.read(topic, from, CHUNK_EVENTS, CHUNK_BYTES);
-        } catch (OffsetOutOfRangeException retentionDeletedIt) {
-          from = store.startOffset(topic);
-          continue;
-        }
-        if (chunk.count() == 0) {
-          break;
-        }
-        Map<DedupKey, Long> stored = new HashMap<>(chunk.count() * 2);
-        for (Record r : Record.readAll(new WireReader(chunk.records()), chunk.count())) {
-          stored.put(DedupKey.of(topic, r.eventBytes()), r.offset());
-          from = r.offset() + 1;
-        }
-        table.markStored(stored).join();
-        metrics.refilled(stored.size());
-        entries += stored.size();
-      }
-    }
-    return entries;
+    AtomicLong entries = new AtomicLong();
+    log.read(
+        System.currentTimeMillis() - window.toMillis(),
+        stored -> {
+          table.markStored(stored).join();
+          metrics.refilled(stored.size());
+          entries.addAndGet(stored.size());
+        });
+    return entries.get();
   }
 
   private static void pause() {

@@ -36,7 +36,8 @@ class LostEntryRefillTest {
       table.claim(List.of(key("a", "y")), 1, 1, 60_000).join();
 
       try (LostEntryRefill refill =
-          new LostEntryRefill(table, store, Duration.ofMinutes(5), new DedupMetrics(meters))) {
+          new LostEntryRefill(
+              table, new LogWindow(store), Duration.ofMinutes(5), new DedupMetrics(meters))) {
         refill.partitionLost(
             new MapPartitionLostEvent(DedupTable.MAP, member.getCluster().getLocalMember(), 0, 7));
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();

@@ -1,0 +1,50 @@
+package io.eventstreamcore.node.dedup;
+
+import io.eventstreamcore.node.replication.ApplyListener;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Tells the dedup parts of each applied entry: first this node's filters, then its records, last
+ * the leader's in-flight keys. {@link TableTriage} relies on that order: a key that left the
+ * in-flight keys is found in the other two.
+ */
+final class AppliedEvents implements ApplyListener {
+  private final RecentIds recent;
+  private final RecentIdsFill fill;
+  private final DedupMarker marker;
+  private final InFlightIds inFlight;
+
+  AppliedEvents(RecentIds recent, RecentIdsFill fill, DedupMarker marker, InFlightIds inFlight) {
+    this.recent = recent;
+    this.fill = fill;
+    this.marker = marker;
+    this.inFlight = inFlight;
+  }
+
+  @Override
+  public void applied(
+      long term,
+      long index,
+      long recordedThrough,
+      List<ByteBuffer> events,
+      List<String> topics,
+      long[] offsets) {
+    List<DedupKey> keys = new ArrayList<>(events.size());
+    for (int i = 0; i < events.size(); i++) {
+      keys.add(DedupKey.of(topics.get(i), events.get(i)));
+    }
+    if (!keys.isEmpty()) {
+      recent.add(keys, System.currentTimeMillis());
+    }
+    marker.applied(term, index, recordedThrough, events, topics, keys, offsets);
+    inFlight.applied(keys);
+  }
+
+  @Override
+  public void caughtUp(long term, long index) {
+    fill.request();
+    marker.caughtUp(term, index);
+  }
+}
