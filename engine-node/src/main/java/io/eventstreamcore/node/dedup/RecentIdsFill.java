@@ -2,8 +2,9 @@ package io.eventstreamcore.node.dedup;
 
 import io.eventstreamcore.node.DaemonThreads;
 import java.io.Closeable;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
@@ -19,8 +20,8 @@ final class RecentIdsFill implements Closeable {
   private final RecentIds recent;
   private final LogWindow log;
   private final long windowMillis;
-  private final ExecutorService worker =
-      Executors.newSingleThreadExecutor(DaemonThreads.named("esc-dedup-filter-fill"));
+  private final ScheduledExecutorService worker =
+      Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("esc-dedup-filter-fill"));
 
   RecentIdsFill(RecentIds recent, LogWindow log, long windowMillis) {
     this.recent = recent;
@@ -35,27 +36,16 @@ final class RecentIdsFill implements Closeable {
   }
 
   private void fill(long ticket) {
-    while (!worker.isShutdown()) {
-      long startedAt = System.currentTimeMillis();
-      try {
-        long since = startedAt - windowMillis;
-        boolean whole = log.read(since, keys -> recent.add(keys.keySet(), startedAt));
-        // Events retention deleted may have been within the window: trust the filters only once
-        // a whole window has passed since this fill.
-        recent.trustFrom(whole ? since : startedAt, ticket);
-        return;
-      } catch (RuntimeException e) {
-        LOG.warnf("reading the log into the dedup filters failed, retrying: %s", e.toString());
-        pause();
-      }
-    }
-  }
-
-  private static void pause() {
+    long startedAt = System.currentTimeMillis();
     try {
-      Thread.sleep(RETRY_PAUSE_MILLIS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      long since = startedAt - windowMillis;
+      boolean whole = log.read(since, keys -> recent.add(keys.keySet(), startedAt));
+      // Events retention deleted may have been within the window: trust the filters only once a
+      // whole window has passed since this fill.
+      recent.trustFrom(whole ? since : startedAt, ticket);
+    } catch (RuntimeException e) {
+      LOG.warnf("reading the log into the dedup filters failed, retrying: %s", e.toString());
+      worker.schedule(() -> fill(ticket), RETRY_PAUSE_MILLIS, TimeUnit.MILLISECONDS);
     }
   }
 
