@@ -4,22 +4,30 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.eventstreamcore.cli.local.LocalCluster;
 import io.eventstreamcore.cli.local.LocalNode;
+import io.eventstreamcore.client.Connection;
 import io.eventstreamcore.client.Producer;
+import io.eventstreamcore.protocol.ErrorCode;
 import io.eventstreamcore.protocol.Event;
+import io.eventstreamcore.protocol.EventCodec;
+import io.eventstreamcore.protocol.FrameType;
 import io.eventstreamcore.protocol.Priority;
+import io.eventstreamcore.protocol.ProduceAck;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The dedup table on three node processes: deliberate duplicates are answered with the original
- * offset, and producers that retry every unacknowledged send while leaders are killed end with each
- * acknowledged id stored exactly once.
+ * offset, an id sent to two nodes at once is stored once, and producers that retry every
+ * unacknowledged send while leaders are killed end with each acknowledged id stored exactly once.
  */
 class DedupIT {
   /** Enough that the producer is still sending when the last round ends, on a slow machine too. */
@@ -87,6 +95,59 @@ class DedupIT {
       load.stop();
       Nodes.killAll(cluster);
     }
+  }
+
+  @Test
+  void theSameIdSentToTheLeaderAndAFollowerAtOnceIsStoredOnce() throws Exception {
+    String topic = "raced";
+    int ids = 1_000;
+    LocalCluster cluster = LocalCluster.of(dir, 3, Nodes.freeBasePort(3), List.of());
+    try (cluster) {
+      cluster.start();
+      cluster.awaitReady(Duration.ofSeconds(90));
+      LocalNode leader = cluster.awaitLeader(Duration.ofSeconds(30));
+      LocalNode follower = cluster.nodes().stream().filter(n -> n != leader).findFirst().get();
+      // Straight connections, not a Producer: it would move to the leader, and the race is between
+      // the leader's batch in flight and the follower's write of the same id.
+      try (Connection toLeader = Connection.open(leader.spec().clientEndpoint());
+          Connection toFollower = Connection.open(follower.spec().clientEndpoint())) {
+        List<CompletableFuture<Long>> viaLeader = new ArrayList<>();
+        List<CompletableFuture<Long>> viaFollower = new ArrayList<>();
+        for (int i = 0; i < ids; i++) {
+          byte[] event =
+              EventCodec.encode(Event.of("race-" + i, topic, Priority.HIGH, new byte[8]));
+          viaLeader.add(storedAt(toLeader, event, 200));
+          viaFollower.add(storedAt(toFollower, event, 200));
+        }
+        for (int i = 0; i < ids; i++) {
+          assertThat(viaFollower.get(i).get(60, TimeUnit.SECONDS))
+              .as("race-%d answered through the follower as through the leader", i)
+              .isEqualTo(viaLeader.get(i).get(60, TimeUnit.SECONDS));
+        }
+      }
+      List<List<String>> logs = Nodes.converged(cluster, topic);
+      assertThat(logs.get(0)).hasSize(ids).doesNotHaveDuplicates();
+    } finally {
+      Nodes.killAll(cluster);
+    }
+  }
+
+  /** Sends one event until the node stores it or answers that it is stored: its offset. */
+  private static CompletableFuture<Long> storedAt(Connection conn, byte[] event, int attempts) {
+    return conn.request(FrameType.PRODUCE, w -> w.i32(1).raw(event))
+        .thenCompose(
+            frame -> {
+              ProduceAck ack = ProduceAck.read(frame.reader());
+              ErrorCode code = ack.codes()[0];
+              if (code == ErrorCode.OK || code == ErrorCode.DUPLICATE) {
+                return CompletableFuture.completedFuture(ack.offsets()[0]);
+              }
+              assertThat(code.retryable()).as("%s is retryable", code).isTrue();
+              assertThat(attempts).as("attempts left").isGreaterThan(1);
+              return CompletableFuture.supplyAsync(
+                      () -> null, CompletableFuture.delayedExecutor(20, TimeUnit.MILLISECONDS))
+                  .thenCompose(later -> storedAt(conn, event, attempts - 1));
+            });
   }
 
   private static long send(LocalNode node, String topic, String id) {

@@ -156,11 +156,15 @@ public class Engine {
     ingest =
         new IngestService(
             batcher,
+            raft::isLeaderReady,
+            raft::forward,
+            node.produceTimeout().toMillis(),
             node.maxPayloadBytes(),
             produceMetrics = new ProduceMetrics(meters),
             pressure::state,
             topicPolicyFile == null ? () -> TopicPolicies.NONE : topicPolicyFile::current,
             pc.retryAfter().toMillis());
+    stateMachine.serve(ingest::serveForwarded);
     Checkpoints checkpoints = new Checkpoints(store, ingest, raft, node.id());
     deadLetters = new DeadLetterQueue(store, ingest, checkpoints);
     startProcessors(new NodeServices(raft, checkpoints, deadLetters));

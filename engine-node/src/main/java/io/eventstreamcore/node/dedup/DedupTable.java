@@ -110,7 +110,15 @@ public final class DedupTable implements Closeable {
     this.applied = new AppliedEvents(recent, recentFill, marker, inFlight);
     this.deduplicator =
         new Deduplicator(
-            table, recent, inFlight, marker, refill, raftTerm, s.staleClaimMillis(), metrics);
+            table,
+            recent,
+            inFlight,
+            marker,
+            refill,
+            raftTerm,
+            leading,
+            s.staleClaimMillis(),
+            metrics);
     // Asking Hazelcast whether every backup is in sync can block for seconds while members come
     // and go, so it is asked here, in the background, and never by a health probe.
     watch.scheduleWithFixedDelay(this::watch, 0, 1, TimeUnit.SECONDS);

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 /**
@@ -31,6 +32,7 @@ final class Deduplicator implements Admission {
   private final DedupMarker marker;
   private final LostEntryRefill refill;
   private final LongSupplier term;
+  private final BooleanSupplier leading;
   private final DedupMetrics metrics;
 
   /**
@@ -44,6 +46,7 @@ final class Deduplicator implements Admission {
       DedupMarker marker,
       LostEntryRefill refill,
       LongSupplier term,
+      BooleanSupplier leading,
       long staleClaimMillis,
       DedupMetrics metrics) {
     this.table = table;
@@ -55,6 +58,7 @@ final class Deduplicator implements Admission {
     this.marker = marker;
     this.refill = refill;
     this.term = term;
+    this.leading = leading;
     this.metrics = metrics;
   }
 
@@ -66,6 +70,11 @@ final class Deduplicator implements Admission {
   @Override
   public CompletableFuture<List<Verdict>> admit(long batchId, List<ByteBuffer> events) {
     long currentTerm = term.getAsLong();
+    if (!leading.getAsBoolean()) {
+      // Its filters and in-flight keys cover only what this node applied and admitted: a batch the
+      // leader has in flight would not be seen (docs/decisions/0013-only-the-leader-admits.md).
+      return refuseAll(events, "this node does not lead; retry");
+    }
     if (!marker.consistentFor(currentTerm)) {
       return refuseAll(events, "dedup table still recording the log before term " + currentTerm);
     }

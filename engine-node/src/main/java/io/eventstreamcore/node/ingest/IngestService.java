@@ -8,19 +8,29 @@ import io.eventstreamcore.protocol.ErrorCode;
 import io.eventstreamcore.protocol.Event;
 import io.eventstreamcore.protocol.EventCodec;
 import io.eventstreamcore.protocol.Priority;
+import io.eventstreamcore.protocol.ProduceAck;
+import io.eventstreamcore.protocol.ProduceRequest;
 import io.eventstreamcore.protocol.ProtocolException;
 import io.eventstreamcore.protocol.Topics;
+import io.eventstreamcore.protocol.WireReader;
+import io.eventstreamcore.protocol.WireWriter;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * The one way into the log, for TCP and HTTP alike: validate each event, admit it by its priority
- * and the node's load (or dead-letter it, per its topic's policy), hand it to the batcher, answer
- * every event (stored, dead-lettered, or why not).
+ * The one way into the log, for TCP and HTTP alike. On the leader: validate each event, admit it by
+ * its priority and the node's load (or dead-letter it, per its topic's policy), hand it to the
+ * batcher, answer every event (stored, dead-lettered, or why not). On any other node: forward the
+ * request to the leader, which does all of that, and relay its answers.
  */
 public final class IngestService {
   private final Batcher batcher;
+  private final BooleanSupplier leads;
+  private final LeaderForward forward;
   private final int maxPayloadBytes;
   private final ProduceMetrics metrics;
   private final Supplier<PipelineState> pipeline;
@@ -28,17 +38,25 @@ public final class IngestService {
   private final long retryAfterMillis;
 
   /**
+   * @param leads whether this node leads and is ready to admit events itself
+   * @param toLeader sends a PRODUCE body to the leader ({@link #serveForwarded}) and completes with
+   *     its PRODUCE_ACK body
    * @param pipeline the node's current load state, which decides which classes are admitted
    * @param policies the topic → priority table as it stands
    */
   public IngestService(
       Batcher batcher,
+      BooleanSupplier leads,
+      Function<byte[], CompletableFuture<ByteBuffer>> toLeader,
+      long answerWithinMillis,
       int maxPayloadBytes,
       ProduceMetrics metrics,
       Supplier<PipelineState> pipeline,
       Supplier<TopicPolicies> policies,
       long retryAfterMillis) {
     this.batcher = batcher;
+    this.leads = leads;
+    this.forward = new LeaderForward(toLeader, answerWithinMillis);
     this.maxPayloadBytes = maxPayloadBytes;
     this.metrics = metrics;
     this.pipeline = pipeline;
@@ -54,6 +72,33 @@ public final class IngestService {
    * @param events encoded events as cut from a request; each is answered in the result
    */
   public PendingProduce produce(List<ByteBuffer> events) {
+    if (!leads.getAsBoolean()) {
+      metrics.forwarded(events.size());
+      return forward.forward(events);
+    }
+    return produceHere(events);
+  }
+
+  /** The leader's side of {@link LeaderForward}: a follower's PRODUCE body, answered here. */
+  public CompletableFuture<byte[]> serveForwarded(ByteBuffer request) {
+    List<ByteBuffer> events;
+    try {
+      events = ProduceRequest.read(new WireReader(request)).events();
+    } catch (ProtocolException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return produceHere(events)
+        .done()
+        .thenApply(
+            p -> {
+              ProduceAck ack = new ProduceAck(p.codes(), p.offsets());
+              WireWriter w = new WireWriter(4 + 10 * p.size());
+              ack.write(w);
+              return w.toByteArray();
+            });
+  }
+
+  private PendingProduce produceHere(List<ByteBuffer> events) {
     PendingProduce pending = new PendingProduce(events.size());
     long arrived = System.nanoTime();
     String[] topics = new String[events.size()];

@@ -20,6 +20,7 @@ public final class ProduceMetrics {
   private final Counter[] admitted;
   private final Counter[] shed;
   private final Counter[] deadLettered;
+  private final Counter forwarded;
 
   public ProduceMetrics(MeterRegistry meters) {
     this.meters = meters;
@@ -40,6 +41,14 @@ public final class ProduceMetrics {
         perPriority(
             "esc.pipeline.dead.lettered",
             "Events put in the dead-letter queue because their class was shed");
+    this.forwarded =
+        Counter.builder("esc.produce.forwarded")
+            .description("Events this node forwarded to the leader, which stores and counts them")
+            .register(meters);
+  }
+
+  void forwarded(int events) {
+    forwarded.increment(events);
   }
 
   private Counter[] perPriority(String name, String description) {

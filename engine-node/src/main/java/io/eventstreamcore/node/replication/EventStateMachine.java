@@ -61,6 +61,7 @@ public final class EventStateMachine extends BaseStateMachine {
   private final ExecutorService catchUpThread =
       Executors.newSingleThreadExecutor(DaemonThreads.named("esc-snapshot-catch-up"));
   private volatile boolean catchingUp;
+  private volatile LeaderRequests leaderRequests = LeaderRequests.NOT_YET;
 
   /**
    * @param self this node, whose client and HTTP ports other members use when the Raft
@@ -129,6 +130,22 @@ public final class EventStateMachine extends BaseStateMachine {
   @Override
   public StateMachineStorage getStateMachineStorage() {
     return storage;
+  }
+
+  /** Serves the requests followers forward to this node while it leads. */
+  public void serve(LeaderRequests requests) {
+    leaderRequests = requests;
+  }
+
+  /**
+   * Ratis's read-only request is the channel a follower's forwarded writes arrive through: it goes
+   * to the leader, follows NotLeader answers and waits out an election, as a write would.
+   */
+  @Override
+  public CompletableFuture<Message> query(Message request) {
+    return leaderRequests
+        .serve(request.getContent().asReadOnlyByteBuffer())
+        .thenApply(reply -> Message.valueOf(ByteString.copyFrom(reply)));
   }
 
   @Override

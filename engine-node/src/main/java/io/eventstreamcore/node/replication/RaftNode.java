@@ -5,6 +5,7 @@ import io.eventstreamcore.protocol.NodeRole;
 import java.io.Closeable;
 import java.io.File;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,7 +14,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
@@ -29,9 +32,7 @@ import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.SetConfigurationRequest;
 import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
-import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
 import org.apache.ratis.protocol.exceptions.RaftRetryFailureException;
-import org.apache.ratis.retry.ExceptionDependentRetry;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.server.DivisionInfo;
@@ -125,36 +126,24 @@ public final class RaftNode implements Closeable {
     RaftClientConfigKeys.Rpc.setRequestTimeout(
         clientProps, millis(config.node().produceTimeout().toMillis()));
     this.client = newClient(THROUGH_AN_ELECTION);
-    this.ownBatches = newClient(OWN_BATCH_RETRIES);
+    this.ownBatches = newClient(RetryPolicies.noRetry());
   }
 
   /**
-   * Through an election, about 5 s: how long a follower's forwarded batch or a membership change
-   * follows NotLeader answers, and a leader's own batch waits for it to become ready.
+   * Through an election, about 5 s: how long a follower's forwarded writes or a membership change
+   * follow NotLeader answers and wait for the new leader to become ready.
    */
   private static final RetryPolicy THROUGH_AN_ELECTION =
       RetryPolicies.retryUpToMaximumCountWithFixedSleep(
           100, TimeDuration.valueOf(50, TimeUnit.MILLISECONDS));
 
   /**
-   * A leader that is not ready yet (just elected, its first entry not committed) is still the
-   * leader of the same term: waiting for it keeps the batch in its claims' term. Nothing else is
-   * retried.
-   */
-  private static final RetryPolicy OWN_BATCH_RETRIES =
-      ExceptionDependentRetry.newBuilder()
-          .setDefaultPolicy(RetryPolicies.noRetry())
-          .setExceptionToPolicy(LeaderNotReadyException.class, THROUGH_AN_ELECTION)
-          .setMaxAttempts(100)
-          .build();
-
-  /**
-   * A client that starts at this node. {@link #client} follows NotLeader answers to the leader (a
-   * follower forwards its batches that way); {@link #ownBatches}, for the batches this node makes
-   * while it leads, never retries: its dedup claims hold only in the term they were made in, and a
-   * client that followed the answer to the next leader (e.g. while this node shuts down) would
-   * commit the batch in a later term, where the claims count as dead and the producers' own retries
-   * of the same ids get stored a second time. Such a batch fails retryably instead.
+   * A client that starts at this node. {@link #client} follows NotLeader answers to the leader:
+   * followers forward writes through it, and membership changes go through it. {@link #ownBatches},
+   * for the batches this node admitted while it led, never retries: their events were admitted
+   * against this term's dedup view, and a batch that reached the log in a later term (this node's
+   * next one included, after a LeaderNotReady answer) could store a producer's retry a second time.
+   * Such a batch fails retryably instead.
    */
   private RaftClient newClient(RetryPolicy retries) {
     return RaftClient.newBuilder()
@@ -194,11 +183,33 @@ public final class RaftNode implements Closeable {
             () -> role() == NodeRole.FOLLOWER && !leaderId().isEmpty());
   }
 
-  /** Replicates one batch; completes once it is committed on a quorum and applied. */
+  /**
+   * Replicates one batch this node admitted as leader; completes once it is committed on a quorum
+   * and applied, or fails if this node no longer leads.
+   */
   public CompletableFuture<RaftClientReply> submit(byte[] batch) {
-    RaftClient used = role() == NodeRole.LEADER ? ownBatches : client;
-    return used.async()
-        .send(Message.valueOf(ByteString.copyFrom(batch)))
+    return send(ownBatches, c -> c.async().send(Message.valueOf(ByteString.copyFrom(batch))));
+  }
+
+  /**
+   * Hands a request to the leader's {@link LeaderRequests}, wherever the leader is and through an
+   * election; completes with its reply.
+   */
+  public CompletableFuture<ByteBuffer> forward(byte[] request) {
+    return send(client, c -> c.async().sendReadOnly(Message.valueOf(ByteString.copyFrom(request))))
+        .thenApply(
+            reply -> {
+              if (!reply.isSuccess()) {
+                throw new CompletionException(reply.getException());
+              }
+              return reply.getMessage().getContent().asReadOnlyByteBuffer();
+            });
+  }
+
+  private CompletableFuture<RaftClientReply> send(
+      RaftClient used, Function<RaftClient, CompletableFuture<RaftClientReply>> request) {
+    return request
+        .apply(used)
         .whenComplete(
             (reply, error) -> {
               if (error != null && breaksTheClient(error)) {
@@ -222,7 +233,7 @@ public final class RaftNode implements Closeable {
 
   private synchronized void replaceClient(RaftClient broken) {
     if (broken == ownBatches) {
-      ownBatches = newClient(OWN_BATCH_RETRIES);
+      ownBatches = newClient(RetryPolicies.noRetry());
     } else if (broken == client) {
       client = newClient(THROUGH_AN_ELECTION);
       LOG.warn("Raft client ran out of retries; replaced it");

@@ -6,7 +6,6 @@ import io.eventstreamcore.node.ingest.PendingProduce;
 import io.eventstreamcore.node.replication.RaftNode;
 import io.eventstreamcore.protocol.ErrorCode;
 import io.eventstreamcore.protocol.ErrorReply;
-import io.eventstreamcore.protocol.EventCodec;
 import io.eventstreamcore.protocol.FetchRequest;
 import io.eventstreamcore.protocol.Frame;
 import io.eventstreamcore.protocol.FrameCodec;
@@ -15,6 +14,7 @@ import io.eventstreamcore.protocol.Hello;
 import io.eventstreamcore.protocol.HelloOk;
 import io.eventstreamcore.protocol.MetadataResult;
 import io.eventstreamcore.protocol.ProduceAck;
+import io.eventstreamcore.protocol.ProduceRequest;
 import io.eventstreamcore.protocol.ProtocolException;
 import io.eventstreamcore.protocol.SubscribeRequest;
 import io.eventstreamcore.protocol.WireReader;
@@ -23,7 +23,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.parsetools.RecordParser;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -160,12 +159,7 @@ final class ClientConnection {
   }
 
   private void produce(int requestId, WireReader r) {
-    int count = r.size32("event count");
-    List<ByteBuffer> events = new ArrayList<>(Math.min(count, 4096));
-    for (int i = 0; i < count; i++) {
-      events.add(EventCodec.next(r));
-    }
-    r.expectEnd("PRODUCE");
+    List<ByteBuffer> events = ProduceRequest.read(r).events();
     PendingProduce pending = services.ingest().produce(events);
     pending
         .done()

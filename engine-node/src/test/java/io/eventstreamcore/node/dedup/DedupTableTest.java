@@ -139,6 +139,23 @@ class DedupTableTest {
   }
 
   @Test
+  void aFollowerAdmitsNothingItself() {
+    long t = term.incrementAndGet();
+    table.recorder().caughtUp(t, 10 * t);
+    assertThat(admitOnceRecorded(1, event("lead", "warm"))).containsExactly(Admission.ADMIT);
+    leading.set(false);
+    try {
+      assertThat(admit(2, event("lead", "never-seen")))
+          .as("the leader may have this id in flight: only it can tell")
+          .singleElement()
+          .isInstanceOfSatisfying(
+              Refuse.class, r -> assertThat(r.reason()).contains("does not lead"));
+    } finally {
+      leading.set(true);
+    }
+  }
+
+  @Test
   void anIdStoredOnceIsADuplicateOnItsTopicOnly() {
     long t = term.incrementAndGet();
     table.recorder().caughtUp(t, 10 * t);
