@@ -9,9 +9,9 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Ready means useful to clients: a member of the Raft group, a leader known, not copying a snapshot
- * from the leader, and the state machine caught up with the leader's commit index (within {@code
- * esc.health.max-apply-lag}).
+ * Ready means useful to clients: a member of the Raft group, a leader known, its commit index heard
+ * from the leader, not copying a snapshot from the leader, and the state machine caught up with the
+ * leader's commit index (within {@code esc.health.max-apply-lag}).
  */
 @Readiness
 @ApplicationScoped
@@ -24,10 +24,15 @@ public class RaftReadiness implements HealthCheck {
     if (raft == null) {
       return HealthCheckResponse.named("raft-member").down().withData("reason", "starting").build();
     }
-    long commit = Math.max(raft.commitIndex(), raft.leaderCommitIndex());
+    String leader = raft.leaderId();
+    long leaderCommit = raft.leaderCommitIndex();
+    long commit = Math.max(raft.commitIndex(), leaderCommit);
     long applied = raft.appliedIndex();
     long lag = Math.max(0, commit - applied);
-    String leader = raft.leaderId();
+    // A restarted follower knows the leader from its first append, but learns the leader's commit
+    // index only once an append succeeds: until then its own commit index says nothing about how
+    // far behind it is.
+    boolean heardLeaderCommit = leader.isEmpty() || leaderCommit >= 0;
     boolean member = raft.peers().stream().anyMatch(p -> p.id().equals(raft.selfId()));
     boolean catchingUp = engine.stateMachine().isCatchingUp();
     boolean ready =
@@ -35,6 +40,7 @@ public class RaftReadiness implements HealthCheck {
             && member
             && !catchingUp
             && !leader.isEmpty()
+            && heardLeaderCommit
             && lag <= engine.config().health().maxApplyLag();
     return HealthCheckResponse.named("raft-member")
         .status(ready)
@@ -44,6 +50,7 @@ public class RaftReadiness implements HealthCheck {
         .withData("commitIndex", commit)
         .withData("appliedIndex", applied)
         .withData("applyLag", lag)
+        .withData("leaderCommitKnown", heardLeaderCommit)
         .withData("catchingUp", catchingUp)
         .withData("dedup", engine.dedup() == null ? "off" : engine.dedup().memberState())
         .withData(

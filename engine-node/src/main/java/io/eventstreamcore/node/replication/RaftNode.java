@@ -83,6 +83,12 @@ public final class RaftNode implements Closeable {
     GrpcConfigKeys.Server.setPort(props, self.raftPort());
     RaftServerConfigKeys.Rpc.setTimeoutMin(props, millis(raft.electionTimeoutMin().toMillis()));
     RaftServerConfigKeys.Rpc.setTimeoutMax(props, millis(raft.electionTimeoutMax().toMillis()));
+    // A new leader that hears no majority within an election timeout steps down, and Ratis then
+    // keeps it out of elections for 10 s. If its log is the longest, no one else can win meanwhile:
+    // on a busy host that cost 10 s of no leader after a kill (ThreeNodeFailoverIT). Pre-vote
+    // already keeps a node cut off from the majority from disrupting it.
+    RaftServerConfigKeys.LeaderElection.setLeaderStepDownWaitTime(
+        props, millis(raft.electionTimeoutMax().toMillis()));
     RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(props, true);
     RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(props, raft.snapshotThreshold());
     RaftServerConfigKeys.Snapshot.setRetentionFileNum(props, 2);
@@ -91,6 +97,11 @@ public final class RaftNode implements Closeable {
     // A follower behind the purged log is not streamed a snapshot by Ratis: it is told to catch up
     // and copies the records it lacks from the leader's store (EventStateMachine).
     RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(props, false);
+    // Ratis waits 1 s, then 5 s, between attempts to reach a follower that keeps failing; a
+    // follower restarted after 20 s down then went unheard for up to 9 s, failed elections in a
+    // loop meanwhile and was still 6,000 entries behind when the leader died (ThreeNodeFailoverIT).
+    // A quarter second between attempts costs a dead peer's refused connects, nothing more.
+    RaftServerConfigKeys.Log.Appender.setRetryPolicy(props, "1ms,10,250ms,1000000");
     RaftServerConfigKeys.Log.setSegmentSizeMax(props, SizeInBytes.valueOf(raft.logSegmentSize()));
     RaftServerConfigKeys.Log.setUnsafeFlushEnabled(props, raft.unsafeFlush());
     // Ratis's defaults cache up to 200 MB of log and queue 64 MB of writes: bound them so a

@@ -28,6 +28,9 @@ public final class StuckFollowerWatch implements Runnable {
   private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(2);
   private static final long TRANSFER_TIMEOUT_MS = 3_000;
 
+  /** A follower that answered the leader's heartbeats (every ~75 ms) within this is up. */
+  static final long ANSWERING_WITHIN_MS = 2_000;
+
   private final RaftNode raft;
   private final long stuckAfterMillis;
   private final long maxLag;
@@ -67,12 +70,20 @@ public final class StuckFollowerWatch implements Runnable {
     }
   }
 
-  /** Voters that answer, are behind, and whose match index has not moved for stuckAfter. */
+  /**
+   * Voters that answer, are behind, and whose match index has not moved while they answered for
+   * stuckAfter.
+   */
   List<Member> stuck(long nowMillis, List<Member> members) {
     List<Member> stuck = new ArrayList<>();
     Map<String, long[]> seen = new HashMap<>();
     for (Member m : members) {
       if (m.role() != Member.Role.FOLLOWER || m.matchIndex() == null) {
+        continue;
+      }
+      // The clock runs only while the follower answers: one that was down has had no chance to
+      // advance, and one just restarted is usually catching up, not stuck.
+      if (m.lastContactMs() == null || m.lastContactMs() >= ANSWERING_WITHIN_MS) {
         continue;
       }
       long[] before = progress.get(m.peer().id());
@@ -81,8 +92,7 @@ public final class StuckFollowerWatch implements Runnable {
               ? before
               : new long[] {m.matchIndex(), nowMillis};
       seen.put(m.peer().id(), now);
-      boolean answering = m.lastContactMs() != null && m.lastContactMs() < stuckAfterMillis;
-      if (answering && m.lag() > 0 && nowMillis - now[1] >= stuckAfterMillis) {
+      if (m.lag() > 0 && nowMillis - now[1] >= stuckAfterMillis) {
         stuck.add(m);
       }
     }

@@ -42,6 +42,17 @@ class StuckFollowerWatchTest {
   }
 
   @Test
+  void timeDownDoesNotCountOnlyTimeAnswering() {
+    stuckAt(0, follower("n2", 100, 100, 50));
+    stuckAt(15_000, follower("n2", 100, 400, 15_000));
+    assertThat(stuckAt(16_000, follower("n2", 100, 500, 50)))
+        .as("just back after 15 s down: catching up, not stuck")
+        .isEmpty();
+    assertThat(stuckAt(25_999, follower("n2", 100, 600, 50))).isEmpty();
+    assertThat(stuckAt(26_000, follower("n2", 100, 600, 50))).containsExactly("n2");
+  }
+
+  @Test
   void aSilentFollowerIsDownNotStuckAndOneInStepIsFine() {
     stuckAt(0, follower("n2", 100, 100, 50), follower("n3", 200, 0, 50));
     assertThat(stuckAt(20_000, follower("n2", 100, 300, 15_000), follower("n3", 200, 0, 50)))
