@@ -34,7 +34,9 @@ class ThreeNodeFailoverIT {
       cluster.start();
       cluster.awaitReady(Duration.ofSeconds(90));
       Map<String, Long> acknowledged;
-      try (FailoverProbe probe = new FailoverProbe(cluster, TOPIC, 5_000, 500_000)) {
+      // Enough events for ten minutes: a round waits for the restarted node to catch up, which on a
+      // busy two-core host took long enough that 100 s of load ran out before the last kill.
+      try (FailoverProbe probe = new FailoverProbe(cluster, TOPIC, 5_000, 3_000_000)) {
         probe.start();
         for (int round = 0; round < ROUNDS; round++) {
           probe.awaitAcknowledged((round + 1) * ACKS_PER_ROUND, Duration.ofSeconds(60));
