@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -19,8 +20,16 @@ import java.util.function.Function;
  * in flight in its term (docs/decisions/0013-only-the-leader-admits.md).
  */
 final class LeaderForward {
+  /**
+   * Requests on their way to the leader at most. Ratis's client admits 100 and makes the caller
+   * wait for the 101st; the caller here is a Vert.x event loop, which must never wait, so beyond
+   * this a request is refused (retryably) instead.
+   */
+  static final int MAX_OUTSTANDING = 64;
+
   private final Function<byte[], CompletableFuture<ByteBuffer>> toLeader;
   private final long answerWithinMillis;
+  private final AtomicInteger outstanding = new AtomicInteger();
 
   /**
    * @param toLeader sends a PRODUCE body to the leader and completes with its PRODUCE_ACK body
@@ -35,8 +44,15 @@ final class LeaderForward {
     if (events.isEmpty()) {
       return pending;
     }
-    toLeader
-        .apply(new ProduceRequest(events).encode())
+    if (outstanding.incrementAndGet() > MAX_OUTSTANDING) {
+      outstanding.decrementAndGet();
+      failAll(pending, ErrorCode.UNAVAILABLE, "too many writes waiting for the leader; retry");
+      return pending;
+    }
+    CompletableFuture<ByteBuffer> sent = toLeader.apply(new ProduceRequest(events).encode());
+    // Counted until Ratis is done with the request, which may be after this node stopped waiting.
+    sent.whenComplete((reply, error) -> outstanding.decrementAndGet());
+    sent.copy()
         .orTimeout(answerWithinMillis, TimeUnit.MILLISECONDS)
         .whenComplete(
             (reply, error) -> {
@@ -76,9 +92,15 @@ final class LeaderForward {
   private static void failAll(PendingProduce pending, Throwable error) {
     Throwable cause =
         error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-    ErrorCode code = cause instanceof TimeoutException ? ErrorCode.TIMEOUT : ErrorCode.UNAVAILABLE;
+    failAll(
+        pending,
+        cause instanceof TimeoutException ? ErrorCode.TIMEOUT : ErrorCode.UNAVAILABLE,
+        "forwarding to the leader failed: " + cause);
+  }
+
+  private static void failAll(PendingProduce pending, ErrorCode code, String message) {
     for (int i = 0; i < pending.size(); i++) {
-      pending.fail(i, code, "forwarding to the leader failed: " + cause);
+      pending.fail(i, code, message);
     }
   }
 }

@@ -64,6 +64,33 @@ class LeaderForwardTest {
   }
 
   @Test
+  void beyondTheOutstandingLimitARequestIsRefusedAtOnceNotQueued() throws Exception {
+    List<CompletableFuture<ByteBuffer>> held = new ArrayList<>();
+    LeaderForward forward =
+        new LeaderForward(
+            request -> {
+              CompletableFuture<ByteBuffer> f = new CompletableFuture<>();
+              held.add(f);
+              return f;
+            },
+            60_000);
+    for (int i = 0; i < LeaderForward.MAX_OUTSTANDING; i++) {
+      forward.forward(events("x" + i));
+    }
+
+    PendingProduce refused = forward.forward(events("over"));
+    assertThat(refused.done()).isCompleted();
+    assertThat(refused.codes()).containsExactly(ErrorCode.UNAVAILABLE);
+    assertThat(held).hasSize(LeaderForward.MAX_OUTSTANDING);
+
+    held.get(0).completeExceptionally(new IllegalStateException("no leader"));
+    forward.forward(events("again"));
+    assertThat(held)
+        .as("a finished request frees its place")
+        .hasSize(LeaderForward.MAX_OUTSTANDING + 1);
+  }
+
+  @Test
   void anAnswerForAnotherNumberOfEventsIsNotTrusted() throws Exception {
     ProduceAck tooShort = new ProduceAck(new ErrorCode[] {ErrorCode.OK}, new long[] {0});
     PendingProduce p = new LeaderForward(answering(tooShort), 5_000).forward(events("a", "b"));
