@@ -248,12 +248,31 @@ public final class EventStateMachine extends BaseStateMachine {
             ProtoUtils.toRaftPeer(role.getFollowerInfo().getLeaderInfo().getId()),
             self.clientPort(),
             self.httpPort());
+    long committed = committedHere();
+    if (committed >= firstAvailable.getIndex() - 1) {
+      // Everything after what this node has committed is still in the leader's log: appends can
+      // bring it up to date. Ratis asks anyway when the leader's next index for it drops below the
+      // purged point while a restarted follower's uncommitted tail is being resolved; a copy then
+      // moved the store past a Raft log that Ratis never filled, and appends stayed refused.
+      LOG.infof(
+          "the leader %s keeps its log from %s and this node committed through %d: no copy needed",
+          leader.id(), firstAvailable, committed);
+      return CompletableFuture.completedFuture(null);
+    }
     LOG.infof(
         "the leader %s keeps its log from %s only: copying its snapshot's records",
         leader.id(), firstAvailable);
     catchingUp = true;
     return CompletableFuture.supplyAsync(() -> catchUpFrom(leader), catchUpThread)
         .whenComplete((at, error) -> catchingUp = false);
+  }
+
+  private long committedHere() {
+    try {
+      return getServer().join().getDivision(getGroupId()).getRaftLog().getLastCommittedIndex();
+    } catch (IOException | RuntimeException e) {
+      return RaftLog.INVALID_LOG_INDEX;
+    }
   }
 
   private TermIndex catchUpFrom(Peer leader) {
