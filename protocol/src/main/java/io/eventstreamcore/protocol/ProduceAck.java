@@ -9,6 +9,12 @@ public record ProduceAck(ErrorCode[] codes, long[] offsets) {
     }
   }
 
+  public byte[] encode() {
+    WireWriter w = new WireWriter(4 + 10 * codes.length);
+    write(w);
+    return w.toByteArray();
+  }
+
   public static ProduceAck read(WireReader r) {
     int n = r.size32("count");
     ErrorCode[] codes = new ErrorCode[n];

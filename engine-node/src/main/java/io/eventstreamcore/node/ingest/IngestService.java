@@ -13,7 +13,6 @@ import io.eventstreamcore.protocol.ProduceRequest;
 import io.eventstreamcore.protocol.ProtocolException;
 import io.eventstreamcore.protocol.Topics;
 import io.eventstreamcore.protocol.WireReader;
-import io.eventstreamcore.protocol.WireWriter;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -89,13 +88,7 @@ public final class IngestService {
     }
     return produceHere(events)
         .done()
-        .thenApply(
-            p -> {
-              ProduceAck ack = new ProduceAck(p.codes(), p.offsets());
-              WireWriter w = new WireWriter(4 + 10 * p.size());
-              ack.write(w);
-              return w.toByteArray();
-            });
+        .thenApply(p -> new ProduceAck(p.codes(), p.offsets()).encode());
   }
 
   private PendingProduce produceHere(List<ByteBuffer> events) {

@@ -29,7 +29,7 @@ public final class StuckFollowerWatch implements Runnable {
   private static final long TRANSFER_TIMEOUT_MS = 3_000;
 
   /** A follower that answered the leader's heartbeats (every ~75 ms) within this is up. */
-  static final long ANSWERING_WITHIN_MS = 2_000;
+  private static final long ANSWERING_WITHIN_MS = 2_000;
 
   private final RaftNode raft;
   private final long stuckAfterMillis;

@@ -9,7 +9,6 @@ import io.eventstreamcore.protocol.Priority;
 import io.eventstreamcore.protocol.ProduceAck;
 import io.eventstreamcore.protocol.ProduceRequest;
 import io.eventstreamcore.protocol.WireReader;
-import io.eventstreamcore.protocol.WireWriter;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -102,9 +101,7 @@ class LeaderForwardTest {
   private Function<byte[], CompletableFuture<ByteBuffer>> answering(ProduceAck ack) {
     return request -> {
       sent.add(ProduceRequest.read(new WireReader(ByteBuffer.wrap(request))).events());
-      WireWriter w = new WireWriter(64);
-      ack.write(w);
-      return CompletableFuture.completedFuture(w.toByteBuffer());
+      return CompletableFuture.completedFuture(ByteBuffer.wrap(ack.encode()));
     };
   }
 
