@@ -20,6 +20,7 @@ import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -91,7 +92,7 @@ class ProducerRetryTest {
         int n = r.size32("count");
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-          ids.add(new String(EventCodec.idOf(EventCodec.next(r))));
+          ids.add(StandardCharsets.UTF_8.decode(EventCodec.idView(EventCodec.next(r))).toString());
         }
         produceRequests.add(ids);
         produceNanos.add(System.nanoTime());

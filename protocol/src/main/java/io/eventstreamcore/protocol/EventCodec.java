@@ -130,11 +130,17 @@ public final class EventCodec {
     return Priority.fromCode(event.get(event.position() + PRIORITY_AT) & 0xFF);
   }
 
-  public static byte[] idOf(ByteBuffer event) {
+  /** The id of an event that was validated before, as a view of its bytes (nothing copied). */
+  public static ByteBuffer idView(ByteBuffer event) {
     int at = event.position() + ID_LENGTH_AT;
-    byte[] id = new byte[event.get(at) & 0xFF];
-    event.get(at + 1, id);
-    return id;
+    return event.slice(at + 1, event.get(at) & 0xFF);
+  }
+
+  /** The topic of an event that was validated before, as a view of its ASCII bytes. */
+  public static ByteBuffer topicView(ByteBuffer event) {
+    int idAt = event.position() + ID_LENGTH_AT;
+    int topicAt = idAt + 1 + (event.get(idAt) & 0xFF);
+    return event.slice(topicAt + 1, event.get(topicAt) & 0xFF);
   }
 
   /** The topic of an event that was validated before. */

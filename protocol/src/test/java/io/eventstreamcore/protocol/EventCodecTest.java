@@ -38,7 +38,9 @@ class EventCodecTest {
       ByteBuffer slice = EventCodec.next(new WireReader(ByteBuffer.wrap(bytes)));
       assertThat(EventCodec.validate(slice, EventCodec.DEFAULT_MAX_PAYLOAD)).isEqualTo(e.topic());
       assertThat(EventCodec.priorityOf(slice)).isEqualTo(e.priority());
-      assertThat(EventCodec.idOf(slice)).isEqualTo(e.id());
+      assertThat(EventCodec.idView(slice)).isEqualTo(ByteBuffer.wrap(e.id()));
+      assertThat(StandardCharsets.US_ASCII.decode(EventCodec.topicView(slice)).toString())
+          .isEqualTo(e.topic());
       Event back = EventCodec.decode(slice);
       assertThat(back.id()).isEqualTo(e.id());
       assertThat(back.topic()).isEqualTo(e.topic());
@@ -130,9 +132,9 @@ class EventCodecTest {
   }
 
   @Test
-  void idOfReturnsUtf8Id() {
+  void idViewHoldsTheUtf8Id() {
     byte[] bytes = EventCodec.encode(Event.of("ключ", "t", Priority.LOW, new byte[0]));
-    assertThat(new String(EventCodec.idOf(ByteBuffer.wrap(bytes)), StandardCharsets.UTF_8))
+    assertThat(StandardCharsets.UTF_8.decode(EventCodec.idView(ByteBuffer.wrap(bytes))).toString())
         .isEqualTo("ключ");
   }
 }

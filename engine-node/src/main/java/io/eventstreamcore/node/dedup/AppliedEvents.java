@@ -25,20 +25,15 @@ final class AppliedEvents implements ApplyListener {
 
   @Override
   public void applied(
-      long term,
-      long index,
-      long recordedThrough,
-      List<ByteBuffer> events,
-      List<String> topics,
-      long[] offsets) {
+      long term, long index, long recordedThrough, List<ByteBuffer> events, long[] offsets) {
     List<DedupKey> keys = new ArrayList<>(events.size());
     for (int i = 0; i < events.size(); i++) {
-      keys.add(DedupKey.of(topics.get(i), events.get(i)));
+      keys.add(DedupKey.of(events.get(i)));
     }
     if (!keys.isEmpty()) {
       recent.add(keys, System.currentTimeMillis());
     }
-    marker.applied(term, index, recordedThrough, events, topics, keys, offsets);
+    marker.applied(term, index, recordedThrough, events, keys, offsets);
     inFlight.applied(keys);
   }
 

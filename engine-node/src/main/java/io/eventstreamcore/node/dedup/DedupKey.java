@@ -1,8 +1,11 @@
 package io.eventstreamcore.node.dedup;
 
 import io.eventstreamcore.protocol.EventCodec;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
+import java.nio.ByteOrder;
+import java.security.DigestException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
@@ -13,30 +16,39 @@ import java.security.NoSuchAlgorithmException;
  * window: for a billion ids, 10⁻²¹.
  */
 record DedupKey(long hi, long lo) {
-  private static final ThreadLocal<MessageDigest> SHA256 =
-      ThreadLocal.withInitial(
-          () -> {
-            try {
-              return MessageDigest.getInstance("SHA-256");
-            } catch (NoSuchAlgorithmException e) {
-              throw new IllegalStateException("every JDK has SHA-256", e);
-            }
-          });
+  /** A thread's digest and the array its result goes to, so hashing a key allocates nothing. */
+  private static final class Hasher {
+    final MessageDigest sha;
+    final byte[] digest = new byte[32];
 
-  static DedupKey of(ByteBuffer event) {
-    return of(EventCodec.topicOf(event), event);
+    Hasher() {
+      try {
+        sha = MessageDigest.getInstance("SHA-256");
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException("every JDK has SHA-256", e);
+      }
+    }
   }
 
-  /** For callers that decoded the topic already. */
-  static DedupKey of(String topic, ByteBuffer event) {
-    MessageDigest sha = SHA256.get();
-    sha.update(topic.getBytes(StandardCharsets.UTF_8));
+  private static final ThreadLocal<Hasher> HASHER = ThreadLocal.withInitial(Hasher::new);
+
+  private static final VarHandle LONG_AT =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
+  /** The key of a validated event: its topic's bytes, a NUL, its id's bytes, hashed. */
+  static DedupKey of(ByteBuffer event) {
+    Hasher h = HASHER.get();
+    h.sha.update(EventCodec.topicView(event));
     // The topic cannot contain a NUL byte, so this separator keeps topic and id apart.
-    sha.update((byte) 0);
-    sha.update(EventCodec.idOf(event));
-    ByteBuffer digest = ByteBuffer.wrap(sha.digest());
+    h.sha.update((byte) 0);
+    h.sha.update(EventCodec.idView(event));
+    try {
+      h.sha.digest(h.digest, 0, h.digest.length);
+    } catch (DigestException e) {
+      throw new IllegalStateException("SHA-256 fills 32 bytes", e);
+    }
     // An all-zero key marks an empty slot in an IdTable; the low bit set rules it out.
-    return new DedupKey(digest.getLong(), digest.getLong() | 1);
+    return new DedupKey((long) LONG_AT.get(h.digest, 0), (long) LONG_AT.get(h.digest, 8) | 1);
   }
 
   // Written out because the record's own go through method handles, which showed in profiles of

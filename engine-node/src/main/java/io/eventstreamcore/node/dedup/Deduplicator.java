@@ -154,27 +154,29 @@ final class Deduplicator implements Admission {
     List<Verdict> verdicts = new ArrayList<>(keys.size());
     Set<DedupKey> seen = new HashSet<>();
     List<DedupKey> notCarried = new ArrayList<>();
+    int hits = 0;
+    int heldBack = 0;
     for (DedupKey key : keys) {
       long[] before = sorted.known().getOrDefault(key, table.get(key));
       if (!seen.add(key)) {
-        metrics.inFlight();
+        heldBack++;
         verdicts.add(new Refuse("the same id came twice in one batch; retry"));
       } else if (sorted.held().contains(key)) {
-        metrics.inFlight();
+        heldBack++;
         verdicts.add(IN_FLIGHT);
       } else if (before == null) {
-        metrics.miss();
         verdicts.add(ADMIT);
       } else if (DedupEntry.isStored(before)) {
-        metrics.hit();
+        hits++;
         verdicts.add(new Duplicate(DedupEntry.offset(before)));
         notCarried.add(key);
       } else {
-        metrics.inFlight();
+        heldBack++;
         verdicts.add(IN_FLIGHT);
         notCarried.add(key);
       }
     }
+    metrics.outcomes(hits, keys.size() - hits - heldBack, heldBack);
     inFlight.release(batchId, notCarried);
     return verdicts;
   }

@@ -23,7 +23,6 @@ final class HeldRecords {
   private record Held(
       long index,
       List<ByteBuffer> events,
-      List<String> topics,
       long[] offsets,
       long bytes,
       CompletableFuture<Void> done) {}
@@ -35,10 +34,9 @@ final class HeldRecords {
    * Holds one applied entry's records; the future completes when a stamp covers them or once this
    * node has written them.
    */
-  CompletableFuture<Void> hold(
-      long index, List<ByteBuffer> events, List<String> topics, long[] offsets) {
+  CompletableFuture<Void> hold(long index, List<ByteBuffer> events, long[] offsets) {
     // Counted now, while the events are in the cache: a stamp drops them much later.
-    Held h = new Held(index, events, topics, offsets, bytesOf(events), new CompletableFuture<>());
+    Held h = new Held(index, events, offsets, bytesOf(events), new CompletableFuture<>());
     held.add(h);
     bytes += h.bytes();
     return h.done();
@@ -74,7 +72,7 @@ final class HeldRecords {
     Map<DedupKey, Long> all = new HashMap<>();
     for (Held h : held) {
       for (int i = 0; i < h.events().size(); i++) {
-        all.put(DedupKey.of(h.topics().get(i), h.events().get(i)), h.offsets()[i]);
+        all.put(DedupKey.of(h.events().get(i)), h.offsets()[i]);
       }
       written.whenComplete((ok, error) -> h.done().complete(null));
     }

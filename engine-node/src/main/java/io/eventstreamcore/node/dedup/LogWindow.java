@@ -48,7 +48,7 @@ final class LogWindow {
         }
         Map<DedupKey, Long> keys = new HashMap<>(chunk.count() * 2);
         for (Record r : Record.readAll(new WireReader(chunk.records()), chunk.count())) {
-          keys.put(DedupKey.of(topic, r.eventBytes()), r.offset());
+          keys.put(DedupKey.of(r.eventBytes()), r.offset());
           from = r.offset() + 1;
         }
         chunks.accept(keys);

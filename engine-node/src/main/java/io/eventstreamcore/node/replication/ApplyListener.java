@@ -8,16 +8,10 @@ public interface ApplyListener {
   /**
    * @param recordedThrough the batch's {@link EventBatch#recordedThrough} (-1 for entries without)
    * @param events the batch's events (empty for entries that carry none)
-   * @param topics each event's topic, as the state machine already decoded it
    * @param offsets where each event was stored
    */
   void applied(
-      long term,
-      long index,
-      long recordedThrough,
-      List<ByteBuffer> events,
-      List<String> topics,
-      long[] offsets);
+      long term, long index, long recordedThrough, List<ByteBuffer> events, long[] offsets);
 
   /** The store jumped to a snapshot copied from the leader, which has applied what lies below. */
   void caughtUp(long term, long index);
@@ -26,12 +20,7 @@ public interface ApplyListener {
       new ApplyListener() {
         @Override
         public void applied(
-            long term,
-            long index,
-            long recordedThrough,
-            List<ByteBuffer> events,
-            List<String> topics,
-            long[] offsets) {}
+            long term, long index, long recordedThrough, List<ByteBuffer> events, long[] offsets) {}
 
         @Override
         public void caughtUp(long term, long index) {}

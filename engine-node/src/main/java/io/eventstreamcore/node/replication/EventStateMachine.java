@@ -171,7 +171,7 @@ public final class EventStateMachine extends BaseStateMachine {
       // After a catch-up, entries older than the copied point are still being drained.
       if (index > getLastAppliedTermIndex().getIndex()) {
         super.notifyTermIndexUpdated(term, index);
-        listener.applied(term, index, -1, List.of(), List.of(), new long[0]);
+        listener.applied(term, index, -1, List.of(), new long[0]);
       }
     } finally {
       storeWriter.unlock();
@@ -189,19 +189,14 @@ public final class EventStateMachine extends BaseStateMachine {
       }
       long[] offsets = store.append(batch.events(), topics);
       listener.applied(
-          entry.getTerm(),
-          entry.getIndex(),
-          batch.recordedThrough(),
-          batch.events(),
-          topics,
-          offsets);
+          entry.getTerm(), entry.getIndex(), batch.recordedThrough(), batch.events(), offsets);
       reply = Message.valueOf(ByteString.copyFrom(AppendResult.encode(offsets)));
     } catch (EventBatch.CorruptBatchException e) {
       LOG.errorf(
           "log entry %d is not a valid batch, skipped on every replica: %s",
           entry.getIndex(), e.getMessage());
       reply = Message.valueOf(ByteString.copyFrom(AppendResult.corrupt(e.getMessage())));
-      listener.applied(entry.getTerm(), entry.getIndex(), -1, List.of(), List.of(), new long[0]);
+      listener.applied(entry.getTerm(), entry.getIndex(), -1, List.of(), new long[0]);
     }
     updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
     return reply;

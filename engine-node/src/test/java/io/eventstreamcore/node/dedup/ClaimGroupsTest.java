@@ -30,7 +30,7 @@ class ClaimGroupsTest {
           new DedupMetrics(meters));
 
   private static DedupKey key(String id) {
-    return DedupKey.of("t", DedupTableTest.event("t", id));
+    return DedupKey.of(DedupTableTest.event("t", id));
   }
 
   @Test

@@ -177,7 +177,6 @@ class DedupTableTest {
             10 * t + 1,
             -1,
             List.of(event("orders", "a"), event("orders", "b")),
-            List.of("orders", "orders"),
             new long[] {0, 1});
     assertThat(admit(3, event("orders", "b")))
         .as("applied here, so answered at once even before its record reaches the table")
@@ -192,19 +191,15 @@ class DedupTableTest {
     leading.set(false);
     try {
       table.recorder().caughtUp(t, 10 * t);
-      table.recorder().applied(t, 10 * t + 1, -1, List.of(event("f", "a")), List.of("f"), at(0));
+      table.recorder().applied(t, 10 * t + 1, -1, List.of(event("f", "a")), at(0));
       Thread.sleep(4 * DedupMarker.RECORD_INTERVAL_MILLIS);
       assertThat(table.admission().recordedThrough()).isEqualTo(10 * t);
 
-      table
-          .recorder()
-          .applied(t, 10 * t + 2, 10 * t + 1, List.of(event("f", "b")), List.of("f"), at(1));
+      table.recorder().applied(t, 10 * t + 2, 10 * t + 1, List.of(event("f", "b")), at(1));
       assertThat(table.admission().recordedThrough()).isEqualTo(10 * t + 1);
     } finally {
       leading.set(true);
-      table
-          .recorder()
-          .applied(term.incrementAndGet(), 10 * term.get(), -1, List.of(), List.of(), at());
+      table.recorder().applied(term.incrementAndGet(), 10 * term.get(), -1, List.of(), at());
     }
   }
 
@@ -213,13 +208,11 @@ class DedupTableTest {
     long t = term.incrementAndGet();
     leading.set(false);
     table.recorder().caughtUp(t, 10 * t);
-    table
-        .recorder()
-        .applied(t, 10 * t + 1, -1, List.of(event("held", "k")), List.of("held"), at(5));
+    table.recorder().applied(t, 10 * t + 1, -1, List.of(event("held", "k")), at(5));
 
     leading.set(true);
     long next = term.incrementAndGet();
-    table.recorder().applied(next, 10 * next, -1, List.of(), List.of(), at());
+    table.recorder().applied(next, 10 * next, -1, List.of(), at());
 
     assertThat(admitOnceRecorded(1, event("held", "k")))
         .as("written to the table when the term started, not claimed anew")

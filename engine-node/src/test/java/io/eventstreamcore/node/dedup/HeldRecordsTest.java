@@ -13,7 +13,7 @@ class HeldRecordsTest {
   private final HeldRecords held = new HeldRecords();
 
   private CompletableFuture<Void> hold(long index, String id, long offset) {
-    return held.hold(index, List.of(event("t", id)), List.of("t"), new long[] {offset});
+    return held.hold(index, List.of(event("t", id)), new long[] {offset});
   }
 
   @Test
@@ -38,7 +38,7 @@ class HeldRecordsTest {
     Map<DedupKey, Long> toWrite = held.takeAll(written);
 
     ByteBuffer a = event("t", "a");
-    assertThat(toWrite).containsExactly(Map.entry(DedupKey.of("t", a), 5L));
+    assertThat(toWrite).containsExactly(Map.entry(DedupKey.of(a), 5L));
     assertThat(held.bytes()).isZero();
     assertThat(first).isNotDone();
     written.complete(null);

@@ -61,6 +61,6 @@ class LostEntryRefillTest {
   }
 
   private static DedupKey key(String topic, String id) {
-    return DedupKey.of(topic, DedupTableTest.event(topic, id));
+    return DedupKey.of(DedupTableTest.event(topic, id));
   }
 }

@@ -36,6 +36,6 @@ class RecentIdsFillTest {
   }
 
   private static DedupKey key(String topic, String id) {
-    return DedupKey.of(topic, DedupTableTest.event(topic, id));
+    return DedupKey.of(DedupTableTest.event(topic, id));
   }
 }

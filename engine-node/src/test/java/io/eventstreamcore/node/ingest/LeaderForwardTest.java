@@ -10,6 +10,7 @@ import io.eventstreamcore.protocol.ProduceAck;
 import io.eventstreamcore.protocol.ProduceRequest;
 import io.eventstreamcore.protocol.WireReader;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -114,6 +115,8 @@ class LeaderForwardTest {
   }
 
   private static List<String> ids(List<ByteBuffer> events) {
-    return events.stream().map(e -> new String(EventCodec.idOf(e))).toList();
+    return events.stream()
+        .map(e -> StandardCharsets.UTF_8.decode(EventCodec.idView(e)).toString())
+        .toList();
   }
 }
