@@ -51,6 +51,9 @@ public final class LocalNode implements AutoCloseable {
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
+  /** Environment variable with JVM options for every node this machine starts. */
+  public static final String NODE_JAVA_OPTS = "ESC_NODE_JAVA_OPTS";
+
   private final Spec spec;
   private final Path nodeJar;
   private Process process;
@@ -82,18 +85,7 @@ public final class LocalNode implements AutoCloseable {
     Files.createDirectories(spec.dataDir());
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    // 512 MB: the dedup table's share (docs/benchmarks.md gives entries per GiB) needs room.
-    cmd.add("-Xmx512m");
-    // G1 with a 5 ms pause goal gave the lowest p99 of the collectors tried (docs/benchmarks.md).
-    cmd.add("-XX:+UseG1GC");
-    cmd.add("-XX:MaxGCPauseMillis=5");
-    cmd.add("-XX:+ExitOnOutOfMemoryError");
-    // Hazelcast (the dedup table) uses these JDK internals for speed.
-    cmd.add("--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED");
-    cmd.add("--add-opens=java.base/java.lang=ALL-UNNAMED");
-    cmd.add("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED");
-    cmd.add("--add-opens=java.management/sun.management=ALL-UNNAMED");
-    cmd.add("--add-opens=jdk.management/com.sun.management.internal=ALL-UNNAMED");
+    cmd.addAll(jvmOptions(System.getenv(NODE_JAVA_OPTS)));
     cmd.add("-Desc.node.id=" + spec.id());
     cmd.add("-Desc.node.data-dir=" + spec.dataDir().toAbsolutePath());
     cmd.add("-Desc.node.client-host=" + spec.host());
@@ -113,6 +105,30 @@ public final class LocalNode implements AutoCloseable {
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log))
             .start();
     Files.writeString(spec.dataDir().resolve(PID_FILE), Long.toString(process.pid()));
+  }
+
+  /**
+   * The node JVM's options: the defaults, then {@code extra} (whitespace-separated, may be null),
+   * so that e.g. a bigger {@code -Xmx} for a long dedup window wins.
+   */
+  static List<String> jvmOptions(String extra) {
+    List<String> options = new ArrayList<>();
+    // 512 MB: the dedup table's share (docs/benchmarks.md gives entries per GiB) needs room.
+    options.add("-Xmx512m");
+    // G1 with a 5 ms pause goal gave the lowest p99 of the collectors tried (docs/benchmarks.md).
+    options.add("-XX:+UseG1GC");
+    options.add("-XX:MaxGCPauseMillis=5");
+    options.add("-XX:+ExitOnOutOfMemoryError");
+    // Hazelcast (the dedup table) uses these JDK internals for speed.
+    options.add("--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED");
+    options.add("--add-opens=java.base/java.lang=ALL-UNNAMED");
+    options.add("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED");
+    options.add("--add-opens=java.management/sun.management=ALL-UNNAMED");
+    options.add("--add-opens=jdk.management/com.sun.management.internal=ALL-UNNAMED");
+    if (extra != null && !extra.isBlank()) {
+      options.addAll(List.of(extra.trim().split("\\s+")));
+    }
+    return options;
   }
 
   /** Where a started node leaves its pid, so another esc invocation can stop it. */

@@ -1,0 +1,23 @@
+package io.eventstreamcore.cli.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class LocalNodeTest {
+  @Test
+  void extraJvmOptionsComeAfterTheDefaultsSoTheyWin() {
+    List<String> options = LocalNode.jvmOptions("  -Xmx2g   -XX:+AlwaysPreTouch ");
+
+    assertThat(options).endsWith("-Xmx2g", "-XX:+AlwaysPreTouch");
+    assertThat(options.indexOf("-Xmx512m")).isLessThan(options.indexOf("-Xmx2g"));
+  }
+
+  @Test
+  void withoutExtraOptionsOnlyTheDefaults() {
+    assertThat(LocalNode.jvmOptions(null))
+        .isEqualTo(LocalNode.jvmOptions(" "))
+        .contains("-Xmx512m", "-XX:+ExitOnOutOfMemoryError");
+  }
+}
