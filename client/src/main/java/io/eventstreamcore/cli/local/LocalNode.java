@@ -52,7 +52,7 @@ public final class LocalNode implements AutoCloseable {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   /** Environment variable with JVM options for every node this machine starts. */
-  public static final String NODE_JAVA_OPTS = "ESC_NODE_JAVA_OPTS";
+  private static final String NODE_JAVA_OPTS = "ESC_NODE_JAVA_OPTS";
 
   private final Spec spec;
   private final Path nodeJar;

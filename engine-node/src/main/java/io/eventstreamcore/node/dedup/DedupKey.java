@@ -16,7 +16,7 @@ import java.security.NoSuchAlgorithmException;
  * window: for a billion ids, 10⁻²¹.
  */
 record DedupKey(long hi, long lo) {
-  /** A thread's digest and the array its result goes to, so hashing a key allocates nothing. */
+  /** A thread's digest and the array its result goes to, reused for every key it hashes. */
   private static final class Hasher {
     final MessageDigest sha;
     final byte[] digest = new byte[32];
