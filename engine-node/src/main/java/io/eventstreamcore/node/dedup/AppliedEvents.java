@@ -33,7 +33,7 @@ final class AppliedEvents implements ApplyListener {
     if (!keys.isEmpty()) {
       recent.add(keys, System.currentTimeMillis());
     }
-    marker.applied(term, index, recordedThrough, events, keys, offsets);
+    marker.applied(term, index, recordedThrough, keys, offsets);
     inFlight.applied(keys);
   }
 

@@ -2,7 +2,6 @@ package io.eventstreamcore.node.dedup;
 
 import io.eventstreamcore.node.DaemonThreads;
 import java.io.Closeable;
-import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
@@ -34,8 +33,8 @@ final class DedupMarker implements Closeable {
   static final long RECORD_INTERVAL_MILLIS = 100;
 
   /**
-   * A follower writes its records itself once the events it holds reach this size: a leader whose
-   * writes fail must not make its followers hold the log in memory.
+   * A follower writes its records itself once those it holds reach this size: a leader whose writes
+   * fail must not make its followers hold the log's keys in memory.
    */
   static final long MAX_HELD_BYTES = 16L << 20;
 
@@ -83,28 +82,23 @@ final class DedupMarker implements Closeable {
   }
 
   /**
-   * @param keys the events' keys, in order
+   * @param keys the applied events' keys, in order
    */
   synchronized void applied(
-      long term,
-      long index,
-      long recordedThrough,
-      List<ByteBuffer> events,
-      List<DedupKey> keys,
-      long[] offsets) {
+      long term, long index, long recordedThrough, List<DedupKey> keys, long[] offsets) {
     held.coveredThrough(recordedThrough);
-    if (events.isEmpty()) {
+    if (keys.isEmpty()) {
       enqueue(term, index, CompletableFuture.completedFuture(null));
       return;
     }
     if (leading.getAsBoolean()) {
       // A later record of the same key (stored again after its window) replaces the earlier one.
-      for (int i = 0; i < events.size(); i++) {
+      for (int i = 0; i < keys.size(); i++) {
         unsent.put(keys.get(i), offsets[i]);
       }
       enqueue(term, index, unsentWritten);
     } else {
-      enqueue(term, index, held.hold(index, events, offsets));
+      enqueue(term, index, held.hold(index, keys, offsets));
     }
   }
 

@@ -1,6 +1,5 @@
 package io.eventstreamcore.node.dedup;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
@@ -17,15 +16,18 @@ import java.util.concurrent.CompletableFuture;
  */
 final class HeldRecords {
   /**
-   * An entry's events as applied; their keys are hashed only if this node writes them. The buffers
-   * are the decoded log entry's own heap bytes, which Ratis does not reuse.
+   * Heap per held record: the key object (two longs), its list slot and its offset. Only the keys
+   * are held, not the events: they were hashed at apply for this node's filters anyway.
    */
+  private static final long BYTES_PER_RECORD = 48;
+
+  /** An entry's records as applied: each key with its offset. */
   private record Held(
-      long index,
-      List<ByteBuffer> events,
-      long[] offsets,
-      long bytes,
-      CompletableFuture<Void> done) {}
+      long index, List<DedupKey> keys, long[] offsets, CompletableFuture<Void> done) {
+    long bytes() {
+      return BYTES_PER_RECORD * keys.size();
+    }
+  }
 
   private final ArrayDeque<Held> held = new ArrayDeque<>();
   private long bytes;
@@ -34,9 +36,8 @@ final class HeldRecords {
    * Holds one applied entry's records; the future completes when a stamp covers them or once this
    * node has written them.
    */
-  CompletableFuture<Void> hold(long index, List<ByteBuffer> events, long[] offsets) {
-    // Counted now, while the events are in the cache: a stamp drops them much later.
-    Held h = new Held(index, events, offsets, bytesOf(events), new CompletableFuture<>());
+  CompletableFuture<Void> hold(long index, List<DedupKey> keys, long[] offsets) {
+    Held h = new Held(index, keys, offsets, new CompletableFuture<>());
     held.add(h);
     bytes += h.bytes();
     return h.done();
@@ -51,17 +52,9 @@ final class HeldRecords {
     }
   }
 
-  /** The held events' size: they keep their log entries' buffers in memory. */
+  /** The held records' heap. */
   long bytes() {
     return bytes;
-  }
-
-  private static long bytesOf(List<ByteBuffer> events) {
-    long n = 0;
-    for (ByteBuffer e : events) {
-      n += e.remaining();
-    }
-    return n;
   }
 
   /**
@@ -71,8 +64,8 @@ final class HeldRecords {
   Map<DedupKey, Long> takeAll(CompletableFuture<Void> written) {
     Map<DedupKey, Long> all = new HashMap<>();
     for (Held h : held) {
-      for (int i = 0; i < h.events().size(); i++) {
-        all.put(DedupKey.of(h.events().get(i)), h.offsets()[i]);
+      for (int i = 0; i < h.keys().size(); i++) {
+        all.put(h.keys().get(i), h.offsets()[i]);
       }
       written.whenComplete((ok, error) -> h.done().complete(null));
     }

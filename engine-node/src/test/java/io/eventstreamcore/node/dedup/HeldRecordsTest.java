@@ -13,7 +13,7 @@ class HeldRecordsTest {
   private final HeldRecords held = new HeldRecords();
 
   private CompletableFuture<Void> hold(long index, String id, long offset) {
-    return held.hold(index, List.of(event("t", id)), new long[] {offset});
+    return held.hold(index, List.of(DedupKey.of(event("t", id))), new long[] {offset});
   }
 
   @Test
