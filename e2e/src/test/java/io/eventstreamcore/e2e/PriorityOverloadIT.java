@@ -94,6 +94,7 @@ class PriorityOverloadIT {
       }
 
       replayedDeadLettersAreStoredOnce(cluster, leader, audit.join());
+      priorityBenchStoresEveryCriticalEvent(cluster);
     } finally {
       Nodes.killAll(cluster);
     }
@@ -178,6 +179,32 @@ class PriorityOverloadIT {
     List<String> log = Nodes.converged(cluster, "audit.log").get(0);
     assertThat(log).doesNotHaveDuplicates().containsAll(dlq).containsAll(audit.acked().keySet());
     assertThat(log.size()).isLessThanOrEqualTo(audit.sent());
+  }
+
+  /**
+   * {@code esc priority-bench} runs its loading producers in a JVM of its own, started from this
+   * one's class path: its CRITICAL events (warm-up, unloaded and loaded phase) are all stored, and
+   * the loading process did send.
+   */
+  private static void priorityBenchStoresEveryCriticalEvent(LocalCluster cluster) throws Exception {
+    String[] bench = {
+      "priority-bench",
+      "--bootstrap",
+      String.join(",", cluster.clientEndpoints()),
+      "--critical-rate",
+      "100",
+      "--warmup-seconds",
+      "1",
+      "--seconds",
+      "2",
+      "--load-rate",
+      "2000"
+    };
+    assertThat(new CommandLine(new Esc()).execute(bench)).as("priority-bench").isZero();
+    assertThat(Nodes.converged(cluster, "bench-critical").get(0))
+        .hasSize(500)
+        .doesNotHaveDuplicates();
+    assertThat(Nodes.converged(cluster, "bench-high").get(0)).isNotEmpty();
   }
 
   private static void assertStoredOnceAtTheirOffsets(
