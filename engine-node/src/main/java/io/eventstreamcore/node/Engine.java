@@ -148,7 +148,6 @@ public class Engine {
             recentCommit,
             node.produceTimeout().toMillis(),
             meters);
-    batcher.start();
     Gauge.builder("esc.pipeline.state", pressure, p -> p.state().ordinal())
         .description("0 HEALTHY, 1 ELEVATED, 2 DEGRADED, 3 CRITICAL, 4 EMERGENCY")
         .register(meters);
@@ -164,6 +163,7 @@ public class Engine {
             pressure::state,
             topicPolicyFile == null ? () -> TopicPolicies.NONE : topicPolicyFile::current,
             pc.retryAfter().toMillis());
+    batcher.start(ingest.queuedShedding(queues));
     stateMachine.serve(ingest::serveForwarded);
     Checkpoints checkpoints = new Checkpoints(store, ingest, raft, node.id());
     deadLetters = new DeadLetterQueue(store, ingest, checkpoints);

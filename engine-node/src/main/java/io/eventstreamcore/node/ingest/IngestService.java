@@ -2,6 +2,8 @@ package io.eventstreamcore.node.ingest;
 
 import io.eventstreamcore.node.deadletter.DeadLetter;
 import io.eventstreamcore.node.pipeline.PipelineState;
+import io.eventstreamcore.node.pipeline.PriorityQueues;
+import io.eventstreamcore.node.pipeline.QueuedShedding;
 import io.eventstreamcore.node.pipeline.TopicPolicies;
 import io.eventstreamcore.node.replication.Batcher;
 import io.eventstreamcore.protocol.ErrorCode;
@@ -116,26 +118,17 @@ public final class IngestService {
       classes[i] = priority;
       PipelineState state = pipeline.get();
       if (state.admits(priority)) {
-        enqueue(priority, event, pending, i, arrived);
+        enqueue(priority, event, pending, i, arrived, true);
       } else if (table.onOverload(topics[i]) == TopicPolicies.OnOverload.DEAD_LETTER) {
         metrics.deadLettered(priority);
         pending.deadLetter(i);
         String reason = "node was " + state + ", which refuses " + priority + " events";
         Event dead =
             new DeadLetter(EventCodec.decode(event), reason, System.currentTimeMillis()).toEvent();
-        enqueue(priority, ByteBuffer.wrap(EventCodec.encode(dead)), pending, i, arrived);
+        enqueue(priority, ByteBuffer.wrap(EventCodec.encode(dead)), pending, i, arrived, false);
       } else {
         metrics.shed(priority);
-        pending.overloaded(
-            i,
-            retryAfterMillis,
-            "node is "
-                + state
-                + ": "
-                + priority
-                + " events are refused; retry in "
-                + retryAfterMillis
-                + " ms");
+        pending.overloaded(i, retryAfterMillis, refusedWhile(state, priority));
       }
     }
     pending
@@ -164,14 +157,48 @@ public final class IngestService {
     long arrived = System.nanoTime();
     for (int i = 0; i < events.size(); i++) {
       Event e = events.get(i);
-      enqueue(e.priority(), ByteBuffer.wrap(EventCodec.encode(e)), pending, i, arrived);
+      enqueue(e.priority(), ByteBuffer.wrap(EventCodec.encode(e)), pending, i, arrived, false);
     }
     return pending;
   }
 
+  /**
+   * Refuses, as if it had just arrived, each queued producer's event of a class the node stops
+   * admitting, unless its topic's policy dead-letters shed events: those were admitted, and are
+   * stored in their topic as promised.
+   */
+  public QueuedShedding<Batcher.Pending> queuedShedding(PriorityQueues<Batcher.Pending> queues) {
+    return new QueuedShedding<>(
+        queues,
+        pipeline,
+        p ->
+            p.sheddable()
+                && policies.get().onOverload(EventCodec.topicOf(p.event()))
+                    == TopicPolicies.OnOverload.REFUSE,
+        (priority, p) -> {
+          metrics.shed(priority);
+          p.owner().overloaded(p.index(), retryAfterMillis, refusedWhile(pipeline.get(), priority));
+        });
+  }
+
+  private String refusedWhile(PipelineState state, Priority priority) {
+    return "node is "
+        + state
+        + ": "
+        + priority
+        + " events are refused; retry in "
+        + retryAfterMillis
+        + " ms";
+  }
+
   private void enqueue(
-      Priority priority, ByteBuffer event, PendingProduce pending, int index, long arrived) {
-    if (!batcher.offer(priority, new Batcher.Pending(event, pending, index, arrived))) {
+      Priority priority,
+      ByteBuffer event,
+      PendingProduce pending,
+      int index,
+      long arrived,
+      boolean sheddable) {
+    if (!batcher.offer(priority, new Batcher.Pending(event, pending, index, arrived, sheddable))) {
       metrics.shed(priority);
       pending.overloaded(
           index,

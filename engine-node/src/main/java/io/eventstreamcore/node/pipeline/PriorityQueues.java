@@ -3,10 +3,14 @@ package io.eventstreamcore.node.pipeline;
 import io.eventstreamcore.protocol.Priority;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
 
 /**
@@ -116,6 +120,27 @@ public final class PriorityQueues<T> {
       most = Math.max(most, q.size());
     }
     return (double) most / capacityPerClass;
+  }
+
+  /**
+   * Takes the items of class {@code p} that {@code which} selects out of its queue, in their order,
+   * and hands each to {@code removed}; the others keep their places. Only the taking thread may
+   * call this.
+   */
+  public void removeIf(Priority p, Predicate<? super T> which, Consumer<? super T> removed) {
+    List<T> taken = new ArrayList<>();
+    queues[p.ordinal()].removeIf(
+        item -> {
+          if (which.test(item)) {
+            taken.add(item);
+            return true;
+          }
+          return false;
+        });
+    for (T item : taken) {
+      waiting.tryAcquire();
+      removed.accept(item);
+    }
   }
 
   /** Everything still queued, most urgent class first. */

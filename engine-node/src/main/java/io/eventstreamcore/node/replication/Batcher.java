@@ -2,6 +2,7 @@ package io.eventstreamcore.node.replication;
 
 import io.eventstreamcore.node.ingest.PendingProduce;
 import io.eventstreamcore.node.pipeline.PriorityQueues;
+import io.eventstreamcore.node.pipeline.QueuedShedding;
 import io.eventstreamcore.node.pipeline.RecentMax;
 import io.eventstreamcore.protocol.ErrorCode;
 import io.eventstreamcore.protocol.Priority;
@@ -34,10 +35,12 @@ public final class Batcher implements Closeable {
   private static final Logger LOG = Logger.getLogger(Batcher.class);
 
   /**
-   * One event waiting for a batch, where its answer goes, and when it arrived ({@link
-   * System#nanoTime}).
+   * One event waiting for a batch, where its answer goes, when it arrived ({@link
+   * System#nanoTime}), and whether it may still be refused if its class is shed while it waits (a
+   * producer's event, not a dead letter or the engine's own).
    */
-  public record Pending(ByteBuffer event, PendingProduce owner, int index, long arrivedNanos) {}
+  public record Pending(
+      ByteBuffer event, PendingProduce owner, int index, long arrivedNanos, boolean sheddable) {}
 
   private final RaftNode raft;
   private final Admission admission;
@@ -50,6 +53,7 @@ public final class Batcher implements Closeable {
 
   private final InFlightLimit inFlight;
   private final Thread thread;
+  private QueuedShedding<Pending> shedding;
   private final long answerWithinMillis;
   private final DistributionSummary batchSize;
   private final Timer commitTime;
@@ -99,7 +103,12 @@ public final class Batcher implements Closeable {
     thread.setDaemon(true);
   }
 
-  public void start() {
+  /**
+   * @param shedding refuses, between batches, what waits in the queue of a class the node stops
+   *     admitting
+   */
+  public void start(QueuedShedding<Pending> shedding) {
+    this.shedding = shedding;
     thread.start();
   }
 
@@ -112,6 +121,7 @@ public final class Batcher implements Closeable {
     List<Pending> batch = new ArrayList<>(maxEvents);
     while (running) {
       try {
+        shedding.run();
         // While the limit of batches in flight is reached, events wait in their class's queue,
         // where the most urgent are taken first once a batch settles.
         if (!inFlight.tryAcquire(100, TimeUnit.MILLISECONDS)) {

@@ -50,6 +50,28 @@ class PriorityQueuesTest {
   }
 
   @Test
+  void removedItemsLeaveTheRestInOrderAndAreNoLongerTaken() {
+    PriorityQueues<String> q = new PriorityQueues<>(100, WEIGHTS);
+    q.offer(Priority.BATCH, "drop-1");
+    q.offer(Priority.BATCH, "keep-1");
+    q.offer(Priority.LOW, "drop-low");
+    q.offer(Priority.BATCH, "drop-2");
+    q.offer(Priority.BATCH, "keep-2");
+    List<String> removed = new ArrayList<>();
+
+    q.removeIf(Priority.BATCH, s -> s.startsWith("drop"), removed::add);
+
+    assertThat(removed).containsExactly("drop-1", "drop-2");
+    assertThat(q.depth(Priority.BATCH)).isEqualTo(2);
+    List<String> order = new ArrayList<>();
+    String s;
+    while ((s = q.poll()) != null) {
+      order.add(s);
+    }
+    assertThat(order).containsExactly("drop-low", "keep-1", "keep-2");
+  }
+
+  @Test
   void aFullClassRefusesWhileOthersStillTake() throws InterruptedException {
     PriorityQueues<String> q = new PriorityQueues<>(2, WEIGHTS);
     assertThat(q.offer(Priority.BATCH, "a")).isTrue();
