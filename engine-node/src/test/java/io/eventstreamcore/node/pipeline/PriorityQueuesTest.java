@@ -41,12 +41,16 @@ class PriorityQueuesTest {
     q.offer(Priority.LOW, "low-1");
     q.offer(Priority.CRITICAL, "critical-1");
     q.offer(Priority.BATCH, "batch-2");
+    assertThat(takeAll(q)).containsExactly("critical-1", "low-1", "batch-1", "batch-2");
+  }
+
+  private static List<String> takeAll(PriorityQueues<String> q) {
     List<String> order = new ArrayList<>();
     String s;
     while ((s = q.poll()) != null) {
       order.add(s);
     }
-    assertThat(order).containsExactly("critical-1", "low-1", "batch-1", "batch-2");
+    return order;
   }
 
   @Test
@@ -63,12 +67,7 @@ class PriorityQueuesTest {
 
     assertThat(removed).containsExactly("drop-1", "drop-2");
     assertThat(q.depth(Priority.BATCH)).isEqualTo(2);
-    List<String> order = new ArrayList<>();
-    String s;
-    while ((s = q.poll()) != null) {
-      order.add(s);
-    }
-    assertThat(order).containsExactly("drop-low", "keep-1", "keep-2");
+    assertThat(takeAll(q)).containsExactly("drop-low", "keep-1", "keep-2");
   }
 
   @Test
