@@ -92,19 +92,11 @@ final class PriorityBenchCommand implements Callable<Integer> {
       return 0;
     }
     if (warmupSeconds > 0) {
-      Duration warmup = Duration.ofSeconds(warmupSeconds);
-      try (LoadProcess load = LoadProcess.start(loadArguments(warmup))) {
-        critical(warmup);
-        load.tallies();
-      }
+      overload(Duration.ofSeconds(warmupSeconds));
     }
     untilSettled();
     List<Tally> unloaded = List.of(critical(phase));
-    List<Tally> loaded = new ArrayList<>();
-    try (LoadProcess load = LoadProcess.start(loadArguments(phase))) {
-      loaded.add(critical(phase));
-      loaded.addAll(load.tallies());
-    }
+    List<Tally> loaded = overload(phase);
 
     System.out.printf(
         "%-9s %-9s %-10s %-10s %-11s %-8s %-9s %-9s%n",
@@ -117,6 +109,16 @@ final class PriorityBenchCommand implements Callable<Integer> {
         "CRITICAL p99: %.2f ms unloaded, %.2f ms under overload (%.1fx; goal: at most 2x)%n",
         before, after, after / before);
     return 0;
+  }
+
+  /** CRITICAL's tally first, then each loading class's, from one phase under load. */
+  private List<Tally> overload(Duration phase) throws Exception {
+    try (LoadProcess load = LoadProcess.start(loadArguments(phase))) {
+      List<Tally> tallies = new ArrayList<>();
+      tallies.add(critical(phase));
+      tallies.addAll(load.tallies());
+      return tallies;
+    }
   }
 
   /**
