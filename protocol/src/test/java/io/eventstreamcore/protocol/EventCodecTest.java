@@ -117,8 +117,19 @@ class EventCodecTest {
   @Test
   void topicRule() {
     assertThat(Topics.validate("a.b_c/d-e/0")).isEqualTo("a.b_c/d-e/0");
-    assertThat(Topics.validate("x".repeat(255))).hasSize(255);
-    for (String bad : List.of("", "x".repeat(256), "a b", "ä", "a:b", "a\nb")) {
+    assertThat(Topics.validate("x".repeat(253))).hasSize(253);
+    assertThat(Topics.validate("/".repeat(84) + "x")).hasSize(85);
+    for (String bad :
+        List.of(
+            "",
+            "x".repeat(256),
+            "x".repeat(254),
+            "/".repeat(85),
+            "a/".repeat(64) + "b",
+            "a b",
+            "ä",
+            "a:b",
+            "a\nb")) {
       assertThatThrownBy(() -> Topics.validate(bad))
           .extracting(ex -> ((ProtocolException) ex).code())
           .isEqualTo(ErrorCode.INVALID_TOPIC);

@@ -2,6 +2,7 @@ package io.eventstreamcore.node.replication;
 
 import io.eventstreamcore.node.DaemonThreads;
 import io.eventstreamcore.node.storage.EventStore;
+import io.eventstreamcore.node.storage.UnstorableTopicException;
 import io.eventstreamcore.protocol.EventCodec;
 import java.io.File;
 import java.io.IOException;
@@ -191,9 +192,11 @@ public final class EventStateMachine extends BaseStateMachine {
       listener.applied(
           entry.getTerm(), entry.getIndex(), batch.recordedThrough(), batch.events(), offsets);
       reply = Message.valueOf(ByteString.copyFrom(AppendResult.encode(offsets)));
-    } catch (EventBatch.CorruptBatchException e) {
+    } catch (EventBatch.CorruptBatchException | UnstorableTopicException e) {
+      // Both are decided by the entry's bytes alone, so every replica skips it alike; failing
+      // here instead would stop the group on every node, and again on each restart's replay.
       LOG.errorf(
-          "log entry %d is not a valid batch, skipped on every replica: %s",
+          "log entry %d is not a batch this store can apply, skipped on every replica: %s",
           entry.getIndex(), e.getMessage());
       reply = Message.valueOf(ByteString.copyFrom(AppendResult.corrupt(e.getMessage())));
       listener.applied(entry.getTerm(), entry.getIndex(), -1, List.of(), new long[0]);

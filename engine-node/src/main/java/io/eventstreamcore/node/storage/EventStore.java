@@ -75,12 +75,20 @@ public final class EventStore implements Closeable {
   /**
    * Appends a batch's events (each given with its topic) and returns their offsets in batch order.
    * Called only from the Raft apply thread.
+   *
+   * @throws UnstorableTopicException before anything is written, when a topic new to this store is
+   *     not a name it can hold
    */
   public long[] append(List<ByteBuffer> events, List<String> eventTopics) {
     long[] offsets = new long[events.size()];
     Map<String, List<Integer>> byTopic = new TreeMap<>();
     for (int i = 0; i < events.size(); i++) {
       byTopic.computeIfAbsent(eventTopics.get(i), t -> new ArrayList<>()).add(i);
+    }
+    for (String topic : byTopic.keySet()) {
+      if (!topics.containsKey(topic)) {
+        UnstorableTopicException.check(topic);
+      }
     }
     try {
       for (Map.Entry<String, List<Integer>> e : byTopic.entrySet()) {

@@ -235,6 +235,34 @@ class EventStoreTest {
     }
   }
 
+  @Test
+  void theLongestTopicNamesTheRuleAllowsAreStoredAndReopened() throws IOException {
+    String longest = "x".repeat(253);
+    String mostSlashes = "/".repeat(84) + "x";
+    try (EventStore store = open()) {
+      appendN(store, longest, 0, 3);
+      appendN(store, mostSlashes, 0, 3);
+    }
+    try (EventStore store = open()) {
+      assertThat(store.topics()).containsExactlyInAnyOrder(longest, mostSlashes);
+      assertThat(payloads(store, mostSlashes, 0)).isEqualTo(expected(0, 3));
+    }
+  }
+
+  @Test
+  void aTopicTheStoreCannotHoldIsRefusedBeforeAnyEventOfTheBatchIsWritten() throws IOException {
+    try (EventStore store = open()) {
+      List<ByteBuffer> events = List.of(event("a", 0), event("b", 1));
+      assertThatThrownBy(() -> store.append(events, List.of("a", "b".repeat(254))))
+          .isInstanceOf(UnstorableTopicException.class)
+          .hasMessageContaining("at most 253");
+      assertThatThrownBy(() -> store.append(events, List.of("a", "/".repeat(85))))
+          .isInstanceOf(UnstorableTopicException.class);
+      assertThat(store.topics()).isEmpty();
+      assertThat(store.append(events, List.of("a", "b"))).containsExactly(0, 0);
+    }
+  }
+
   private EventStore open() throws IOException {
     return EventStore.open(dir, SMALL_SEGMENTS);
   }
