@@ -79,12 +79,16 @@ public class ClusterResource {
   @POST
   @Path("/members")
   @Consumes(MediaType.APPLICATION_JSON)
-  public ClusterView add(String body) throws IOException {
+  public ClusterView add(byte[] body) throws IOException {
     RaftNode raft = engine.raft();
     Peer self = raft.peers().stream().filter(p -> p.id().equals(raft.selfId())).findFirst().get();
     Peer peer;
     try {
-      peer = Peer.parse(field(body, "peer"), self.clientPort(), self.httpPort());
+      peer =
+          Peer.parse(
+              JsonBody.text(JsonBody.object(json, body), "peer"),
+              self.clientPort(),
+              self.httpPort());
     } catch (IllegalArgumentException e) {
       throw new BadRequestProblem(e.getMessage());
     }
@@ -110,35 +114,18 @@ public class ClusterResource {
   @POST
   @Path("/leadership")
   @Consumes(MediaType.APPLICATION_JSON)
-  public ClusterView transferLeadership(String body) throws IOException {
-    JsonNode request = parse(body);
-    String to = field(request, "to");
-    long timeout = request.path("timeoutMs").asLong(DEFAULT_TRANSFER_TIMEOUT_MS);
+  public ClusterView transferLeadership(byte[] body) throws IOException {
+    JsonNode request = JsonBody.object(json, body);
+    String to = JsonBody.text(request, "to");
+    JsonNode timeoutMs = request.get("timeoutMs");
+    long timeout = DEFAULT_TRANSFER_TIMEOUT_MS;
+    if (timeoutMs != null) {
+      if (!timeoutMs.isIntegralNumber() || timeoutMs.asLong() < 1 || timeoutMs.asLong() > 60_000) {
+        throw new BadRequestProblem("'timeoutMs' must be a whole number within 1..60000");
+      }
+      timeout = timeoutMs.asLong();
+    }
     engine.raft().transferLeadership(to, timeout);
     return view();
-  }
-
-  private String field(String body, String name) {
-    return field(parse(body), name);
-  }
-
-  private static String field(JsonNode request, String name) {
-    JsonNode value = request.get(name);
-    if (value == null || !value.isTextual() || value.asText().isBlank()) {
-      throw new BadRequestProblem("the body needs a string field '" + name + "'");
-    }
-    return value.asText();
-  }
-
-  private JsonNode parse(String body) {
-    try {
-      JsonNode node = body == null || body.isBlank() ? null : json.readTree(body);
-      if (node == null || !node.isObject()) {
-        throw new BadRequestProblem("the body must be a JSON object");
-      }
-      return node;
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new BadRequestProblem("the body is not valid JSON: " + e.getOriginalMessage());
-    }
   }
 }

@@ -1,12 +1,12 @@
 package io.eventstreamcore.node.api;
 
 import io.eventstreamcore.node.Engine;
+import io.eventstreamcore.node.QueryNumber;
 import io.eventstreamcore.node.deadletter.DeadLetterQueue;
 import io.eventstreamcore.protocol.ErrorCode;
 import io.eventstreamcore.protocol.Topics;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -35,11 +35,10 @@ public class DlqResource {
   public Letters list(
       @QueryParam("topic") String topic,
       @QueryParam("reason") String reason,
-      @QueryParam("from") @DefaultValue("0") long from,
-      @QueryParam("max") @DefaultValue("100") int max) {
-    if (from < 0 || max < 1 || max > MAX_LETTERS) {
-      throw new BadRequestProblem("from must be >= 0 and max within 1.." + MAX_LETTERS);
-    }
+      @QueryParam("from") String fromParam,
+      @QueryParam("max") String maxParam) {
+    long from = QueryNumber.of("from", fromParam, 0, 0, Long.MAX_VALUE);
+    int max = (int) QueryNumber.of("max", maxParam, 100, 1, MAX_LETTERS);
     DeadLetterQueue.Page page = engine.deadLetters().list(topic, reason, from, max);
     return new Letters(
         page.from(),
@@ -60,13 +59,10 @@ public class DlqResource {
   /** Hides the letters below {@code before} (all of them when it is not given). */
   @POST
   @Path("/purge")
-  public Uni<Response> purge(@QueryParam("before") Long before) {
+  public Uni<Response> purge(@QueryParam("before") String before) {
     engine.raft().requireLeader();
     long end = engine.store().endOffset(Topics.DEAD_LETTER);
-    long mark = before == null ? end : before;
-    if (mark < 0 || mark > end) {
-      throw new BadRequestProblem("before must be within 0.." + end);
-    }
+    long mark = QueryNumber.of("before", before, end, 0, end);
     return Uni.createFrom()
         .completionStage(engine.deadLetters().purge(mark))
         .map(done -> Response.ok(Map.of("purgedBefore", mark)).build())

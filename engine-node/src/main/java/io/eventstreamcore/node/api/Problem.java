@@ -5,6 +5,7 @@ import io.eventstreamcore.protocol.ErrorCode;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /** An RFC 7807 problem document; {@code code} is the protocol's error code name. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -13,9 +14,14 @@ public record Problem(
   public static final String MEDIA_TYPE = "application/problem+json";
 
   static Response response(int status, String title, String detail, String code, List<?> results) {
-    String type =
-        "urn:eventstreamcore:problem:"
-            + (code == null ? "bad-request" : code.toLowerCase(Locale.ROOT).replace('_', '-'));
+    // A protocol error names its code; the REST layer's own refusals name their status.
+    String kind =
+        code != null
+            ? code
+            : Optional.ofNullable(Response.Status.fromStatusCode(status))
+                .map(Response.Status::name)
+                .orElse("HTTP_" + status);
+    String type = "urn:eventstreamcore:problem:" + kind.toLowerCase(Locale.ROOT).replace('_', '-');
     return Response.status(status)
         .type(MEDIA_TYPE)
         .entity(new Problem(type, title, status, detail, code, results))

@@ -4,6 +4,7 @@ import io.eventstreamcore.node.replication.MembershipException;
 import io.eventstreamcore.node.replication.NotLeaderException;
 import io.eventstreamcore.protocol.ErrorCode;
 import io.eventstreamcore.protocol.ProtocolException;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriBuilder;
@@ -12,9 +13,12 @@ import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 import java.io.IOException;
 import java.net.URI;
+import org.jboss.logging.Logger;
 
 /** Every error of the HTTP API leaves as problem JSON with a message that says what was wrong. */
 public final class ProblemMappers {
+  private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+
   private ProblemMappers() {}
 
   @Provider
@@ -31,6 +35,38 @@ public final class ProblemMappers {
     @Override
     public Response toResponse(BadRequestProblem e) {
       return Problem.response(400, "Bad request", e.getMessage(), null, null);
+    }
+  }
+
+  /**
+   * The REST layer's own refusals (unknown path, wrong method or media type, a bad query number):
+   * their status and message, as a problem document instead of an empty body.
+   */
+  @Provider
+  public static class WebApplication implements ExceptionMapper<WebApplicationException> {
+    @Override
+    public Response toResponse(WebApplicationException e) {
+      Response original = e.getResponse();
+      Response problem =
+          Problem.response(
+              original.getStatus(),
+              original.getStatusInfo().getReasonPhrase(),
+              e.getMessage(),
+              null,
+              null);
+      Response.ResponseBuilder b = Response.fromResponse(problem);
+      original.getHeaders().forEach((k, v) -> v.forEach(value -> b.header(k, value)));
+      return b.type(Problem.MEDIA_TYPE).build();
+    }
+  }
+
+  /** A fault of ours: logged with its stack, answered as a problem, never as an HTML page. */
+  @Provider
+  public static class Unexpected implements ExceptionMapper<RuntimeException> {
+    @Override
+    public Response toResponse(RuntimeException e) {
+      LOG.error("request failed", e);
+      return Problem.response(500, "Internal error", e.toString(), ErrorCode.INTERNAL.name(), null);
     }
   }
 

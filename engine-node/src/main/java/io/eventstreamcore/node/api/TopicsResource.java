@@ -3,6 +3,7 @@ package io.eventstreamcore.node.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventstreamcore.node.Engine;
+import io.eventstreamcore.node.QueryNumber;
 import io.eventstreamcore.node.consume.FetchService;
 import io.eventstreamcore.node.ingest.PendingProduce;
 import io.eventstreamcore.protocol.ErrorCode;
@@ -14,7 +15,6 @@ import io.eventstreamcore.protocol.WireReader;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -33,6 +33,7 @@ import java.util.Map;
 @Produces(MediaType.APPLICATION_JSON)
 public class TopicsResource {
   private static final int MAX_EVENTS_PER_READ = 10_000;
+  private static final int MAX_WAIT_MS = 60_000;
 
   @Inject Engine engine;
   @Inject ObjectMapper json;
@@ -57,7 +58,7 @@ public class TopicsResource {
   @POST
   @Path("/{topic}/events")
   @Consumes(MediaType.APPLICATION_JSON)
-  public Uni<Response> produce(@PathParam("topic") String topic, String body) {
+  public Uni<Response> produce(@PathParam("topic") String topic, byte[] body) {
     Topics.validate(topic);
     List<EventJson> events = parse(body);
     List<ByteBuffer> encoded = new ArrayList<>(events.size());
@@ -69,22 +70,18 @@ public class TopicsResource {
   }
 
   /** Parsed here rather than by the framework so that every failure is a problem document. */
-  private List<EventJson> parse(String text) {
+  private List<EventJson> parse(byte[] bytes) {
+    JsonNode body = JsonBody.read(json, bytes);
+    if (!(body.isArray() || body.isObject())) {
+      throw new BadRequestProblem("the body must be a JSON event or an array of events");
+    }
     List<EventJson> events = new ArrayList<>();
-    try {
-      JsonNode body = text == null || text.isBlank() ? null : json.readTree(text);
-      if (body == null || !(body.isArray() || body.isObject())) {
-        throw new BadRequestProblem("the body must be a JSON event or an array of events");
+    if (body.isArray()) {
+      for (JsonNode n : body) {
+        events.add(EventJson.read(n, events.size()));
       }
-      if (body.isArray()) {
-        for (JsonNode n : body) {
-          events.add(json.treeToValue(n, EventJson.class));
-        }
-      } else {
-        events.add(json.treeToValue(body, EventJson.class));
-      }
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new BadRequestProblem("the body is not valid JSON events: " + e.getOriginalMessage());
+    } else {
+      events.add(EventJson.read(body, 0));
     }
     if (events.isEmpty()) {
       throw new BadRequestProblem("no events in the body");
@@ -143,14 +140,13 @@ public class TopicsResource {
   @Path("/{topic}/events")
   public Uni<Page> read(
       @PathParam("topic") String topic,
-      @QueryParam("from") @DefaultValue("0") long from,
-      @QueryParam("max") @DefaultValue("100") int max,
-      @QueryParam("waitMs") @DefaultValue("0") int waitMs) {
+      @QueryParam("from") String fromParam,
+      @QueryParam("max") String maxParam,
+      @QueryParam("waitMs") String waitParam) {
     Topics.validate(topic);
-    if (from < 0 || max < 1 || max > MAX_EVENTS_PER_READ || waitMs < 0 || waitMs > 60_000) {
-      throw new BadRequestProblem(
-          "from must be >= 0, max within 1.." + MAX_EVENTS_PER_READ + ", waitMs within 0..60000");
-    }
+    long from = QueryNumber.of("from", fromParam, 0, 0, Long.MAX_VALUE);
+    int max = (int) QueryNumber.of("max", maxParam, 100, 1, MAX_EVENTS_PER_READ);
+    int waitMs = (int) QueryNumber.of("waitMs", waitParam, 0, 0, MAX_WAIT_MS);
     FetchRequest req = new FetchRequest(topic, from, max, 16 << 20, waitMs);
     return Uni.createFrom()
         .completionStage(engine.fetch().fetch(req))

@@ -1,9 +1,10 @@
 package io.eventstreamcore.node.replication;
 
 import io.eventstreamcore.node.Engine;
+import io.eventstreamcore.node.QueryNumber;
 import io.eventstreamcore.node.storage.ReadChunk;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
@@ -40,11 +41,13 @@ public class CatchUpResource {
   @Produces(MediaType.APPLICATION_OCTET_STREAM)
   public Response records(
       @QueryParam("topic") String topic,
-      @QueryParam("from") long from,
-      @QueryParam("max-bytes") @DefaultValue("4194304") int maxBytes) {
+      @QueryParam("from") String fromParam,
+      @QueryParam("max-bytes") String maxBytesParam) {
     if (topic == null || topic.isEmpty()) {
-      throw new jakarta.ws.rs.BadRequestException("query parameter topic is required");
+      throw new BadRequestException("query parameter topic is required");
     }
+    long from = QueryNumber.of("from", fromParam, 0, 0, Long.MAX_VALUE);
+    int maxBytes = (int) QueryNumber.of("max-bytes", maxBytesParam, 4 << 20, 1, 16 << 20);
     long start = engine.store().startOffset(topic);
     ReadChunk chunk =
         engine.store().read(topic, Math.max(from, start), Integer.MAX_VALUE, maxBytes);
