@@ -172,7 +172,8 @@ public class Engine {
     StoreMetrics.register(meters, store);
     RaftLogMetrics.register(meters);
     clientServer =
-        new ClientServer(vertx, node.id(), node.maxFrameBytes(), ingest, fetch, raft, meters);
+        new ClientServer(
+            vertx, node.id(), node.maxFrameBytes(), config.server(), ingest, fetch, raft, meters);
     clientServer.start(node.clientHost(), node.clientPort());
     housekeeping = Executors.newScheduledThreadPool(3, r -> new Thread(r, "esc-housekeeping"));
     long every = s.retentionCheckInterval().toMillis();

@@ -26,6 +26,47 @@ public interface NodeConfig {
 
   Processors processors();
 
+  Server server();
+
+  /**
+   * What one client of the binary protocol may hold of a node: connections, bytes and time. Every
+   * limit keeps a hostile or broken client from taking memory or threads that others need.
+   */
+  interface Server {
+    /** Connections beyond this are answered OVERLOADED and closed. */
+    @WithDefault("1000")
+    int maxConnections();
+
+    /**
+     * Bytes of requests being received, over all connections; a connection whose next request does
+     * not fit waits, unread, until others' are in. At least {@code esc.node.max-frame-bytes}.
+     */
+    @WithDefault("67108864")
+    long maxReceivingBytes();
+
+    /**
+     * Bytes of replies one connection may be owed or have queued unread; past it the node reads no
+     * further requests from it until the client has read.
+     */
+    @WithDefault("16777216")
+    long maxReplyBytes();
+
+    /** A new connection must complete its HELLO within this. */
+    @WithDefault("10s")
+    Duration handshakeTimeout();
+
+    /**
+     * A request must arrive whole within this once it has started, and a client must read its
+     * replies within this once the node has stopped reading from it for them.
+     */
+    @WithDefault("30s")
+    Duration requestTimeout();
+
+    /** A connection that sends nothing, is owed nothing and has no subscription is closed. */
+    @WithDefault("10m")
+    Duration idleTimeout();
+  }
+
   /** In-engine processors on the leader; docs/operations.md describes each. */
   interface Processors {
     /** How often processor positions and state are checkpointed through the log. */

@@ -26,22 +26,44 @@ import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 /**
  * One client connection: frames the byte stream, enforces the handshake, dispatches requests and
  * writes replies. Framing errors that leave the stream unframeable close the connection; every
  * other bad frame gets a typed ERROR and the connection stays usable.
+ *
+ * <p>What the connection may hold is bounded ({@link ServerLimits}): a request's bytes are reserved
+ * in the node-wide {@link ReceiveBudget} before its body is read, and the node stops reading
+ * requests while the client is owed, or has not read, more reply bytes than it may. All state is
+ * confined to the connection's Vert.x context except {@link #owed}, which replies completing on
+ * other threads lower.
  */
 final class ClientConnection {
   private static final Logger LOG = Logger.getLogger(ClientConnection.class);
 
+  /** Reply bytes counted for a request beyond what its answer carries. */
+  private static final int REPLY_OVERHEAD = 64;
+
   private final NetSocket socket;
   private final Context context;
   private final Services services;
+  private final ServerLimits limits;
   private final RecordParser parser;
   private final Map<Integer, Subscription> subscriptions = new HashMap<>();
+  private final AtomicLong owed = new AtomicLong();
+  private final Runnable budgetGranted;
+  private final long connectedAt = System.nanoTime();
   private boolean expectingLength = true;
+  private int frameLength;
+  private long reserved;
+  private boolean waitingForBudget;
+  private long frameStartedAt;
+  private long clientBehindSince;
+  private long lastReadAt = connectedAt;
+  private volatile boolean reading = true;
   private boolean greeted;
   private boolean closed;
   private int nextSubscriptionId = 1;
@@ -49,7 +71,8 @@ final class ClientConnection {
   /** What a connection needs from the node. */
   record Services(
       String nodeId,
-      int maxFrameBytes,
+      ServerLimits limits,
+      ReceiveBudget budget,
       IngestService ingest,
       FetchService fetch,
       RaftNode raft,
@@ -59,32 +82,147 @@ final class ClientConnection {
     this.socket = socket;
     this.context = context;
     this.services = services;
-    this.parser = RecordParser.newFixed(4, this::onRecord);
-    socket.handler(parser);
-    socket.closeHandler(v -> onClose());
-    socket.exceptionHandler(e -> LOG.debugf("connection %s: %s", socket.remoteAddress(), e));
+    this.limits = services.limits();
+    this.budgetGranted = () -> context.runOnContext(v -> onBudgetGranted());
+    socket.setWriteQueueMaxSize((int) Math.min(Integer.MAX_VALUE, limits.maxReplyBytes()));
+    this.parser = RecordParser.newFixed(4, socket);
+    parser.handler(this::onRecord);
+    parser.exceptionHandler(e -> LOG.debugf("connection %s: %s", socket.remoteAddress(), e));
+    socket.drainHandler(v -> onDrained());
   }
 
   private void onRecord(Buffer record) {
     if (closed) {
       return;
     }
+    lastReadAt = System.nanoTime();
     if (expectingLength) {
-      long length = record.getUnsignedInt(0);
-      try {
-        parser.fixedSizeMode(FrameCodec.checkLength(length, services.maxFrameBytes()));
-        expectingLength = false;
-      } catch (ProtocolException e) {
-        services.metrics().rejected(e.code());
-        sendError(0, e.code(), e.getMessage());
-        closed = true;
-        socket.end();
-      }
+      onLength(record.getUnsignedInt(0));
       return;
     }
     expectingLength = true;
     parser.fixedSizeMode(4);
-    onFrame(ByteBuffer.wrap(record.getBytes()));
+    long held = reserved;
+    reserved = 0;
+    frameStartedAt = 0;
+    try {
+      onFrame(ByteBuffer.wrap(record.getBytes()));
+    } finally {
+      services.budget().release(held);
+    }
+    updateReading();
+  }
+
+  private void onLength(long length) {
+    try {
+      if (!greeted && length > ServerLimits.MAX_HELLO_FRAME_BYTES) {
+        throw new ProtocolException(
+            ErrorCode.FRAME_TOO_LARGE,
+            "frame length "
+                + length
+                + " before HELLO; at most "
+                + ServerLimits.MAX_HELLO_FRAME_BYTES
+                + " until the handshake is done");
+      }
+      frameLength = FrameCodec.checkLength(length, limits.maxFrameBytes());
+    } catch (ProtocolException e) {
+      services.metrics().rejected(e.code());
+      sendError(0, e.code(), e.getMessage());
+      closed = true;
+      socket.end();
+      return;
+    }
+    expectingLength = false;
+    parser.fixedSizeMode(frameLength);
+    if (frameLength <= ServerLimits.UNBUDGETED_FRAME_BYTES) {
+      frameStartedAt = lastReadAt;
+    } else if (services.budget().reserve(frameLength, budgetGranted)) {
+      reserved = frameLength;
+      frameStartedAt = lastReadAt;
+    } else {
+      waitingForBudget = true;
+      services.metrics().waitedForReceiveBudget();
+      updateReading();
+    }
+  }
+
+  private void onBudgetGranted() {
+    if (closed) {
+      services.budget().release(frameLength);
+      return;
+    }
+    waitingForBudget = false;
+    reserved = frameLength;
+    frameStartedAt = System.nanoTime();
+    updateReading();
+  }
+
+  private void onDrained() {
+    updateReading();
+    subscriptions.values().forEach(Subscription::pump);
+  }
+
+  /**
+   * Reads requests only while the budget has room for the one under way and the client keeps up
+   * with its replies; pausing the parser also stops the socket, so TCP pushes back on the client.
+   */
+  private void updateReading() {
+    if (closed) {
+      return;
+    }
+    boolean clientBehind = owed.get() > limits.maxReplyBytes() || socket.writeQueueFull();
+    if (!clientBehind) {
+      clientBehindSince = 0;
+    } else if (clientBehindSince == 0) {
+      clientBehindSince = System.nanoTime();
+    }
+    boolean read = !waitingForBudget && !clientBehind;
+    if (read == reading) {
+      return;
+    }
+    reading = read;
+    if (read) {
+      if (frameStartedAt != 0) {
+        // A request's time to arrive counts only while the node reads it.
+        frameStartedAt = System.nanoTime();
+      }
+      parser.resume();
+    } else {
+      parser.pause();
+    }
+  }
+
+  /** Run every second from {@link ClientServer}: closes what outstays its limits. */
+  void checkTimeouts() {
+    context.runOnContext(
+        v -> {
+          String why = overdue(System.nanoTime());
+          if (why != null && !closed) {
+            services.metrics().closedByNode(why);
+            LOG.debugf("closing %s: %s", socket.remoteAddress(), why);
+            closed = true;
+            socket.close();
+          }
+        });
+  }
+
+  private String overdue(long now) {
+    if (!greeted && now - connectedAt > limits.handshakeTimeout().toNanos()) {
+      return "handshake";
+    }
+    if (reading
+        && frameStartedAt != 0
+        && now - frameStartedAt > limits.requestTimeout().toNanos()) {
+      return "request-timeout";
+    }
+    if (clientBehindSince != 0 && now - clientBehindSince > limits.requestTimeout().toNanos()) {
+      return "replies-unread";
+    }
+    boolean idle = owed.get() == 0 && subscriptions.isEmpty() && frameStartedAt == 0;
+    if (idle && now - lastReadAt > limits.idleTimeout().toNanos()) {
+      return "idle";
+    }
+    return null;
   }
 
   private void onFrame(ByteBuffer afterLength) {
@@ -153,7 +291,7 @@ final class ClientConnection {
         new HelloOk(
             FrameCodec.PROTOCOL_VERSION,
             services.nodeId(),
-            services.maxFrameBytes(),
+            limits.maxFrameBytes(),
             services.ingest().maxPayloadBytes());
     send(FrameCodec.encode(FrameType.HELLO_OK, requestId, ok::write));
   }
@@ -161,38 +299,59 @@ final class ClientConnection {
   private void produce(int requestId, WireReader r) {
     List<ByteBuffer> events = ProduceRequest.read(r).events();
     PendingProduce pending = services.ingest().produce(events);
+    // Owed only once the request is under way: a request refused by throwing is answered at once.
+    long cost = owe(REPLY_OVERHEAD + 9L * events.size());
     pending
         .done()
         .thenAccept(
             p -> {
               ProduceAck ack = new ProduceAck(p.codes(), p.offsets());
-              send(FrameCodec.encode(FrameType.PRODUCE_ACK, requestId, ack::write));
+              sendOwed(FrameCodec.encode(FrameType.PRODUCE_ACK, requestId, ack::write), cost);
             });
   }
 
   private void fetch(int requestId, FetchRequest req) {
-    services
-        .fetch()
-        .fetch(req)
-        .whenComplete(
-            (fetched, error) -> {
-              if (error != null) {
-                Throwable cause = error.getCause() != null ? error.getCause() : error;
-                ErrorCode code =
-                    cause instanceof ProtocolException pe ? pe.code() : ErrorCode.INTERNAL;
-                sendError(requestId, code, cause.getMessage());
-                return;
-              }
-              send(
-                  FrameCodec.encode(
-                      FrameType.FETCH_RESULT,
-                      requestId,
-                      w ->
-                          w.i64(fetched.startOffset())
-                              .i64(fetched.endOffset())
-                              .i32(fetched.chunk().count())
-                              .raw(fetched.chunk().records())));
-            });
+    CompletableFuture<FetchService.Fetched> result = services.fetch().fetch(req);
+    long cost = owe(REPLY_OVERHEAD + Math.max(0, Math.min(req.maxBytes(), limits.maxFrameBytes())));
+    result.whenComplete(
+        (fetched, error) -> {
+          if (error != null) {
+            Throwable cause = error.getCause() != null ? error.getCause() : error;
+            ErrorCode code = cause instanceof ProtocolException pe ? pe.code() : ErrorCode.INTERNAL;
+            sendError(requestId, code, cause.getMessage());
+            paid(cost);
+            return;
+          }
+          sendOwed(
+              FrameCodec.encode(
+                  FrameType.FETCH_RESULT,
+                  requestId,
+                  w ->
+                      w.i64(fetched.startOffset())
+                          .i64(fetched.endOffset())
+                          .i32(fetched.chunk().count())
+                          .raw(fetched.chunk().records())),
+              cost);
+        });
+  }
+
+  /** Counts the most a request's reply can take before it is answered. */
+  private long owe(long bytes) {
+    owed.addAndGet(bytes);
+    return bytes;
+  }
+
+  /** Sends a reply counted by {@link #owe}; may run on any thread. */
+  private void sendOwed(byte[] frame, long cost) {
+    send(frame);
+    paid(cost);
+  }
+
+  private void paid(long cost) {
+    long left = owed.addAndGet(-cost);
+    if (!reading && left <= limits.maxReplyBytes()) {
+      context.runOnContext(v -> updateReading());
+    }
   }
 
   private void subscribe(int requestId, SubscribeRequest req) {
@@ -204,6 +363,7 @@ final class ClientConnection {
             req,
             services.fetch(),
             this::send,
+            () -> !socket.writeQueueFull(),
             task -> context.runOnContext(v -> task.run()));
     subscriptions.put(id, s);
     send(FrameCodec.encode(FrameType.SUBSCRIBED, requestId, w -> w.i32(id)));
@@ -243,10 +403,19 @@ final class ClientConnection {
 
   private void send(byte[] frame) {
     socket.write(Buffer.buffer(frame));
+    if (reading && socket.writeQueueFull()) {
+      context.runOnContext(v -> updateReading());
+    }
   }
 
-  private void onClose() {
+  /** Called by {@link ClientServer} when the socket has closed. */
+  void onClose() {
     closed = true;
+    if (waitingForBudget) {
+      services.budget().cancel(budgetGranted);
+    }
+    services.budget().release(reserved);
+    reserved = 0;
     subscriptions.values().forEach(Subscription::close);
     subscriptions.clear();
     services.metrics().connectionClosed();

@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Connection count and protocol-level rejections by error code. */
+/** Connections, those refused or closed by the node, and rejections by error code. */
 final class ServerMetrics {
   private final MeterRegistry meters;
   private final AtomicInteger connections = new AtomicInteger();
@@ -24,6 +24,20 @@ final class ServerMetrics {
 
   void connectionClosed() {
     connections.decrementAndGet();
+  }
+
+  void refusedConnection() {
+    meters.counter("esc.client.connections.refused").increment();
+  }
+
+  /** A connection the node closed for outstaying a limit: handshake, request-timeout, … */
+  void closedByNode(String reason) {
+    meters.counter("esc.client.connections.closed.by.node", "reason", reason).increment();
+  }
+
+  /** A request whose bytes had to wait for other connections' requests to be received. */
+  void waitedForReceiveBudget() {
+    meters.counter("esc.client.receive.budget.waits").increment();
   }
 
   void rejected(ErrorCode code) {

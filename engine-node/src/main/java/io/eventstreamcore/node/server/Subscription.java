@@ -10,6 +10,7 @@ import io.eventstreamcore.protocol.SubscribeRequest;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -26,6 +27,7 @@ final class Subscription {
   private final SubscribeRequest request;
   private final FetchService fetch;
   private final Consumer<byte[]> send;
+  private final BooleanSupplier writable;
   private final Consumer<Runnable> onContext;
   private final Map<String, Long> next = new HashMap<>();
   private final Runnable anyAppend;
@@ -39,12 +41,14 @@ final class Subscription {
       SubscribeRequest request,
       FetchService fetch,
       Consumer<byte[]> send,
+      BooleanSupplier writable,
       Consumer<Runnable> onContext) {
     this.id = id;
     this.requestId = requestId;
     this.request = request;
     this.fetch = fetch;
     this.send = send;
+    this.writable = writable;
     this.onContext = onContext;
     this.credits = request.credits();
     this.anyAppend = () -> onContext.accept(this::wake);
@@ -84,14 +88,19 @@ final class Subscription {
     pump();
   }
 
+  /**
+   * Pushes what credits allow. Credits bound the events, not how fast the client reads them: while
+   * the connection's unread replies are at their limit nothing more is pushed, and the connection
+   * pumps again once the client has read.
+   */
   void pump() {
-    if (closed || credits <= 0) {
+    if (closed || credits <= 0 || !writable.getAsBoolean()) {
       return;
     }
     boolean progress = false;
     EventStore store = fetch.store();
     for (String topic : matchingTopics()) {
-      if (credits <= 0) {
+      if (credits <= 0 || !writable.getAsBoolean()) {
         break;
       }
       // A topic that appears after SUBSCRIBE is new in full: read it from its start.
