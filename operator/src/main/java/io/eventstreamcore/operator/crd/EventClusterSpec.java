@@ -5,6 +5,7 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
@@ -20,12 +21,17 @@ import java.util.Map;
     message = "replicas must be odd, so that a quorum is a strict majority")
 @ValidationRule(
     value =
-        "self.replicas == 1 || !self.disruptionBudget.enabled"
+        "self.replicas == 1 || !has(self.disruptionBudget)"
+            + " || !has(self.disruptionBudget.enabled) || !self.disruptionBudget.enabled"
+            + " || !has(self.disruptionBudget.maxUnavailable)"
             + " || self.disruptionBudget.maxUnavailable <= self.replicas / 2",
     message = "disruptionBudget.maxUnavailable must leave a quorum: at most replicas / 2")
 public class EventClusterSpec {
   /** A duration as the engine reads it: 150ms, 10s, 5m, 2h. */
   public static final String DURATION = "^[0-9]+(ms|s|m|h|d)$";
+
+  /** The most topic policies a cluster has: the API server prices a rule by its bounds. */
+  public static final int MAX_TOPIC_POLICIES = 1000;
 
   /** A Kubernetes quantity such as 10Gi or 500M. */
   public static final String QUANTITY = "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$";
@@ -48,14 +54,21 @@ public class EventClusterSpec {
   @Default("-XX:+UseG1GC -XX:MaxGCPauseMillis=5")
   public String jvmOptions = "-XX:+UseG1GC -XX:MaxGCPauseMillis=5";
 
+  // default {} on each nested object: an API server applies a field's defaults only inside an
+  // object that is there, so without it `spec: {}` would get none of them.
+  @Default("{}")
   public Storage storage = new Storage();
 
+  @Default("{}")
   public Raft raft = new Raft();
 
+  @Default("{}")
   public Batching batching = new Batching();
 
+  @Default("{}")
   public Dedup dedup = new Dedup();
 
+  @Default("{}")
   public Listeners listeners = new Listeners();
 
   @JsonPropertyDescription(
@@ -66,12 +79,16 @@ public class EventClusterSpec {
       message =
           "each topic priority is CRITICAL, HIGH, MEDIUM, LOW or BATCH, optionally"
               + " followed by ' dead-letter'")
-  public Map<String, String> topicPriorities = new LinkedHashMap<>();
+  @Size(max = MAX_TOPIC_POLICIES)
+  public Map<String, @Size(max = 32) String> topicPriorities = new LinkedHashMap<>();
 
+  @Default("{}")
   public PodTemplate podTemplate = new PodTemplate();
 
+  @Default("{}")
   public DisruptionBudget disruptionBudget = new DisruptionBudget();
 
+  @Default("{}")
   public Recovery recovery = new Recovery();
 
   /** When the operator replaces a failed member on its own. */
