@@ -1,5 +1,8 @@
 package io.eventstreamcore.operator.reconcile;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import io.eventstreamcore.operator.children.Names;
 import io.eventstreamcore.operator.crd.EventCluster;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -7,7 +10,6 @@ import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -74,13 +76,19 @@ public final class ChildApplier {
     return true;
   }
 
+  /**
+   * Map entries in key order: labels built with {@code Map.of} iterate in an order that differs
+   * from one JVM to the next, which made a restarted operator see every child as changed.
+   */
+  private static final ObjectMapper CANONICAL =
+      Serialization.jsonMapper().copy().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+
   static String hash(HasMetadata desired) {
     try {
       byte[] digest =
-          MessageDigest.getInstance("SHA-256")
-              .digest(Serialization.asJson(desired).getBytes(StandardCharsets.UTF_8));
+          MessageDigest.getInstance("SHA-256").digest(CANONICAL.writeValueAsBytes(desired));
       return HexFormat.of().formatHex(digest, 0, 8);
-    } catch (NoSuchAlgorithmException e) {
+    } catch (NoSuchAlgorithmException | JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
   }

@@ -37,6 +37,7 @@ public final class ClusterReconciliation {
   private final ChildApplier children;
   private final EventRecorder events;
   private final RaftAwareActions actions;
+  private final StorageChange storage;
   private final Clock clock;
 
   public ClusterReconciliation(KubernetesClient client, EngineAdmin admin, Clock clock) {
@@ -45,6 +46,7 @@ public final class ClusterReconciliation {
     this.events = new EventRecorder(client);
     this.children = new ChildApplier(client, events);
     this.actions = new RaftAwareActions(client, admin, events);
+    this.storage = new StorageChange(client);
     this.clock = clock;
   }
 
@@ -87,18 +89,18 @@ public final class ClusterReconciliation {
     children.apply(ec, config);
     children.apply(ec, PeerService.desired(effective));
     children.apply(ec, ClientService.desired(effective));
-    children.apply(ec, EngineStatefulSet.desired(effective, configHash));
+    StorageChange.Outcome volumes =
+        storage.reconcile(ec, existing, EngineStatefulSet.desired(effective, configHash));
+    children.apply(ec, volumes.toApply());
     Optional<PodDisruptionBudget> pdb = EngineDisruptionBudget.desired(effective);
     if (pdb.isPresent()) {
       children.apply(ec, pdb.get());
     } else {
-      client
-          .policy()
-          .v1()
-          .podDisruptionBudget()
-          .inNamespace(ns)
-          .withName(Names.cluster(ec))
-          .delete();
+      var existingPdb =
+          client.policy().v1().podDisruptionBudget().inNamespace(ns).withName(Names.cluster(ec));
+      if (existingPdb.get() != null) {
+        existingPdb.delete();
+      }
     }
 
     StatefulSet sts =
@@ -107,6 +109,7 @@ public final class ClusterReconciliation {
     EventClusterStatus status =
         StatusReport.of(effective, ec.getSpec().replicas, sts, pods, leader, clock.instant());
     status.bootstrapReplicas = bootstrap;
+    reportStorage(ec, status, volumes);
     boolean acted = actions.act(ec, sts, pods, leader, status, clock.instant());
     boolean pending = acted || rollPending(sts, pods) || size != ec.getSpec().replicas;
     reportChanges(ec, status);
@@ -162,6 +165,35 @@ public final class ClusterReconciliation {
       }
     }
     return Optional.empty();
+  }
+
+  /** The Storage condition; a Warning event when the volumes newly cannot follow the spec. */
+  private void reportStorage(
+      EventCluster ec, EventClusterStatus status, StorageChange.Outcome volumes) {
+    EventClusterStatus before = ec.getStatus() == null ? new EventClusterStatus() : ec.getStatus();
+    boolean newlyRefused =
+        !volumes.inSync()
+            && !volumes.reason().equals("Expanding")
+            && before.conditions.stream()
+                .noneMatch(
+                    c ->
+                        c.getType().equals(StorageChange.CONDITION)
+                            && volumes.reason().equals(c.getReason()));
+    if (newlyRefused) {
+      events.warning(ec, volumes.reason(), volumes.message());
+    }
+    List<Condition> conditions = new ArrayList<>(status.conditions);
+    conditions.removeIf(c -> c.getType().equals(StorageChange.CONDITION));
+    conditions.add(
+        StatusReport.condition(
+            before,
+            StorageChange.CONDITION,
+            volumes.inSync(),
+            volumes.reason(),
+            volumes.message(),
+            ec.getMetadata().getGeneration(),
+            clock.instant()));
+    status.conditions = conditions;
   }
 
   private void reportChanges(EventCluster ec, EventClusterStatus now) {

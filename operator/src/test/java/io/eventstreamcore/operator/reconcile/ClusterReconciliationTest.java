@@ -9,12 +9,15 @@ import io.eventstreamcore.operator.crd.EventClusterStatus;
 import io.eventstreamcore.operator.engine.ClusterView;
 import io.eventstreamcore.operator.engine.EngineAdmin;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
+import io.fabric8.kubernetes.api.model.storage.StorageClassBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.time.Duration;
@@ -543,5 +546,150 @@ class ClusterReconciliationTest {
     assertThat(condition(s, "Progressing").getMessage()).contains("replicas must be odd");
     reconciliation.reconcile(ec);
     assertThat(eventReasons()).containsOnlyOnce("InvalidSpec");
+  }
+
+  private void claimsOf(String size, String storageClass) {
+    for (int i = 0; i < 3; i++) {
+      client
+          .persistentVolumeClaims()
+          .inNamespace("prod")
+          .resource(
+              new PersistentVolumeClaimBuilder()
+                  .withNewMetadata()
+                  .withName("data-" + pod(i))
+                  .withNamespace("prod")
+                  .withLabels(Names.selector(ec))
+                  .endMetadata()
+                  .withNewSpec()
+                  .withStorageClassName(storageClass)
+                  .withNewResources()
+                  .addToRequests("storage", new Quantity(size))
+                  .endResources()
+                  .endSpec()
+                  .build())
+          .createOr(existing -> existing.update());
+    }
+  }
+
+  private void storageClass(String name, boolean expandable) {
+    client
+        .storage()
+        .v1()
+        .storageClasses()
+        .resource(
+            new StorageClassBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .endMetadata()
+                .withProvisioner("test")
+                .withAllowVolumeExpansion(expandable)
+                .build())
+        .createOr(existing -> existing.update());
+  }
+
+  private List<String> claimSizes() {
+    List<String> sizes = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      sizes.add(
+          client
+              .persistentVolumeClaims()
+              .inNamespace("prod")
+              .withName("data-" + pod(i))
+              .get()
+              .getSpec()
+              .getResources()
+              .getRequests()
+              .get("storage")
+              .toString());
+    }
+    return sizes;
+  }
+
+  private String templateSize() {
+    return sts()
+        .getSpec()
+        .getVolumeClaimTemplates()
+        .get(0)
+        .getSpec()
+        .getResources()
+        .getRequests()
+        .get("storage")
+        .toString();
+  }
+
+  private EventClusterStatus editAndReconcile(java.util.function.Consumer<EventCluster> edit) {
+    edit.accept(ec);
+    ec = client.resource(ec).update();
+    return reconciliation.reconcile(ec).cluster().getStatus();
+  }
+
+  @Test
+  void aLargerVolumeGrowsEachClaimInPlaceAndNeverTouchesTheTemplates() {
+    ec.getSpec().storage.storageClass = "fast";
+    ec = client.resource(ec).update();
+    reconciliation.reconcile(ec);
+    storageClass("fast", true);
+    claimsOf("10Gi", "fast");
+    allPodsRunning("r1");
+    leaderIs(pod(0), 0);
+
+    EventClusterStatus s = editAndReconcile(e -> e.getSpec().storage.size = "20Gi");
+
+    assertThat(claimSizes()).containsOnly("20Gi");
+    assertThat(templateSize()).as("a real API server refuses this change").isEqualTo("10Gi");
+    assertThat(condition(s, "Storage").getReason()).isEqualTo("Expanding");
+    ec = client.resource(ec).get();
+    ec.setStatus(s);
+    EventClusterStatus after = reconciliation.reconcile(ec).cluster().getStatus();
+    assertThat(condition(after, "Storage").getStatus()).isEqualTo("True");
+  }
+
+  @Test
+  void whatVolumesCannotDoIsSaidInTheStatusAndEverythingElseStillReconciles() {
+    reconciliation.reconcile(ec);
+    storageClass("standard", false);
+    claimsOf("10Gi", null);
+    allPodsRunning("r1");
+    leaderIs(pod(0), 0);
+
+    EventClusterStatus grow = editAndReconcile(e -> e.getSpec().storage.size = "20Gi");
+    assertThat(condition(grow, "Storage").getReason()).isEqualTo("ExpansionNotAllowed");
+    assertThat(claimSizes()).containsOnly("10Gi");
+
+    EventClusterStatus shrink = editAndReconcile(e -> e.getSpec().storage.size = "5Gi");
+    assertThat(condition(shrink, "Storage").getReason()).isEqualTo("ShrinkRefused");
+    assertThat(condition(shrink, "Storage").getMessage()).contains("cannot shrink");
+
+    EventClusterStatus otherClass =
+        editAndReconcile(
+            e -> {
+              e.getSpec().storage.size = "10Gi";
+              e.getSpec().storage.storageClass = "premium";
+              e.getSpec().jvmOptions = "-XX:+UseG1GC -XX:MaxGCPauseMillis=20";
+            });
+    assertThat(condition(otherClass, "Storage").getReason()).isEqualTo("StorageClassUnchangeable");
+    assertThat(templateSize()).isEqualTo("10Gi");
+    assertThat(sts().getSpec().getVolumeClaimTemplates().get(0).getSpec().getStorageClassName())
+        .isNull();
+    assertThat(sts().getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+        .as("the rest of the spec still reaches the StatefulSet")
+        .anySatisfy(v -> assertThat(v.getValue()).contains("MaxGCPauseMillis=20"));
+    assertThat(eventReasons()).contains("ExpansionNotAllowed", "ShrinkRefused");
+  }
+
+  @Test
+  void theChangeHashDoesNotDependOnTheOrderOfLabels() {
+    Map<String, String> ab = new java.util.LinkedHashMap<>();
+    ab.put("a", "1");
+    ab.put("b", "2");
+    Map<String, String> ba = new java.util.LinkedHashMap<>();
+    ba.put("b", "2");
+    ba.put("a", "1");
+    assertThat(
+            ChildApplier.hash(
+                new ConfigMapBuilder().withNewMetadata().withLabels(ab).endMetadata().build()))
+        .isEqualTo(
+            ChildApplier.hash(
+                new ConfigMapBuilder().withNewMetadata().withLabels(ba).endMetadata().build()));
   }
 }
