@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.eventstreamcore.operator.crd.EventClusterStatus;
 import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -59,6 +61,26 @@ class SimulatedClusterIT extends EventClusterScenarios {
         Thread.sleep(500);
       }
     }
+  }
+
+  /**
+   * Every call the operator made in these scenarios (create, scale, roll, replace, hold its Lease)
+   * is one the chart's RBAC allows: the mock API server allows everything, a real one does not.
+   */
+  @AfterAll
+  static void everyCallTheOperatorMadeIsAllowedByTheChartsRbac() throws Exception {
+    List<RbacAudit.Call> calls = List.copyOf(SimulatedKube.OPERATOR_CALLS);
+    assertThat(calls).extracting(RbacAudit.Call::resource).contains("leases", "statefulsets");
+    Path chart =
+        Path.of(System.getProperty("esc.images.dir"), "charts", "eventstreamcore-operator");
+    System.out.println(
+        "operator API calls: "
+            + new java.util.TreeSet<>(calls.stream().map(Object::toString).toList()));
+    assertThat(RbacAudit.notAllowedByChart(calls, chart)).isEmpty();
+    assertThat(
+            RbacAudit.notAllowedByChart(List.of(new RbacAudit.Call("", "secrets", "get")), chart))
+        .as("the audit refuses what the chart does not grant")
+        .isNotEmpty();
   }
 
   private static boolean allHealthy(EventClusterStatus s) {

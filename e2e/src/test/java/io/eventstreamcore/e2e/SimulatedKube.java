@@ -1,15 +1,22 @@
 package io.eventstreamcore.e2e;
 
+import io.eventstreamcore.operator.OperatorLease;
 import io.eventstreamcore.operator.OperatorRunner;
 import io.eventstreamcore.operator.engine.ClusterView;
 import io.eventstreamcore.operator.engine.EngineAdmin;
 import io.eventstreamcore.operator.engine.HttpEngineAdmin;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.javaoperatorsdk.operator.Operator;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The operator in this JVM against a mock API server, with {@link KubeletSimulation} running real
@@ -35,13 +42,34 @@ final class SimulatedKube implements KubeCluster {
     this.operator = operator;
   }
 
+  /** How the operator's own requests are told from the test's and the kubelet's. */
+  private static final String OPERATOR_AGENT = "esc-operator-under-test";
+
+  /** The namespace the chart installs the operator in, where it holds its Lease. */
+  static final String OPERATOR_NAMESPACE = "esc-system";
+
+  /** Every API call the operator made, as RBAC sees it; filled when a simulation closes. */
+  static final List<RbacAudit.Call> OPERATOR_CALLS = new CopyOnWriteArrayList<>();
+
   /** Serves pods for the EventCluster {@code name} only; data under {@code dir}. */
   static SimulatedKube start(String namespace, String name, Path dir) throws Exception {
     KubernetesMockServer server = MockApiServer.start();
     KubernetesClient client = server.createClient();
     KubeletSimulation kubelet =
         new KubeletSimulation(client, namespace, name, dir, Nodes.freeBasePort(5));
-    Operator operator = OperatorRunner.start(client, Set.of(), loopback(kubelet), Optional.empty());
+    KubernetesClient operatorClient =
+        new KubernetesClientBuilder()
+            .withConfig(
+                new ConfigBuilder(client.getConfiguration()).withUserAgent(OPERATOR_AGENT).build())
+            .build();
+    // As deployed: the operator reconciles only while it holds its Lease.
+    Operator operator =
+        OperatorRunner.start(
+            operatorClient,
+            Set.of(),
+            loopback(kubelet),
+            Optional.of(
+                new OperatorLease(OPERATOR_NAMESPACE, "operator-0").configuration(() -> {})));
     kubelet.start();
     return new SimulatedKube(server, namespace, client, kubelet, operator);
   }
@@ -112,6 +140,12 @@ final class SimulatedKube implements KubeCluster {
       operator.stop();
       kubelet.close();
       client.close();
+      RecordedRequest r;
+      while ((r = server.takeRequest(1, TimeUnit.MILLISECONDS)) != null) {
+        if (OPERATOR_AGENT.equals(r.getHeader("User-Agent"))) {
+          OPERATOR_CALLS.add(RbacAudit.of(r));
+        }
+      }
     } finally {
       server.destroy();
     }
