@@ -31,7 +31,8 @@ public final class Consumer implements AutoCloseable {
   public List<Record> poll(int maxEvents, Duration wait)
       throws IOException, InterruptedException, TimeoutException {
     Connection conn = endpoints.connection();
-    FetchRequest req = new FetchRequest(topic, position, maxEvents, 4 << 20, (int) wait.toMillis());
+    int waitMs = (int) Math.min(wait.toMillis(), FetchRequest.MAX_WAIT_MS);
+    FetchRequest req = new FetchRequest(topic, position, maxEvents, 4 << 20, waitMs);
     try {
       FetchResult result =
           FetchResult.read(

@@ -33,7 +33,6 @@ import java.util.Map;
 @Produces(MediaType.APPLICATION_JSON)
 public class TopicsResource {
   private static final int MAX_EVENTS_PER_READ = 10_000;
-  private static final int MAX_WAIT_MS = 60_000;
 
   @Inject Engine engine;
   @Inject ObjectMapper json;
@@ -146,7 +145,7 @@ public class TopicsResource {
     Topics.validate(topic);
     long from = QueryNumber.of("from", fromParam, 0, 0, Long.MAX_VALUE);
     int max = (int) QueryNumber.of("max", maxParam, 100, 1, MAX_EVENTS_PER_READ);
-    int waitMs = (int) QueryNumber.of("waitMs", waitParam, 0, 0, MAX_WAIT_MS);
+    int waitMs = (int) QueryNumber.of("waitMs", waitParam, 0, 0, FetchRequest.MAX_WAIT_MS);
     FetchRequest req = new FetchRequest(topic, from, max, 16 << 20, waitMs);
     return Uni.createFrom()
         .completionStage(engine.fetch().fetch(req))

@@ -38,6 +38,10 @@ final class RawConnection implements AutoCloseable {
     return c;
   }
 
+  void readTimeout(java.time.Duration timeout) throws IOException {
+    socket.setSoTimeout((int) timeout.toMillis());
+  }
+
   void send(FrameType type, int requestId, Consumer<WireWriter> body) throws IOException {
     sendRaw(FrameCodec.encode(type, requestId, body));
   }
