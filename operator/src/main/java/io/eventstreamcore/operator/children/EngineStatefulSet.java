@@ -2,6 +2,9 @@ package io.eventstreamcore.operator.children;
 
 import io.eventstreamcore.operator.crd.EventCluster;
 import io.eventstreamcore.operator.crd.EventClusterSpec;
+import io.eventstreamcore.operator.crd.EventClusterSpec.PodTemplate;
+import io.fabric8.kubernetes.api.model.Affinity;
+import io.fabric8.kubernetes.api.model.AffinityBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
@@ -62,6 +65,10 @@ public final class EngineStatefulSet {
         .withRunAsNonRoot(true)
         .withRunAsUser(185L)
         .withFsGroup(185L)
+        // Pod Security "restricted" requires it; the container drops every capability below.
+        .withNewSeccompProfile()
+        .withType("RuntimeDefault")
+        .endSeccompProfile()
         .endSecurityContext()
         .withTerminationGracePeriodSeconds(30L)
         .withContainers(engine(ec))
@@ -78,7 +85,7 @@ public final class EngineStatefulSet {
         .endVolume()
         .withNodeSelector(s.podTemplate.nodeSelector)
         .withTolerations(s.podTemplate.tolerations)
-        .withAffinity(s.podTemplate.affinity)
+        .withAffinity(affinity(ec))
         .withTopologySpreadConstraints(s.podTemplate.topologySpreadConstraints)
         .endSpec()
         .endTemplate()
@@ -156,6 +163,31 @@ public final class EngineStatefulSet {
         .build();
   }
 
+  /**
+   * The user's affinity if given; otherwise engines prefer different nodes, so losing one node
+   * costs one member, not the quorum. Preferred rather than required: a small cluster with fewer
+   * nodes than members still schedules.
+   */
+  private static Affinity affinity(EventCluster ec) {
+    PodTemplate t = ec.getSpec().podTemplate;
+    if (t.affinity != null || !t.topologySpreadConstraints.isEmpty()) {
+      return t.affinity;
+    }
+    return new AffinityBuilder()
+        .withNewPodAntiAffinity()
+        .addNewPreferredDuringSchedulingIgnoredDuringExecution()
+        .withWeight(100)
+        .withNewPodAffinityTerm()
+        .withTopologyKey("kubernetes.io/hostname")
+        .withNewLabelSelector()
+        .withMatchLabels(Names.selector(ec))
+        .endLabelSelector()
+        .endPodAffinityTerm()
+        .endPreferredDuringSchedulingIgnoredDuringExecution()
+        .endPodAntiAffinity()
+        .build();
+  }
+
   private static Probe probe(String path, int port, int failureThreshold) {
     return new ProbeBuilder()
         .withNewHttpGet()
@@ -163,6 +195,8 @@ public final class EngineStatefulSet {
         .withNewPort(port)
         .endHttpGet()
         .withPeriodSeconds(5)
+        // The default of 1 s is missed by a JVM in a long GC pause or on a busy node.
+        .withTimeoutSeconds(5)
         .withFailureThreshold(failureThreshold)
         .build();
   }

@@ -2,6 +2,8 @@ package io.eventstreamcore.operator.crd;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.model.annotation.LabelSelector;
+import io.fabric8.kubernetes.model.annotation.StatusReplicas;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,7 +26,11 @@ public class EventClusterStatus {
   /** The members that founded the Raft group (pods 0 .. n-1); later pods join as learners. */
   public Integer bootstrapReplicas;
 
-  public int replicas;
+  @StatusReplicas public int replicas;
+
+  /** The engine pods' label selector, for {@code kubectl scale} and autoscalers. */
+  @LabelSelector public String selector;
+
   public int readyReplicas;
 
   public String leader;

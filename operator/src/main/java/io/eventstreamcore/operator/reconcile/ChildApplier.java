@@ -8,6 +8,7 @@ import io.eventstreamcore.operator.crd.EventCluster;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.security.MessageDigest;
@@ -16,6 +17,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Creates a child of an EventCluster or updates it when what the operator wants differs from what
@@ -62,7 +64,9 @@ public final class ChildApplier {
       return true;
     }
     Map<String, String> current = existing.getMetadata().getAnnotations();
-    if (current != null && hash.equals(current.get(Names.SPEC_HASH))) {
+    if (current != null
+        && hash.equals(current.get(Names.SPEC_HASH))
+        && !scaledByHand(existing, desired)) {
       return false;
     }
     desired.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
@@ -74,6 +78,13 @@ public final class ChildApplier {
     client.resource(desired).update();
     events.normal(owner, "Updated", "updated " + what + " to match the spec");
     return true;
+  }
+
+  /** A StatefulSet whose replicas someone changed by hand: put back, never adopted. */
+  private static boolean scaledByHand(HasMetadata existing, HasMetadata desired) {
+    return existing instanceof StatefulSet running
+        && desired instanceof StatefulSet wanted
+        && !Objects.equals(running.getSpec().getReplicas(), wanted.getSpec().getReplicas());
   }
 
   /**

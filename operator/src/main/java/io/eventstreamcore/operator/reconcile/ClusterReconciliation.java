@@ -3,6 +3,7 @@ package io.eventstreamcore.operator.reconcile;
 import io.eventstreamcore.operator.children.ClientService;
 import io.eventstreamcore.operator.children.EngineConfig;
 import io.eventstreamcore.operator.children.EngineDisruptionBudget;
+import io.eventstreamcore.operator.children.EngineNetworkPolicy;
 import io.eventstreamcore.operator.children.EngineServiceAccount;
 import io.eventstreamcore.operator.children.EngineStatefulSet;
 import io.eventstreamcore.operator.children.Names;
@@ -72,10 +73,14 @@ public final class ClusterReconciliation {
     int bootstrap = bootstrapReplicas(ec, existing);
     // Pods for every wanted member and every member Raft still has: new pods start before they
     // are added as learners, and a departing member's pod goes only after Raft removed it.
+    // Without the leader's view, the members last seen stand in for Raft's: never the
+    // StatefulSet's own replicas, which a hand edit may have changed (the EventCluster is the
+    // truth, and a peer list shrunk to match a hand-scaled StatefulSet would split the group).
+    int lastKnownMembers = ec.getStatus() == null ? 0 : ec.getStatus().members.size();
     int size =
         leader
             .map(v -> Math.max(ec.getSpec().replicas, v.members().size()))
-            .orElse(existing == null ? ec.getSpec().replicas : running);
+            .orElse(Math.max(ec.getSpec().replicas, lastKnownMembers));
     EventCluster effective = Serialization.clone(ec);
     effective.getSpec().replicas = size;
 
@@ -89,6 +94,7 @@ public final class ClusterReconciliation {
     children.apply(ec, config);
     children.apply(ec, PeerService.desired(effective));
     children.apply(ec, ClientService.desired(effective));
+    children.apply(ec, EngineNetworkPolicy.desired(effective));
     StorageChange.Outcome volumes =
         storage.reconcile(ec, existing, EngineStatefulSet.desired(effective, configHash));
     children.apply(ec, volumes.toApply());

@@ -1,5 +1,6 @@
 package io.eventstreamcore.operator.reconcile;
 
+import io.eventstreamcore.operator.children.Names;
 import io.eventstreamcore.operator.crd.EventCluster;
 import io.eventstreamcore.operator.crd.EventClusterStatus;
 import io.eventstreamcore.operator.crd.EventClusterStatus.MemberStatus;
@@ -11,8 +12,10 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Turns what Kubernetes and the engines report into the EventCluster's status. Health comes from
@@ -47,6 +50,11 @@ public final class StatusReport {
     s.replicas = sts == null || sts.getStatus() == null ? 0 : nz(sts.getStatus().getReplicas());
     s.readyReplicas =
         sts == null || sts.getStatus() == null ? 0 : nz(sts.getStatus().getReadyReplicas());
+    s.selector =
+        Names.selector(ec).entrySet().stream()
+            .sorted(Map.Entry.comparingByKey())
+            .map(e -> e.getKey() + "=" + e.getValue())
+            .collect(Collectors.joining(","));
     String ns = ec.getMetadata().getNamespace();
     String name = ec.getMetadata().getName();
     s.clientEndpoints =

@@ -5,8 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.eventstreamcore.operator.Clusters;
 import io.eventstreamcore.operator.crd.EventCluster;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraintBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ChildrenTest {
@@ -95,5 +100,49 @@ class ChildrenTest {
         .isEqualTo(2);
     ec.getSpec().replicas = 1;
     assertThat(EngineDisruptionBudget.desired(ec)).isEmpty();
+  }
+
+  @Test
+  void enginePodsMeetPodSecurityRestrictedAndSpreadOverNodesByDefault() {
+    PodSpec pod = EngineStatefulSet.desired(ec, "abc").getSpec().getTemplate().getSpec();
+    assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    Container engine = pod.getContainers().get(0);
+    assertThat(engine.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+    assertThat(engine.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(engine.getReadinessProbe().getTimeoutSeconds()).isGreaterThanOrEqualTo(5);
+    assertThat(
+            pod.getAffinity()
+                .getPodAntiAffinity()
+                .getPreferredDuringSchedulingIgnoredDuringExecution()
+                .get(0)
+                .getPodAffinityTerm()
+                .getTopologyKey())
+        .isEqualTo("kubernetes.io/hostname");
+
+    ec.getSpec().podTemplate.topologySpreadConstraints =
+        List.of(new TopologySpreadConstraintBuilder().withTopologyKey("zone").build());
+    assertThat(EngineStatefulSet.desired(ec, "abc").getSpec().getTemplate().getSpec().getAffinity())
+        .as("the user's own spreading replaces the default")
+        .isNull();
+  }
+
+  @Test
+  void raftAndDedupPortsAreOpenOnlyToTheClustersOwnPods() {
+    NetworkPolicy policy = EngineNetworkPolicy.desired(ec);
+    assertThat(policy.getSpec().getPodSelector().getMatchLabels()).isEqualTo(Names.selector(ec));
+    assertThat(policy.getSpec().getIngress()).hasSize(2);
+    NetworkPolicyIngressRule clients = policy.getSpec().getIngress().get(0);
+    assertThat(clients.getFrom()).as("clients from anywhere").isNullOrEmpty();
+    assertThat(clients.getPorts())
+        .extracting(p -> p.getPort().getIntVal())
+        .containsExactly(7070, 8080);
+    NetworkPolicyIngressRule peers = policy.getSpec().getIngress().get(1);
+    assertThat(peers.getPorts())
+        .extracting(p -> p.getPort().getIntVal())
+        .containsExactly(9870, 9970);
+    assertThat(peers.getFrom())
+        .singleElement()
+        .satisfies(
+            f -> assertThat(f.getPodSelector().getMatchLabels()).isEqualTo(Names.selector(ec)));
   }
 }

@@ -33,6 +33,8 @@ class CrdIsCurrentTest {
         .contains("minimum: 1.0")
         .contains("^[0-9]+(ms|s|m|h|d)$")
         .contains("subresources:")
-        .contains("status: {}");
+        .contains("status: {}")
+        .as("kubectl scale ec")
+        .contains("specReplicasPath: \".spec.replicas\"");
   }
 }

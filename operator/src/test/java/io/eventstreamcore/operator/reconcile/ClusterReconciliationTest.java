@@ -210,7 +210,9 @@ class ClusterReconciliationTest {
     assertThat(
             client.policy().v1().podDisruptionBudget().inNamespace("prod").withName(name()).get())
         .isNotNull();
-    assertThat(eventReasons()).filteredOn("Created"::equals).hasSize(6);
+    assertThat(client.network().v1().networkPolicies().inNamespace("prod").withName(name()).get())
+        .isNotNull();
+    assertThat(eventReasons()).filteredOn("Created"::equals).hasSize(7);
   }
 
   @Test
@@ -691,5 +693,24 @@ class ClusterReconciliationTest {
         .isEqualTo(
             ChildApplier.hash(
                 new ConfigMapBuilder().withNewMetadata().withLabels(ba).endMetadata().build()));
+  }
+
+  @Test
+  void aStatefulSetScaledByHandIsPutBackAndNeverAdoptedIntoThePeerList() {
+    reconciliation.reconcile(ec);
+    allPodsRunning("r1");
+    leaderIs(pod(0), 0);
+    ec.setStatus(reconciliation.reconcile(ec).cluster().getStatus());
+    String peers =
+        client.configMaps().inNamespace("prod").withName(name()).get().getData().toString();
+
+    client.apps().statefulSets().inNamespace("prod").withName(name()).scale(1);
+    engines.clear(); // and the quorum is gone: no leader to ask
+    ec.setStatus(reconciliation.reconcile(ec).cluster().getStatus());
+
+    assertThat(sts().getSpec().getReplicas()).isEqualTo(3);
+    assertThat(client.configMaps().inNamespace("prod").withName(name()).get().getData().toString())
+        .isEqualTo(peers);
+    assertThat(ec.getStatus().selector).contains("app.kubernetes.io/instance=" + name());
   }
 }
