@@ -63,6 +63,9 @@ public final class ChildApplier {
       events.normal(owner, "Created", "created " + what);
       return true;
     }
+    if (!ownedBy(existing, owner)) {
+      throw new ForeignObjectException(what, owner);
+    }
     Map<String, String> current = existing.getMetadata().getAnnotations();
     if (current != null
         && hash.equals(current.get(Names.SPEC_HASH))
@@ -78,6 +81,23 @@ public final class ChildApplier {
     client.resource(desired).update();
     events.normal(owner, "Updated", "updated " + what + " to match the spec");
     return true;
+  }
+
+  private static boolean ownedBy(HasMetadata child, EventCluster owner) {
+    return child.getMetadata().getOwnerReferences() != null
+        && child.getMetadata().getOwnerReferences().stream()
+            .anyMatch(r -> owner.getMetadata().getUid().equals(r.getUid()));
+  }
+
+  /** A child's name is taken by an object this EventCluster does not own: it is left alone. */
+  public static final class ForeignObjectException extends RuntimeException {
+    ForeignObjectException(String what, EventCluster owner) {
+      super(
+          what
+              + " exists and is not owned by EventCluster "
+              + owner.getMetadata().getName()
+              + ": it is left as it is; delete or rename it, or give the cluster another name");
+    }
   }
 
   /** A StatefulSet whose replicas someone changed by hand: put back, never adopted. */

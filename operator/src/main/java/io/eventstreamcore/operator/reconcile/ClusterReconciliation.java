@@ -63,8 +63,16 @@ public final class ClusterReconciliation {
   public Reconciled reconcile(EventCluster ec) {
     List<String> problems = SpecCheck.problems(ec.getSpec());
     if (!problems.isEmpty()) {
-      return new Reconciled(refuse(ec, String.join("; ", problems)), STATUS_POLL);
+      return new Reconciled(refuse(ec, "InvalidSpec", String.join("; ", problems)), STATUS_POLL);
     }
+    try {
+      return reconcileValid(ec);
+    } catch (ChildApplier.ForeignObjectException e) {
+      return new Reconciled(refuse(ec, "ForeignObject", e.getMessage()), STATUS_POLL);
+    }
+  }
+
+  private Reconciled reconcileValid(EventCluster ec) {
     String ns = ec.getMetadata().getNamespace();
     StatefulSet existing =
         client.apps().statefulSets().inNamespace(ns).withName(Names.cluster(ec)).get();
@@ -137,13 +145,13 @@ public final class ClusterReconciliation {
     return revision != null && pods.stream().anyMatch(p -> !revision.equals(Pods.revision(p)));
   }
 
-  /** Leaves the children as they are and says why in the status, once as a Warning event. */
-  private EventCluster refuse(EventCluster ec, String message) {
+  /** Leaves the children as they are and says why in the status and a Warning event. */
+  private EventCluster refuse(EventCluster ec, String reason, String message) {
     EventClusterStatus status = ec.getStatus() == null ? new EventClusterStatus() : ec.getStatus();
     boolean alreadyReported =
         status.conditions.stream().anyMatch(c -> message.equals(c.getMessage()));
     if (!alreadyReported) {
-      events.warning(ec, "InvalidSpec", message);
+      events.warning(ec, reason, message);
     }
     List<Condition> conditions = new ArrayList<>(status.conditions);
     conditions.removeIf(c -> c.getType().equals("Progressing"));
@@ -152,7 +160,7 @@ public final class ClusterReconciliation {
             status,
             "Progressing",
             false,
-            "InvalidSpec",
+            reason,
             message,
             ec.getMetadata().getGeneration(),
             clock.instant()));

@@ -4,6 +4,7 @@ import io.eventstreamcore.operator.crd.EventCluster;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.UUID;
 import org.jboss.logging.Logger;
@@ -26,27 +27,42 @@ public final class EventRecorder {
     record(ec, "Warning", reason, message);
   }
 
+  /**
+   * One Event object per distinct (type, reason, message) on a cluster, its count raised on each
+   * repeat, as Kubernetes's own recorders aggregate: a cluster stuck on the same problem makes one
+   * Event with a count, not one new object per reconcile.
+   */
   private void record(EventCluster ec, String type, String reason, String message) {
     LOG.infof(
         "%s/%s: %s: %s",
         ec.getMetadata().getNamespace(), ec.getMetadata().getName(), reason, message);
     String now = Instant.now().toString();
+    String ns = ec.getMetadata().getNamespace();
+    String name =
+        ec.getMetadata().getName()
+            + "."
+            + UUID.nameUUIDFromBytes(
+                    (ec.getMetadata().getUid() + "\n" + type + "\n" + reason + "\n" + message)
+                        .getBytes(StandardCharsets.UTF_8))
+                .toString()
+                .substring(0, 13)
+                .replace("-", "");
     try {
       client
           .v1()
           .events()
-          .inNamespace(ec.getMetadata().getNamespace())
+          .inNamespace(ns)
           .resource(
               new EventBuilder()
                   .withNewMetadata()
-                  .withName(ec.getMetadata().getName() + "." + UUID.randomUUID())
-                  .withNamespace(ec.getMetadata().getNamespace())
+                  .withName(name)
+                  .withNamespace(ns)
                   .endMetadata()
                   .withNewInvolvedObject()
                   .withApiVersion(ec.getApiVersion())
                   .withKind(ec.getKind())
                   .withName(ec.getMetadata().getName())
-                  .withNamespace(ec.getMetadata().getNamespace())
+                  .withNamespace(ns)
                   .withUid(ec.getMetadata().getUid())
                   .endInvolvedObject()
                   .withType(type)
@@ -61,7 +77,29 @@ public final class EventRecorder {
                   .build())
           .create();
     } catch (KubernetesClientException e) {
-      LOG.warnf("could not record event %s: %s", reason, e.getMessage());
+      if (e.getCode() != 409) {
+        LOG.warnf("could not record event %s: %s", reason, e.getMessage());
+        return;
+      }
+      repeated(ns, name, now, reason);
+    }
+  }
+
+  private void repeated(String ns, String name, String now, String reason) {
+    try {
+      client
+          .v1()
+          .events()
+          .inNamespace(ns)
+          .withName(name)
+          .edit(
+              e -> {
+                e.setCount(e.getCount() == null ? 2 : e.getCount() + 1);
+                e.setLastTimestamp(now);
+                return e;
+              });
+    } catch (KubernetesClientException e) {
+      LOG.warnf("could not count event %s again: %s", reason, e.getMessage());
     }
   }
 }

@@ -713,4 +713,44 @@ class ClusterReconciliationTest {
         .isEqualTo(peers);
     assertThat(ec.getStatus().selector).contains("app.kubernetes.io/instance=" + name());
   }
+
+  @Test
+  void anObjectTheClusterDoesNotOwnIsNeverTakenOverAndTheStatusSaysWhy() {
+    client
+        .configMaps()
+        .inNamespace("prod")
+        .resource(
+            new ConfigMapBuilder()
+                .withNewMetadata()
+                .withName(name())
+                .withNamespace("prod")
+                .endMetadata()
+                .addToData("someone", "else's")
+                .build())
+        .create();
+
+    EventClusterStatus s = reconciliation.reconcile(ec).cluster().getStatus();
+
+    assertThat(client.configMaps().inNamespace("prod").withName(name()).get().getData())
+        .containsOnlyKeys("someone");
+    assertThat(condition(s, "Progressing").getReason()).isEqualTo("ForeignObject");
+    assertThat(condition(s, "Progressing").getMessage()).contains("ConfigMap " + name());
+    assertThat(sts()).as("nothing is built around an object that is not ours").isNull();
+  }
+
+  @Test
+  void aRepeatedEventIsCountedOnOneObject() {
+    EventRecorder events = new EventRecorder(client);
+    for (int i = 0; i < 3; i++) {
+      events.warning(ec, "Stuck", "the same problem");
+    }
+    events.warning(ec, "Stuck", "another problem");
+    List<Event> recorded =
+        client.v1().events().inNamespace("prod").list().getItems().stream()
+            .filter(e -> e.getInvolvedObject().getName().equals(name()))
+            .toList();
+    assertThat(recorded)
+        .extracting(e -> e.getMessage() + " x" + e.getCount())
+        .containsExactlyInAnyOrder("the same problem x3", "another problem x1");
+  }
 }
