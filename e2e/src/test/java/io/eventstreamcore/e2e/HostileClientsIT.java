@@ -1,6 +1,7 @@
 package io.eventstreamcore.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.eventstreamcore.cli.local.LocalCluster;
@@ -248,6 +249,21 @@ class HostileClientsIT {
       assertThat(trickleUntilClosed(b -> writeFlush(out, b))).as("an HTTP body, slowly").isTrue();
     }
     assertClusterServes();
+  }
+
+  @Test
+  void raftAndHazelcastListenOnlyWhereTheNodeIsToldTo() throws Exception {
+    LocalNode n = cluster.nodes().get(0);
+    int raft = n.spec().raftPort();
+    for (int port : new int[] {raft, raft + 100}) {
+      try (Socket reached = new Socket("127.0.0.1", port)) {
+        assertThat(reached.isConnected()).isTrue();
+      }
+      // The same port on another loopback address answers only if it listens on every interface.
+      assertThatThrownBy(() -> new Socket("127.0.0.2", port).close())
+          .as("port %d on 127.0.0.2", port)
+          .isInstanceOf(java.net.ConnectException.class);
+    }
   }
 
   @Test

@@ -239,6 +239,7 @@ public class Engine {
     return new DedupTable.Settings(
         config.raft().clusterName(),
         self.host(),
+        config.node().bindAddress(),
         d.port().orElse(self.raftPort() + DEDUP_PORT_OFFSET),
         d.members()
             .orElse(

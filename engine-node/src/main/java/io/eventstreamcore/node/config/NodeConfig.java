@@ -234,6 +234,15 @@ public interface NodeConfig {
     @WithDefault("7070")
     int clientPort();
 
+    /**
+     * The address the Raft and Hazelcast ports bind to: {@link #clientHost()} unless that is the
+     * wildcard, in which case they listen on every interface as well.
+     */
+    default Optional<String> bindAddress() {
+      String host = clientHost();
+      return host.equals("0.0.0.0") || host.equals("::") ? Optional.empty() : Optional.of(host);
+    }
+
     @WithDefault("8388608")
     int maxFrameBytes();
 

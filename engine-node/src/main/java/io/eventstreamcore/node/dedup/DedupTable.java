@@ -15,6 +15,8 @@ import io.eventstreamcore.node.storage.EventStore;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.Closeable;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -68,6 +70,7 @@ public final class DedupTable implements Closeable {
   public record Settings(
       String clusterName,
       String host,
+      Optional<String> bindAddress,
       int port,
       List<String> members,
       Optional<String> kubernetesServiceDns,
@@ -189,6 +192,12 @@ public final class DedupTable implements Closeable {
     c.setProperty("hazelcast.partition.count", Integer.toString(s.partitions()));
     NetworkConfig net = c.getNetworkConfig();
     net.setPort(s.port()).setPortAutoIncrement(false).setPublicAddress(s.host() + ":" + s.port());
+    if (s.bindAddress().isPresent()) {
+      // Only where the node is told to listen: a Hazelcast client that reaches this port can
+      // change the dedup table (docs/operations.md, Security).
+      c.setProperty("hazelcast.socket.bind.any", "false");
+      net.getInterfaces().setEnabled(true).addInterface(ipOf(s.bindAddress().get()));
+    }
     JoinConfig join = net.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
@@ -209,6 +218,14 @@ public final class DedupTable implements Closeable {
             .setBackupCount(1)
             .setAsyncBackupCount(0));
     return c;
+  }
+
+  private static String ipOf(String host) {
+    try {
+      return InetAddress.getByName(host).getHostAddress();
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("cannot resolve the bind address " + host, e);
+    }
   }
 
   private void watch() {

@@ -81,6 +81,9 @@ public final class RaftNode implements Closeable {
     File raftDir = new File(config.node().dataDir(), "raft");
     RaftServerConfigKeys.setStorageDir(props, List.of(raftDir));
     GrpcConfigKeys.Server.setPort(props, self.raftPort());
+    // Where the node is told to listen, not every interface: whoever reaches the Raft port can
+    // talk to the group (docs/operations.md, Security).
+    config.node().bindAddress().ifPresent(host -> GrpcConfigKeys.Server.setHost(props, host));
     RaftServerConfigKeys.Rpc.setTimeoutMin(props, millis(raft.electionTimeoutMin().toMillis()));
     RaftServerConfigKeys.Rpc.setTimeoutMax(props, millis(raft.electionTimeoutMax().toMillis()));
     // A new leader that hears no majority within an election timeout steps down, and Ratis then

@@ -52,6 +52,7 @@ class DedupTableTest {
     return new DedupTable.Settings(
         "dedup-test-" + UUID.randomUUID(),
         "127.0.0.1",
+        Optional.of("127.0.0.1"),
         port,
         List.of("127.0.0.1:" + port),
         Optional.empty(),
@@ -95,6 +96,7 @@ class DedupTableTest {
         new DedupTable.Settings(
             "esc",
             "10.0.0.7",
+            Optional.empty(),
             5801,
             List.of("ignored:1"),
             Optional.of("esc-peers.prod.svc.cluster.local"),
