@@ -60,6 +60,8 @@ public final class EngineStatefulSet {
         .endMetadata()
         .withNewSpec()
         .withServiceAccountName(Names.cluster(ec))
+        .withImagePullSecrets(s.podTemplate.imagePullSecrets)
+        .withPriorityClassName(s.podTemplate.priorityClassName)
         .withAutomountServiceAccountToken(false)
         .withNewSecurityContext()
         .withRunAsNonRoot(true)
@@ -100,6 +102,10 @@ public final class EngineStatefulSet {
     return new ContainerBuilder()
         .withName("engine")
         .withImage(s.image)
+        .withImagePullPolicy(
+            s.podTemplate.imagePullPolicy == null ? null : s.podTemplate.imagePullPolicy.name())
+        // The user's variables first: ours, below, win where the names are the same.
+        .addAllToEnv(s.podTemplate.env)
         .addNewEnv()
         .withName("ESC_NODE_ID")
         .withNewValueFrom()

@@ -56,7 +56,7 @@ public final class Names {
 
   /** The DNS name of the headless Service, which Hazelcast's DNS discovery looks up. */
   public static String peersDns(EventCluster ec) {
-    return peers(ec) + "." + ec.getMetadata().getNamespace() + ".svc.cluster.local";
+    return peers(ec) + "." + ec.getMetadata().getNamespace() + ".svc." + ec.getSpec().clusterDomain;
   }
 
   /** The HTTP base URL of one engine pod, through the headless Service. */

@@ -8,6 +8,8 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Affinity;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
@@ -50,6 +52,11 @@ public class EventClusterSpec {
 
   @JsonPropertyDescription("CPU and memory of each engine container")
   public ResourceRequirements resources;
+
+  @JsonPropertyDescription(
+      "DNS domain of the Kubernetes cluster, for the engines' fully qualified peer names")
+  @Default("cluster.local")
+  public String clusterDomain = "cluster.local";
 
   @JsonPropertyDescription(
       "JVM options of the engine, on top of the image's own (passed as JAVA_TOOL_OPTIONS)")
@@ -189,6 +196,13 @@ public class EventClusterSpec {
     public ServiceType serviceType = ServiceType.ClusterIP;
   }
 
+  /** When the kubelet pulls the engine image. */
+  public enum PullPolicy {
+    Always,
+    IfNotPresent,
+    Never
+  }
+
   /** Kubernetes Service types the client Service may have. */
   public enum ServiceType {
     ClusterIP,
@@ -198,6 +212,18 @@ public class EventClusterSpec {
 
   /** Additions to the engine pods. */
   public static class PodTemplate {
+    @JsonPropertyDescription("Pull policy of the engine image; Kubernetes's default when unset")
+    public PullPolicy imagePullPolicy;
+
+    @JsonPropertyDescription("Secrets to pull the engine image from a private registry")
+    public List<LocalObjectReference> imagePullSecrets = List.of();
+
+    @JsonPropertyDescription("PriorityClass of the engine pods")
+    public String priorityClassName;
+
+    @JsonPropertyDescription("Extra environment variables of the engine container")
+    public List<EnvVar> env = List.of();
+
     public Map<String, String> labels = new LinkedHashMap<>();
     public Map<String, String> annotations = new LinkedHashMap<>();
     public Map<String, String> nodeSelector = new LinkedHashMap<>();

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.eventstreamcore.operator.Clusters;
 import io.eventstreamcore.operator.crd.EventCluster;
+import io.eventstreamcore.operator.crd.EventClusterSpec;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraintBuilder;
@@ -144,5 +147,33 @@ class ChildrenTest {
         .singleElement()
         .satisfies(
             f -> assertThat(f.getPodSelector().getMatchLabels()).isEqualTo(Names.selector(ec)));
+  }
+
+  @Test
+  void pullSettingsPriorityExtraEnvAndTheClusterDomainReachThePods() {
+    ec.getSpec().podTemplate.imagePullPolicy = EventClusterSpec.PullPolicy.IfNotPresent;
+    ec.getSpec().podTemplate.imagePullSecrets = List.of(new LocalObjectReference("registry"));
+    ec.getSpec().podTemplate.priorityClassName = "critical-data";
+    ec.getSpec().podTemplate.env =
+        List.of(new EnvVar("TZ", "UTC", null), new EnvVar("ESC_NODE_ID", "hijacked", null));
+    ec.getSpec().clusterDomain = "corp.example";
+    PodSpec pod = EngineStatefulSet.desired(ec, "abc").getSpec().getTemplate().getSpec();
+    assertThat(pod.getImagePullSecrets())
+        .extracting(LocalObjectReference::getName)
+        .containsExactly("registry");
+    assertThat(pod.getPriorityClassName()).isEqualTo("critical-data");
+    Container engine = pod.getContainers().get(0);
+    assertThat(engine.getImagePullPolicy()).isEqualTo("IfNotPresent");
+    assertThat(engine.getEnv()).extracting(EnvVar::getName).contains("TZ");
+    EnvVar lastNodeId =
+        engine.getEnv().stream()
+            .filter(e -> e.getName().equals("ESC_NODE_ID"))
+            .reduce((a, b) -> b)
+            .orElseThrow();
+    assertThat(lastNodeId.getValueFrom())
+        .as("the engine's own variables come last and win")
+        .isNotNull();
+    assertThat(EngineConfig.desired(ec, 3).getData().get(EngineConfig.PROPERTIES))
+        .contains(".svc.corp.example");
   }
 }

@@ -105,7 +105,10 @@ class CrdRulesTest {
         Arguments.of("replicas: 1\ndisruptionBudget: {maxUnavailable: 3}"),
         Arguments.of("replicas: 5\ndisruptionBudget: {maxUnavailable: 2}"),
         Arguments.of("replicas: 3\ndisruptionBudget: {enabled: false, maxUnavailable: 3}"),
-        Arguments.of("topicPriorities: {payments: CRITICAL, 'metrics.*': BATCH dead-letter}"));
+        Arguments.of("topicPriorities: {payments: CRITICAL, 'metrics.*': BATCH dead-letter}"),
+        Arguments.of(
+            "podTemplate: {imagePullPolicy: IfNotPresent, imagePullSecrets: [{name: reg}],"
+                + " priorityClassName: high, env: [{name: TZ, value: UTC}]}"));
   }
 
   @ParameterizedTest
@@ -125,6 +128,7 @@ class CrdRulesTest {
         Arguments.of("raft: {electionTimeoutMin: soon}", "should match"),
         Arguments.of("storage: {size: lots}", "should match"),
         Arguments.of("listeners: {serviceType: Ingress}", "Unsupported value"),
+        Arguments.of("podTemplate: {imagePullPolicy: Sometimes}", "Unsupported value"),
         Arguments.of("batching: {maxEvents: 0}", "greater than or equal to 1"));
   }
 
