@@ -52,7 +52,8 @@ class ThreeNodeFailoverIT {
         System.out.printf(
             "SIGTERM to leader %s: a write sent after it was acknowledged within %d ms%n",
             stop.nodeId(), stop.toFirstAck().toMillis());
-        assertThat(Files.readString(cluster.node(stop.nodeId()).spec().dataDir().resolve("node.log")))
+        assertThat(
+                Files.readString(cluster.node(stop.nodeId()).spec().dataDir().resolve("node.log")))
             .as("a leader told to stop hands leadership over first")
             .contains("stopping: handed leadership to");
         probe.awaitAcknowledged((ROUNDS + 2) * ACKS_PER_ROUND, Duration.ofSeconds(60));

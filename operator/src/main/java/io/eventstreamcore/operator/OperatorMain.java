@@ -10,28 +10,15 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.util.List;
+import jakarta.inject.Inject;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** Starts the Java Operator SDK inside the Quarkus application and stops it with the app. */
 @ApplicationScoped
 public class OperatorMain {
-  @ConfigProperty(name = "esc.operator.enabled", defaultValue = "true")
-  boolean enabled;
-
-  /**
-   * Hold the Lease {@code eventstreamcore-operator} (in the operator's namespace) before acting, so
-   * that several replicas can run and only one reconciles.
-   */
-  @ConfigProperty(name = "esc.operator.leader-election", defaultValue = "true")
-  boolean leaderElection;
-
-  /** Namespaces whose EventClusters are reconciled; all when unset. */
-  @ConfigProperty(name = "esc.operator.watch-namespaces")
-  Optional<List<String>> watchNamespaces;
+  @Inject OperatorConfig config;
 
   private Operator operator;
   private KubernetesClient client;
@@ -39,12 +26,12 @@ public class OperatorMain {
   private volatile boolean stopping;
 
   void start(@Observes StartupEvent ev) {
-    if (!enabled) {
+    if (!config.enabled()) {
       return;
     }
     client = new KubernetesClientBuilder().build();
     Optional<LeaderElectionConfiguration> election = Optional.empty();
-    if (leaderElection) {
+    if (config.leaderElection()) {
       lease =
           new OperatorLease(
               client.getNamespace(),
@@ -54,7 +41,7 @@ public class OperatorMain {
     operator =
         OperatorRunner.start(
             client,
-            watchNamespaces.map(Set::copyOf).orElse(Set.of()),
+            config.watchNamespaces().map(Set::copyOf).orElse(Set.of()),
             new HttpEngineAdmin(),
             election);
   }
