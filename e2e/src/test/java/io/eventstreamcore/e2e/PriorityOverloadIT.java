@@ -20,9 +20,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
@@ -201,9 +203,25 @@ class PriorityOverloadIT {
       "2000"
     };
     assertThat(new CommandLine(new Esc()).execute(bench)).as("priority-bench").isZero();
-    assertThat(Nodes.converged(cluster, "bench-critical").get(0))
-        .hasSize(500)
-        .doesNotHaveDuplicates();
+    List<String> critical = Nodes.converged(cluster, "bench-critical").get(0);
+    assertThat(critical).doesNotHaveDuplicates();
+    // Each phase sends ids run-0, run-1, … in order until its time is up (on a busy host a few
+    // fewer than rate × seconds): what is stored of each phase must be an unbroken run from 0.
+    Map<String, List<Long>> byPhase = new TreeMap<>();
+    for (String id : critical) {
+      int dash = id.lastIndexOf('-');
+      byPhase
+          .computeIfAbsent(id.substring(0, dash), k -> new ArrayList<>())
+          .add(Long.parseLong(id.substring(dash + 1)));
+    }
+    assertThat(byPhase).as("warm-up, unloaded and loaded phase").hasSize(3);
+    byPhase.forEach(
+        (phase, seqs) ->
+            assertThat(seqs)
+                .as(phase)
+                .containsExactlyInAnyOrderElementsOf(
+                    LongStream.range(0, seqs.size()).boxed().toList()));
+    assertThat(critical).as("the phases sent at 100/s").hasSizeGreaterThan(450);
     assertThat(Nodes.converged(cluster, "bench-high").get(0)).isNotEmpty();
   }
 
