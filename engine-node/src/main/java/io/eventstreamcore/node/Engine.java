@@ -27,7 +27,6 @@ import io.eventstreamcore.node.replication.Admission;
 import io.eventstreamcore.node.replication.ApplyListener;
 import io.eventstreamcore.node.replication.Batcher;
 import io.eventstreamcore.node.replication.EventStateMachine;
-import io.eventstreamcore.node.replication.LeaderHandOff;
 import io.eventstreamcore.node.replication.Peer;
 import io.eventstreamcore.node.replication.RaftLogMetrics;
 import io.eventstreamcore.node.replication.RaftNode;
@@ -92,9 +91,6 @@ public class Engine {
 
   /** Hazelcast listens this far above the Raft port unless esc.dedup.port says otherwise. */
   private static final int DEDUP_PORT_OFFSET = 100;
-
-  /** How long a stopping leader waits for its successor; Quarkus gives shutdown 5 s in all. */
-  private static final long HAND_OFF_TIMEOUT_MS = 3_000;
 
   void start(@Observes StartupEvent ev) throws Exception {
     NodeConfig.Node node = config.node();
@@ -278,11 +274,6 @@ public class Engine {
 
   void stop(@Observes ShutdownEvent ev) {
     LOG.info("engine node stopping");
-    if (raft != null) {
-      // Before anything closes: batches in flight still commit under this term or are refused
-      // NOT_LEADER, and producers move to the new leader at once.
-      LeaderHandOff.run(raft, HAND_OFF_TIMEOUT_MS);
-    }
     closeQuietly(clientServer);
     if (housekeeping != null) {
       housekeeping.shutdownNow();

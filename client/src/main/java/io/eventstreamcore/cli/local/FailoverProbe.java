@@ -89,24 +89,9 @@ public final class FailoverProbe implements AutoCloseable {
   /** kill -9 the leader, wait for the first write after it, restart the node and await it. */
   public Kill killLeader(Duration timeout)
       throws InterruptedException, TimeoutException, IOException {
-    return takeDownLeader(timeout, LocalNode::kill);
-  }
-
-  /** As {@link #killLeader}, but SIGTERM: the leader may hand over before it goes. */
-  public Kill stopLeader(Duration timeout)
-      throws InterruptedException, TimeoutException, IOException {
-    return takeDownLeader(timeout, LocalNode::stop);
-  }
-
-  private interface TakeDown {
-    void apply(LocalNode node) throws InterruptedException;
-  }
-
-  private Kill takeDownLeader(Duration timeout, TakeDown how)
-      throws InterruptedException, TimeoutException, IOException {
     LocalNode leader = cluster.awaitLeader(timeout);
     long killedAt = System.nanoTime();
-    how.apply(leader);
+    leader.kill();
     long deadline = killedAt + timeout.toNanos();
     while (newestAckedSend.get() < killedAt) {
       if (System.nanoTime() > deadline) {
