@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.ratis.io.CorruptedFileException;
+import org.apache.ratis.io.MD5Hash;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
 import org.apache.ratis.protocol.Message;
@@ -225,8 +226,8 @@ public final class EventStateMachine extends BaseStateMachine {
     store.flush();
     TreeMap<String, Long> ends = new TreeMap<>(store.endOffsets());
     File file = storage.getSnapshotFile(at.getTerm(), at.getIndex());
-    new StoreSnapshot(ends).writeTo(file.toPath());
-    FileInfo info = new FileInfo(file.toPath(), MD5FileUtil.computeAndSaveMd5ForFile(file));
+    MD5Hash digest = new StoreSnapshot(ends).writeTo(file.toPath());
+    FileInfo info = new FileInfo(file.toPath(), digest);
     storage.updateLatestSnapshot(new SingleFileSnapshotInfo(info, at));
     latestSnapshot = new SnapshotPoint(at.getTerm(), at.getIndex(), Map.copyOf(ends));
     LOG.debugf("snapshot at %s, %d topics", at, ends.size());
