@@ -68,8 +68,4 @@ public final class OperatorLease {
       LOG.warnf("could not release the Lease %s/%s: %s", namespace, NAME, e.getMessage());
     }
   }
-
-  public String identity() {
-    return identity;
-  }
 }

@@ -134,16 +134,15 @@ final class ClientConnection {
     }
     expectingLength = false;
     parser.fixedSizeMode(frameLength);
-    if (frameLength <= ServerLimits.UNBUDGETED_FRAME_BYTES) {
-      frameStartedAt = lastReadAt;
-    } else if (services.budget().reserve(frameLength, budgetGranted)) {
-      reserved = frameLength;
-      frameStartedAt = lastReadAt;
-    } else {
+    boolean budgeted = frameLength > ServerLimits.UNBUDGETED_FRAME_BYTES;
+    if (budgeted && !services.budget().reserve(frameLength, budgetGranted)) {
       waitingForBudget = true;
       services.metrics().waitedForReceiveBudget();
       updateReading();
+      return;
     }
+    reserved = budgeted ? frameLength : 0;
+    frameStartedAt = lastReadAt;
   }
 
   private void onBudgetGranted() {
