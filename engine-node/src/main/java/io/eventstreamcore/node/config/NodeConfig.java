@@ -28,6 +28,22 @@ public interface NodeConfig {
 
   Server server();
 
+  Ui ui();
+
+  /** The dashboard served under /ui. */
+  interface Ui {
+    /**
+     * Whether the page offers leadership transfer and member removal. Off by default: they change
+     * the Raft group, and a page left open is an easy place to click them by mistake.
+     */
+    @WithDefault("false")
+    boolean membershipActions();
+
+    /** How long the page waits for another node's status before showing it as unreachable. */
+    @WithDefault("800ms")
+    Duration peerTimeout();
+  }
+
   /**
    * What one client of the binary protocol may hold of a node: connections, bytes and time. Every
    * limit keeps a hostile or broken client from taking memory or threads that others need.

@@ -1,5 +1,6 @@
 package io.eventstreamcore.node.pipeline;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongSupplier;
 import org.jboss.logging.Logger;
@@ -17,6 +18,8 @@ public final class PressureController {
   private final LongSupplier clock;
   private volatile PipelineState state = PipelineState.HEALTHY;
   private long enteredAt;
+  // Read by the dashboard: some signals reset when read, so it must not read them itself.
+  private volatile double[] lastValues;
 
   public PressureController(List<PressureSignal> signals, long minDwellMillis, LongSupplier clock) {
     this.signals = List.copyOf(signals);
@@ -27,6 +30,20 @@ public final class PressureController {
 
   public PipelineState state() {
     return state;
+  }
+
+  /** One signal as the last step saw it, with the thresholds that move the state. */
+  public record Reading(String name, Double value, List<Double> up, List<Double> down) {}
+
+  /** Every signal's value at the last step (null before the first one). */
+  public List<Reading> readings() {
+    double[] values = lastValues;
+    List<Reading> out = new ArrayList<>(signals.size());
+    for (int i = 0; i < signals.size(); i++) {
+      PressureSignal s = signals.get(i);
+      out.add(new Reading(s.name(), values == null ? null : values[i], s.up(), s.down()));
+    }
+    return out;
   }
 
   public synchronized void step() {
@@ -43,6 +60,7 @@ public final class PressureController {
         cause = s.name() + " " + format(values[i]);
       }
     }
+    lastValues = values;
     if (wanted.ordinal() > state.ordinal()) {
       move(wanted, now, cause);
       return;

@@ -164,6 +164,12 @@ public final class EventStore implements Closeable {
     return List.copyOf(topics.keySet());
   }
 
+  /** Bytes of {@code topic}'s segments on disk, 0 for a topic not stored here. */
+  public long sizeBytes(String topic) {
+    TopicLog log = topics.get(topic);
+    return log == null ? 0 : log.sizeBytes();
+  }
+
   public long sizeBytes() {
     return topics.values().stream().mapToLong(TopicLog::sizeBytes).sum();
   }

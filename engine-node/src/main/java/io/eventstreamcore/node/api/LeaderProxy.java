@@ -1,0 +1,76 @@
+package io.eventstreamcore.node.api;
+
+import io.eventstreamcore.node.Engine;
+import io.eventstreamcore.node.replication.Peer;
+import io.eventstreamcore.protocol.ErrorCode;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Sends an admin request to the leader's own HTTP API and answers with the leader's answer, so the
+ * same checks apply as to a request made there directly. The credentials the caller sent go along.
+ */
+@ApplicationScoped
+public class LeaderProxy {
+  private static final Duration TIMEOUT = Duration.ofSeconds(65);
+
+  @Inject Engine engine;
+
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  Uni<Response> send(String method, String path, byte[] body, String authorization) {
+    Optional<Peer> leader = engine.raft().leader();
+    if (leader.isEmpty()) {
+      return Uni.createFrom()
+          .item(
+              Problem.response(
+                  503,
+                  "No leader",
+                  "no member leads right now; try again once one is elected",
+                  ErrorCode.UNAVAILABLE.name(),
+                  null));
+    }
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(leader.get().httpEndpoint() + path))
+            .timeout(TIMEOUT)
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(body));
+    if (body != null) {
+      request.header(HttpHeaders.CONTENT_TYPE, "application/json");
+    }
+    if (authorization != null) {
+      request.header(HttpHeaders.AUTHORIZATION, authorization);
+    }
+    return Uni.createFrom()
+        .completionStage(
+            () -> http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray()))
+        .map(
+            r ->
+                Response.status(r.statusCode())
+                    .type(r.headers().firstValue(HttpHeaders.CONTENT_TYPE).orElse(null))
+                    .entity(r.body())
+                    .build())
+        .onFailure()
+        .recoverWithItem(
+            e ->
+                Problem.response(
+                    503,
+                    "Leader not reached",
+                    "the leader " + leader.get().id() + " did not answer: " + e,
+                    ErrorCode.UNAVAILABLE.name(),
+                    null));
+  }
+}
