@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventstreamcore.cli.local.LocalCluster;
 import io.eventstreamcore.cli.local.LocalNode;
+import io.eventstreamcore.client.Connection;
+import io.eventstreamcore.client.Subscription;
+import io.eventstreamcore.protocol.SubscribeRequest;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -89,10 +93,27 @@ class DashboardBrowserIT {
         chromium.screenshot(SHOTS.resolve("cluster.png"));
 
         page.findElement(By.id("tab-traffic")).click();
+        // A consumer stuck on its first event falls behind; the page must say by how much.
+        CountDownLatch stuck = new CountDownLatch(1);
+        closeLater.add(stuck::countDown);
+        Connection consumer = Connection.open(serving.spec().clientEndpoint());
+        closeLater.add(consumer);
+        closeLater.add(
+            Subscription.start(
+                consumer,
+                new SubscribeRequest(false, "burst", SubscribeRequest.FROM_START, 16),
+                r -> awaitQuietly(stuck)));
         produceBurst(serving, "burst", 40, 50);
-        await("the throughput chart draws the burst")
+        await("the throughput chart draws the burst, the consumer is shown behind")
             .atMost(PAGE_WAIT)
-            .untilAsserted(() -> assertThat(chartMax(page, "throughput", "in")).isGreaterThan(0));
+            .untilAsserted(
+                () -> {
+                  assertThat(chartMax(page, "throughput", "in")).isGreaterThan(0);
+                  assertThat(
+                          page.findElement(By.cssSelector("table.subscriptions tbody")).getText())
+                      .contains("burst")
+                      .doesNotEndWith(" 0");
+                });
         chromium.screenshot(SHOTS.resolve("traffic.png"));
 
         String deadId = makeDeadLetter(serving);
@@ -126,6 +147,14 @@ class DashboardBrowserIT {
         chromium.screenshot(SHOTS.resolve("failover.png"));
         assertThat(chromium.consoleErrors()).as("console errors").isEmpty();
       }
+    }
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -346,6 +346,10 @@ public class Engine {
     return raft;
   }
 
+  public ClientServer clientServer() {
+    return clientServer;
+  }
+
   public int clientPort() {
     return clientServer.port();
   }

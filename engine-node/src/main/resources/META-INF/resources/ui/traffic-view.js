@@ -54,11 +54,27 @@ export class TrafficView extends LitElement {
           <td>${number(t.startOffset)}</td><td>${number(t.endOffset)}</td><td>${bytes(t.bytes)}</td>
         </tr>`)}</tbody>
       </table>
+      <h3>Subscriptions</h3>
+      ${this.subscriptions()}
       <h3>In per priority class</h3>
       <table class="classes"><tbody>
         ${['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'BATCH'].map((p) =>
           html`<tr><td>${p}</td><td>${number(byPriority[p] ?? 0)} events/s</td></tr>`)}
       </tbody></table>`;
+  }
+
+  /** Every consumer subscribed on any reachable node, and how many events it is behind. */
+  subscriptions() {
+    const rows = (this.cluster?.nodes || []).flatMap((n) =>
+      (n.status?.subscriptions || []).map((s) => ({node: n.id, ...s})));
+    if (rows.length === 0) return html`<p>No consumer is subscribed on a reachable node.</p>`;
+    return html`<table class="subscriptions">
+      <thead><tr><th>Node</th><th>Client</th><th>Follows</th><th>Events behind</th></tr></thead>
+      <tbody>${rows.map((s) => html`<tr>
+        <td>${s.node}</td><td>${s.client}</td><td>${s.topic}${s.prefix ? '*' : ''}</td>
+        <td>${number(s.behind)}</td>
+      </tr>`)}</tbody>
+    </table>`;
   }
 }
 customElements.define('esc-traffic', TrafficView);

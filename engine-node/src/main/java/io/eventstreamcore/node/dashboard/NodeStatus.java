@@ -3,6 +3,7 @@ package io.eventstreamcore.node.dashboard;
 import io.eventstreamcore.node.ingest.ProduceMetrics;
 import io.eventstreamcore.node.pipeline.PressureController;
 import io.eventstreamcore.node.processing.WindowedAggregates;
+import io.eventstreamcore.node.server.SubscriptionLag;
 import io.eventstreamcore.protocol.Priority;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,7 @@ public record NodeStatus(
     Pipeline pipeline,
     Dedup dedup,
     List<TopicSize> topics,
+    List<SubscriptionLag> subscriptions,
     long deadLetters,
     List<Processor> processors,
     Map<String, WindowedAggregates.TopicAggregate> aggregates,

@@ -62,6 +62,7 @@ final class NodeStatusReader {
         pipeline(),
         dedup(),
         topics(engine.store()),
+        engine.clientServer().subscriptionLags(),
         deadLetters(),
         engine.processors().stream()
             .map(h -> new NodeStatus.Processor(h.processor().name(), h.active(), h.lag()))

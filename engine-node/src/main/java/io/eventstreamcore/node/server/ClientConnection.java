@@ -4,6 +4,7 @@ import io.eventstreamcore.node.consume.FetchService;
 import io.eventstreamcore.node.ingest.IngestService;
 import io.eventstreamcore.node.ingest.PendingProduce;
 import io.eventstreamcore.node.replication.RaftNode;
+import io.eventstreamcore.node.storage.EventStore;
 import io.eventstreamcore.protocol.ErrorCode;
 import io.eventstreamcore.protocol.ErrorReply;
 import io.eventstreamcore.protocol.FetchRequest;
@@ -23,10 +24,10 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.parsetools.RecordParser;
 import java.nio.ByteBuffer;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
@@ -52,7 +53,8 @@ final class ClientConnection {
   private final Services services;
   private final ServerLimits limits;
   private final RecordParser parser;
-  private final Map<Integer, Subscription> subscriptions = new HashMap<>();
+  // Changed on the connection's context, read by the dashboard from another thread.
+  private final Map<Integer, Subscription> subscriptions = new ConcurrentHashMap<>();
   private final AtomicLong owed = new AtomicLong();
   private final Runnable budgetGranted;
   private final long connectedAt = System.nanoTime();
@@ -77,6 +79,12 @@ final class ClientConnection {
       FetchService fetch,
       RaftNode raft,
       ServerMetrics metrics) {}
+
+  List<SubscriptionLag> subscriptionLags() {
+    String client = String.valueOf(socket.remoteAddress());
+    EventStore store = services.fetch().store();
+    return subscriptions.values().stream().map(s -> s.lag(client, store)).toList();
+  }
 
   ClientConnection(NetSocket socket, Context context, Services services) {
     this.socket = socket;

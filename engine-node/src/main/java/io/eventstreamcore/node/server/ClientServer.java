@@ -15,6 +15,7 @@ import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import java.io.Closeable;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -80,6 +81,11 @@ public final class ClientServer implements Closeable {
           live.remove(c);
           c.onClose();
         });
+  }
+
+  /** Every subscription on this node's connections, with how far behind it is. */
+  public List<SubscriptionLag> subscriptionLags() {
+    return live.stream().flatMap(c -> c.subscriptionLags().stream()).toList();
   }
 
   public int port() {

@@ -7,9 +7,9 @@ import io.eventstreamcore.node.storage.ReadChunk;
 import io.eventstreamcore.protocol.FrameCodec;
 import io.eventstreamcore.protocol.FrameType;
 import io.eventstreamcore.protocol.SubscribeRequest;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -29,7 +29,8 @@ final class Subscription {
   private final Consumer<byte[]> send;
   private final BooleanSupplier writable;
   private final Consumer<Runnable> onContext;
-  private final Map<String, Long> next = new HashMap<>();
+  // Written on the connection's context, read by the dashboard from another thread.
+  private final Map<String, Long> next = new ConcurrentHashMap<>();
   private final Runnable anyAppend;
   private long credits;
   private boolean waiting;
@@ -76,6 +77,19 @@ final class Subscription {
       return List.of(request.topic());
     }
     return fetch.store().topics().stream().filter(t -> t.startsWith(request.topic())).toList();
+  }
+
+  /** Events committed in this subscription's topics that it has not sent yet. */
+  long behind(EventStore store) {
+    long behind = 0;
+    for (Map.Entry<String, Long> e : next.entrySet()) {
+      behind += Math.max(0, store.endOffset(e.getKey()) - e.getValue());
+    }
+    return behind;
+  }
+
+  SubscriptionLag lag(String client, EventStore store) {
+    return new SubscriptionLag(client, request.topic(), request.prefix(), behind(store));
   }
 
   void addCredits(long more) {
