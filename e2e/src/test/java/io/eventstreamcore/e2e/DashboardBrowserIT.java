@@ -134,16 +134,33 @@ class DashboardBrowserIT {
         assertThat(idsIn(serving, "audit.orders")).containsOnlyOnce(deadId);
 
         page.findElement(By.id("tab-cluster")).click();
+        // Writes flow through the kill, so the page can tell how long they waited for a leader.
+        AtomicBoolean writing = new AtomicBoolean(true);
+        ExecutorService writer = Executors.newSingleThreadExecutor();
+        closeLater.add(writer::shutdownNow);
+        closeLater.add(() -> writing.set(false));
+        writer.submit(() -> writeSteadily(serving, writing));
+        await().atMost(PAGE_WAIT).until(() -> idsIn(serving, "steady").size() > 100);
         leader.kill();
-        await("the page shows a new leader and " + leader.spec().id() + " unreachable")
+        await("the page shows a new leader, " + leader.spec().id() + " unreachable, writes waited")
             .atMost(PAGE_WAIT)
             .untilAsserted(
                 () -> {
                   assertThat(shownLeader(page)).isNotEmpty().isNotEqualTo(leader.spec().id());
                   assertThat(roleOf(page, leader.spec().id())).isEqualTo("UNREACHABLE");
-                  assertThat(page.findElements(By.cssSelector("table.timeline tbody tr")))
-                      .hasSizeGreaterThanOrEqualTo(2);
+                  List<String> newest =
+                      page
+                          .findElements(By.cssSelector("table.timeline tbody tr:first-child td"))
+                          .stream()
+                          .map(WebElement::getText)
+                          .toList();
+                  assertThat(newest.subList(2, 5))
+                      .satisfiesExactly(
+                          from -> assertThat(from).isEqualTo(leader.spec().id()),
+                          to -> assertThat(to).isEqualTo(shownLeader(page)),
+                          waited -> assertThat(waited).matches("\\d+ ms|\\d+\\.\\d s"));
                 });
+        writing.set(false);
         chromium.screenshot(SHOTS.resolve("failover.png"));
         assertThat(chromium.consoleErrors()).as("console errors").isEmpty();
       }
@@ -214,6 +231,19 @@ class DashboardBrowserIT {
   private static WebElement message(org.openqa.selenium.WebDriver page) {
     List<WebElement> m = page.findElements(By.id("dlq-message"));
     return m.isEmpty() || m.get(0).getText().isEmpty() ? null : m.get(0);
+  }
+
+  /** Small batches one after another until told to stop, at most a minute; failures ignored. */
+  private Void writeSteadily(LocalNode node, AtomicBoolean writing) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    for (int i = 0; writing.get() && System.nanoTime() < deadline; i++) {
+      try {
+        post(node, "steady", events("s" + i + "-", 10, "HIGH"));
+      } catch (Exception e) {
+        // The leader is gone for a moment: the next batch goes to the new one.
+      }
+    }
+    return null;
   }
 
   private void produceBurst(LocalNode node, String topic, int requests, int eventsPerRequest)

@@ -46,7 +46,9 @@ export class ClusterView extends LitElement {
     const s = n.status;
     if (!n.reachable) {
       return html`<tr data-node=${n.id} data-role="UNREACHABLE" class="down">
-        <td>${n.id}</td><td colspan="10" class="bad">unreachable — ${n.error}</td>
+        <td>${n.id}</td><td colspan="10" class="bad">unreachable — ${n.error}${
+          lag?.lastContactMs !== null && lag?.lastContactMs !== undefined
+            ? `; the leader last heard from it ${duration(lag.lastContactMs)} ago` : ''}</td>
         ${c.membershipActions ? html`<td>${this.actions(n, c)}</td>` : nothing}
       </tr>`;
     }
