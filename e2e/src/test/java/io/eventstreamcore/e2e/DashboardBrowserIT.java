@@ -33,8 +33,8 @@ import org.openqa.selenium.WebElement;
 /**
  * The dashboard in a real headless Chromium against three real node processes: it loads without
  * console errors and shows the members and the leader; a produced burst moves the throughput chart;
- * a dead letter is found, looked at and replayed from the page; after kill -9 of the leader the
- * page, never reloaded, shows the new leader and the dead member. The browser reaches one node
+ * a dead letter is found, looked at, replayed and purged from the page; after kill -9 of the leader
+ * the page, never reloaded, shows the new leader and the dead member. The browser reaches one node
  * only, under a path prefix. Screenshots of each view go to target/dashboard/.
  */
 class DashboardBrowserIT {
@@ -132,6 +132,18 @@ class DashboardBrowserIT {
         chromium.screenshot(SHOTS.resolve("dead-letters.png"));
         replayUntilStored(page, deadId);
         assertThat(idsIn(serving, "audit.orders")).containsOnlyOnce(deadId);
+        // Purge is the leader's to record; the page asks the follower serving it, which passes
+        // it on.
+        page.findElement(By.id("dlq-purge")).click();
+        page.findElement(By.id("confirm-yes")).click();
+        await("the purge recorded and the list empty")
+            .atMost(PAGE_WAIT)
+            .untilAsserted(
+                () -> {
+                  assertThat(message(page)).isNotNull();
+                  assertThat(message(page).getText()).startsWith("Purged the letters below");
+                  assertThat(letterRow(page, deadId)).isNull();
+                });
 
         page.findElement(By.id("tab-cluster")).click();
         // Writes flow through the kill, so the page can tell how long they waited for a leader.
