@@ -30,14 +30,14 @@ import java.util.Optional;
 /**
  * One reconciliation of an EventCluster: read the Raft state from the engines, make the children
  * match the spec (sized for every wanted member and every member Raft still has), compute the
- * status, and take at most one Raft-aware action ({@link RaftAwareActions}).
+ * status, and take at most one Raft-safe action ({@link RaftSafeActions}).
  */
 public final class ClusterReconciliation {
   private final KubernetesClient client;
   private final EngineAdmin admin;
   private final ChildApplier children;
   private final EventRecorder events;
-  private final RaftAwareActions actions;
+  private final RaftSafeActions actions;
   private final StorageChange storage;
   private final Clock clock;
 
@@ -46,7 +46,7 @@ public final class ClusterReconciliation {
     this.admin = admin;
     this.events = new EventRecorder(client);
     this.children = new ChildApplier(client, events);
-    this.actions = new RaftAwareActions(client, admin, events);
+    this.actions = new RaftSafeActions(client, admin, events);
     this.storage = new StorageChange(client);
     this.clock = clock;
   }
@@ -72,27 +72,57 @@ public final class ClusterReconciliation {
     }
   }
 
+  /** Each step a named method, in the order a reconciliation takes them. */
   private Reconciled reconcileValid(EventCluster ec) {
-    String ns = ec.getMetadata().getNamespace();
+    Observed seen = observe(ec);
+    EventCluster effective = sizedForEveryMember(ec, seen);
+    StorageChange.Outcome volumes = applyChildren(ec, effective, seen);
+    Reported status = reportStatus(ec, effective, seen, volumes);
+    boolean acted =
+        actions.act(
+            ec, status.sts(), status.pods(), seen.leader(), status.report(), clock.instant());
+    return nextLook(ec, effective, status, acted);
+  }
+
+  /** What exists before anything is changed: the StatefulSet, the Raft view, the founders. */
+  private record Observed(StatefulSet existing, Optional<ClusterView> leader, int bootstrap) {}
+
+  private Observed observe(EventCluster ec) {
     StatefulSet existing =
-        client.apps().statefulSets().inNamespace(ns).withName(Names.cluster(ec)).get();
+        client
+            .apps()
+            .statefulSets()
+            .inNamespace(ec.getMetadata().getNamespace())
+            .withName(Names.cluster(ec))
+            .get();
     int running = existing == null ? 0 : existing.getSpec().getReplicas();
-    Optional<ClusterView> leader = leaderView(ec, Math.max(running, ec.getSpec().replicas));
-    int bootstrap = bootstrapReplicas(ec, existing);
-    // Pods for every wanted member and every member Raft still has: new pods start before they
-    // are added as learners, and a departing member's pod goes only after Raft removed it.
-    // Without the leader's view, the members last seen stand in for Raft's: never the
-    // StatefulSet's own replicas, which a hand edit may have changed (the EventCluster is the
-    // truth, and a peer list shrunk to match a hand-scaled StatefulSet would split the group).
+    return new Observed(
+        existing,
+        leaderView(ec, Math.max(running, ec.getSpec().replicas)),
+        bootstrapReplicas(ec, existing));
+  }
+
+  /**
+   * The spec with room for every wanted member and every member Raft still has: new pods start
+   * before they are added as learners, and a departing member's pod goes only after Raft removed
+   * it. Without the leader's view, the members last seen stand in for Raft's: never the
+   * StatefulSet's own replicas, which a hand edit may have changed (the EventCluster is the truth,
+   * and a peer list shrunk to match a hand-scaled StatefulSet would split the group).
+   */
+  private static EventCluster sizedForEveryMember(EventCluster ec, Observed seen) {
     int lastKnownMembers = ec.getStatus() == null ? 0 : ec.getStatus().members.size();
     int size =
-        leader
+        seen.leader()
             .map(v -> Math.max(ec.getSpec().replicas, v.members().size()))
             .orElse(Math.max(ec.getSpec().replicas, lastKnownMembers));
     EventCluster effective = Serialization.clone(ec);
     effective.getSpec().replicas = size;
+    return effective;
+  }
 
-    ConfigMap config = EngineConfig.desired(effective, bootstrap);
+  private StorageChange.Outcome applyChildren(
+      EventCluster ec, EventCluster effective, Observed seen) {
+    ConfigMap config = EngineConfig.desired(effective, seen.bootstrap());
     String configHash =
         ChildApplier.hash(
             new ConfigMapBuilder()
@@ -104,30 +134,57 @@ public final class ClusterReconciliation {
     children.apply(ec, ClientService.desired(effective));
     children.apply(ec, EngineNetworkPolicy.desired(effective));
     StorageChange.Outcome volumes =
-        storage.reconcile(ec, existing, EngineStatefulSet.desired(effective, configHash));
+        storage.reconcile(ec, seen.existing(), EngineStatefulSet.desired(effective, configHash));
     children.apply(ec, volumes.toApply());
+    applyDisruptionBudget(ec, effective);
+    return volumes;
+  }
+
+  /** A budget where the spec asks for one; an old one deleted only where it exists. */
+  private void applyDisruptionBudget(EventCluster ec, EventCluster effective) {
     Optional<PodDisruptionBudget> pdb = EngineDisruptionBudget.desired(effective);
     if (pdb.isPresent()) {
       children.apply(ec, pdb.get());
-    } else {
-      var existingPdb =
-          client.policy().v1().podDisruptionBudget().inNamespace(ns).withName(Names.cluster(ec));
-      if (existingPdb.get() != null) {
-        existingPdb.delete();
-      }
+      return;
     }
+    var existing =
+        client
+            .policy()
+            .v1()
+            .podDisruptionBudget()
+            .inNamespace(ec.getMetadata().getNamespace())
+            .withName(Names.cluster(ec));
+    if (existing.get() != null) {
+      existing.delete();
+    }
+  }
 
+  /** The status, with the StatefulSet and pods it was computed from. */
+  private record Reported(StatefulSet sts, List<Pod> pods, EventClusterStatus report) {}
+
+  private Reported reportStatus(
+      EventCluster ec, EventCluster effective, Observed seen, StorageChange.Outcome volumes) {
+    String ns = ec.getMetadata().getNamespace();
     StatefulSet sts =
         client.apps().statefulSets().inNamespace(ns).withName(Names.cluster(ec)).get();
     List<Pod> pods = client.pods().inNamespace(ns).withLabels(Names.selector(ec)).list().getItems();
     EventClusterStatus status =
-        StatusReport.of(effective, ec.getSpec().replicas, sts, pods, leader, clock.instant());
-    status.bootstrapReplicas = bootstrap;
+        StatusReport.of(
+            effective, ec.getSpec().replicas, sts, pods, seen.leader(), clock.instant());
+    status.bootstrapReplicas = seen.bootstrap();
     reportStorage(ec, status, volumes);
-    boolean acted = actions.act(ec, sts, pods, leader, status, clock.instant());
-    boolean pending = acted || rollPending(sts, pods) || size != ec.getSpec().replicas;
-    reportChanges(ec, status);
-    ec.setStatus(status);
+    return new Reported(sts, pods, status);
+  }
+
+  /** Soon while something is under way, otherwise at the status poll. */
+  private Reconciled nextLook(
+      EventCluster ec, EventCluster effective, Reported status, boolean acted) {
+    boolean pending =
+        acted
+            || rollPending(status.sts(), status.pods())
+            || effective.getSpec().replicas != ec.getSpec().replicas;
+    reportChanges(ec, status.report());
+    ec.setStatus(status.report());
     return new Reconciled(ec, pending ? ACTION_POLL : STATUS_POLL);
   }
 
