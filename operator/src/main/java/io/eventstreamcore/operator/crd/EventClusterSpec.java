@@ -103,8 +103,9 @@ public class EventClusterSpec {
   /** When the operator replaces a failed member on its own. */
   public static class Recovery {
     @JsonPropertyDescription(
-        "A member unhealthy (not ready, or behind / silent in the leader's view) this long has its"
-            + " pod replaced, one member at a time and only while the others keep a quorum")
+        "A member unhealthy (not ready, or behind / silent in the leader's view) this long without"
+            + " progress (its match index not moving) has its pod replaced, one member at a time"
+            + " and only while the others keep a quorum")
     @Pattern(DURATION)
     @Default("3m")
     public String unhealthyAfter = "3m";

@@ -22,7 +22,9 @@ final class Pods {
 
   /**
    * The engine's own report that this pod's volume holds a Raft log it cannot read, from the
-   * termination message of its current or last container; empty for a pod being deleted.
+   * termination message of its current container, or of its last one while the current one does not
+   * run (crash-looping); empty for a pod being deleted. A container that runs again after such a
+   * message has read its storage since, so an old {@code lastState} never costs it its volume.
    */
   static Optional<String> storageUnreadable(Pod pod) {
     if (pod.getStatus() == null
@@ -38,7 +40,8 @@ final class Pods {
   }
 
   private static Stream<ContainerStateTerminated> terminations(ContainerStatus c) {
-    return Stream.of(c.getState(), c.getLastState())
+    boolean runs = c.getState() != null && c.getState().getRunning() != null;
+    return Stream.of(c.getState(), runs ? null : c.getLastState())
         .filter(s -> s != null && s.getTerminated() != null)
         .map(s -> s.getTerminated());
   }

@@ -79,14 +79,7 @@ public final class StatusReport {
         ms.lastContactMs = m.lastContactMs();
         boolean caughtUp = m.id().equals(v.self()) || caughtUp(m.lag(), m.lastContactMs());
         ms.healthy = caughtUp && Pods.ready(pods, m.id());
-        ms.unhealthySince =
-            ms.healthy
-                ? null
-                : previous.members.stream()
-                    .filter(p -> m.id().equals(p.pod) && p.unhealthySince != null)
-                    .map(p -> p.unhealthySince)
-                    .findFirst()
-                    .orElse(now.toString());
+        ms.unhealthySince = ms.healthy ? null : stalledSince(previous, ms, now);
         if (ms.healthy && !"LEARNER".equals(m.role())) {
           healthy++;
         }
@@ -215,5 +208,24 @@ public final class StatusReport {
 
   private static int nz(Integer i) {
     return i == null ? 0 : i;
+  }
+
+  /**
+   * When an unhealthy member last made progress: its match index moving (log entries or a snapshot
+   * reaching it) restarts the clock, so a member that is catching up, however slowly, is never
+   * replaced for being behind; one that stopped moving keeps the time it stopped.
+   */
+  private static String stalledSince(EventClusterStatus previous, MemberStatus now, Instant at) {
+    Optional<MemberStatus> before =
+        previous.members.stream().filter(p -> now.pod.equals(p.pod)).findFirst();
+    boolean progressed =
+        before.isPresent()
+            && before.get().matchIndex != null
+            && now.matchIndex != null
+            && now.matchIndex > before.get().matchIndex;
+    if (before.isEmpty() || before.get().unhealthySince == null || progressed) {
+      return at.toString();
+    }
+    return before.get().unhealthySince;
   }
 }

@@ -10,6 +10,7 @@ import io.eventstreamcore.operator.engine.ClusterView;
 import io.eventstreamcore.operator.engine.EngineAdmin;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
@@ -459,6 +460,55 @@ class ClusterReconciliationTest {
     clock.advance(Duration.ofMinutes(5));
     reconciliation.reconcile(ec);
     assertThat(podNames()).as("two members behind: replacing one would leave no quorum").hasSize(3);
+  }
+
+  @Test
+  void aMemberCatchingUpIsNeverReplacedWhileItsMatchIndexMoves() {
+    reconciliation.reconcile(ec);
+    allPodsRunning("r1");
+    long lag = 50_000;
+    for (int minute = 0; minute <= 10; minute += 2) {
+      leaderIs(pod(0), Map.of(pod(2), lag), 0);
+      reconciliation.reconcile(ec);
+      clock.advance(Duration.ofMinutes(2));
+      lag -= 1_000;
+    }
+    assertThat(podNames()).as("10 minutes behind but moving all along").hasSize(3);
+
+    for (int minute = 0; minute <= 4; minute += 2) {
+      leaderIs(pod(0), Map.of(pod(2), lag), 0);
+      reconciliation.reconcile(ec);
+      clock.advance(Duration.ofMinutes(2));
+    }
+    leaderIs(pod(0), Map.of(pod(2), lag), 0);
+    EventClusterStatus s = reconciliation.reconcile(ec).cluster().getStatus();
+    assertThat(podNames()).as("stopped moving for over 3 minutes").containsExactly(pod(0), pod(1));
+    assertThat(s.lastRecoveryAction).contains("without progress");
+  }
+
+  @Test
+  void anEngineRunningAgainAfterAnUnreadableStorageReportKeepsItsVolume() {
+    reconciliation.reconcile(ec);
+    allPodsRunning("r1");
+    leaderIs(pod(0), 0);
+    engineTerminated(2, "esc: storage unreadable: Log entry corrupted");
+    client
+        .pods()
+        .inNamespace("prod")
+        .withName(pod(2))
+        .editStatus(
+            p -> {
+              p.getStatus().getConditions().get(0).setStatus("True");
+              p.getStatus()
+                  .getContainerStatuses()
+                  .get(0)
+                  .setState(new ContainerStateBuilder().withNewRunning().endRunning().build());
+              return p;
+            });
+
+    reconciliation.reconcile(ec);
+    assertThat(membership).isEmpty();
+    assertThat(podNames()).hasSize(3);
   }
 
   /** What the kubelet reports for an engine that exited with that termination message. */
