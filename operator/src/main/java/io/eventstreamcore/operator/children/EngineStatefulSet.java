@@ -23,6 +23,9 @@ import java.util.Map;
  * read-only root file system and their data on a volume.
  */
 public final class EngineStatefulSet {
+  /** The uid the engine image runs as (image.uid in the build), unless the platform assigns one. */
+  static final long IMAGE_USER = 185L;
+
   public static final String DATA_VOLUME = "data";
   static final String CONFIG_VOLUME = "config";
   // The root file system is read-only; the JVM and Vert.x still need a scratch directory.
@@ -65,8 +68,8 @@ public final class EngineStatefulSet {
         .withAutomountServiceAccountToken(false)
         .withNewSecurityContext()
         .withRunAsNonRoot(true)
-        .withRunAsUser(185L)
-        .withFsGroup(185L)
+        .withRunAsUser(s.podTemplate.platformAssignsUser ? null : IMAGE_USER)
+        .withFsGroup(s.podTemplate.platformAssignsUser ? null : IMAGE_USER)
         // Pod Security "restricted" requires it; the container drops every capability below.
         .withNewSeccompProfile()
         .withType("RuntimeDefault")

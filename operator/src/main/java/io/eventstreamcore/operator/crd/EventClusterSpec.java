@@ -225,6 +225,13 @@ public class EventClusterSpec {
     @JsonPropertyDescription("Extra environment variables of the engine container")
     public List<EnvVar> env = List.of();
 
+    @JsonPropertyDescription(
+        "Leave the user and fsGroup ids to the platform (OpenShift's restricted SCC assigns them"
+            + " per namespace and refuses others); otherwise the engine runs as uid and fsGroup 185,"
+            + " the image's user")
+    @Default("false")
+    public boolean platformAssignsUser;
+
     public Map<String, String> labels = new LinkedHashMap<>();
     public Map<String, String> annotations = new LinkedHashMap<>();
     public Map<String, String> nodeSelector = new LinkedHashMap<>();

@@ -8,6 +8,7 @@ import io.eventstreamcore.operator.crd.EventClusterSpec;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraintBuilder;
@@ -127,6 +128,22 @@ class ChildrenTest {
     assertThat(EngineStatefulSet.desired(ec, "abc").getSpec().getTemplate().getSpec().getAffinity())
         .as("the user's own spreading replaces the default")
         .isNull();
+  }
+
+  @Test
+  void theEngineRunsAsTheImagesUserUnlessThePlatformAssignsOne() {
+    PodSecurityContext own =
+        EngineStatefulSet.desired(ec, "abc").getSpec().getTemplate().getSpec().getSecurityContext();
+    assertThat(own.getRunAsUser()).isEqualTo(185L);
+    assertThat(own.getFsGroup()).isEqualTo(185L);
+
+    ec.getSpec().podTemplate.platformAssignsUser = true;
+    PodSecurityContext assigned =
+        EngineStatefulSet.desired(ec, "abc").getSpec().getTemplate().getSpec().getSecurityContext();
+    assertThat(assigned.getRunAsUser()).isNull();
+    assertThat(assigned.getFsGroup()).isNull();
+    assertThat(assigned.getRunAsNonRoot()).isTrue();
+    assertThat(assigned.getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
   }
 
   @Test
