@@ -53,6 +53,28 @@ class HelmChartTest {
   }
 
   @Test
+  void aPodMonitorScrapesEveryEngineWhenAsked() {
+    assertThat(new Helm(CHART).template().withName("esc").call()).doesNotContain("PodMonitor");
+    String rendered =
+        new Helm(CHART)
+            .template()
+            .withName("esc")
+            .set("podMonitor.enabled", "true")
+            .set("podMonitor.labels.release", "prometheus")
+            .set("watchNamespaces[0]", "team-a")
+            .call();
+    assertThat(rendered)
+        .contains("kind: PodMonitor")
+        .contains("release: prometheus")
+        .contains("app.kubernetes.io/name: eventstreamcore-engine")
+        .contains("- team-a")
+        .contains("port: http")
+        .contains("path: /q/metrics");
+    assertThat(new Helm(CHART).template().withName("esc").set("podMonitor.enabled", "true").call())
+        .contains("any: true");
+  }
+
+  @Test
   void shipsTheSameCrdAsCrdsDirectory() throws Exception {
     Path shipped = CHART.resolve("crds/eventclusters.eventstreamcore.io-v1.yml");
     Path source = Path.of(System.getProperty("checked.in.crd"));
