@@ -115,7 +115,8 @@ class MinorityPartitionIT {
   /**
    * Moves leadership to {@code target} and sees that it stays there. A follower that voted for it
    * can still time out before the new leader's first append arrives through the proxies (seen on a
-   * busy host) and win the next term itself; then the move is asked for again.
+   * busy host) and win the next term itself, or an election can race the transfer (503
+   * DIFFERENT_LEADER); then the move is asked for again.
    */
   private static void makeLeader(LocalNode target, LocalNode via) throws Exception {
     for (int attempt = 1; ; attempt++) {
@@ -129,9 +130,11 @@ class MinorityPartitionIT {
                           "{\"to\":\"" + target.spec().id() + "\"}"))
                   .build(),
               HttpResponse.BodyHandlers.ofString());
-      assertThat(moved.statusCode()).as(moved.body()).isEqualTo(200);
+      // 503 DIFFERENT_LEADER: an election raced the transfer (seen on a loaded host); ask again.
+      assertThat(moved.statusCode()).as(moved.body()).isIn(200, 503);
+      // Either way, give the group a moment: to show the move held, or to finish the election.
       Thread.sleep(1_000);
-      if ("LEADER".equals(LocalCluster.role(target))) {
+      if (moved.statusCode() == 200 && "LEADER".equals(LocalCluster.role(target))) {
         return;
       }
       assertThat(attempt).as("leadership moved to %s and stayed", target.spec().id()).isLessThan(5);
