@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A founding member whose process starts after the other two have elected a leader (a pod that was
  * scheduled late) has no storage but is still in the running group's configuration: it founds as
- * usual instead of waiting to be added, catches up, holds the whole log and votes.
+ * usual instead of waiting to be added, catches up, holds the whole log and votes. (The leader has
+ * no match index for it, which tells it from a member that lost its log: {@code LostLogIT}.)
  */
 class LateFounderIT {
   private static final String TOPIC = "late";

@@ -297,6 +297,15 @@ public interface NodeConfig {
      */
     Optional<List<String>> bootstrapMembers();
 
+    /**
+     * True once the group has formed (the operator sets it after it first saw a leader). A member
+     * that then finds its Raft storage empty never founds the group again: it joins if the group
+     * runs without it, and otherwise refuses to start as storage lost, for the operator to remove
+     * and re-add it.
+     */
+    @WithDefault("false")
+    boolean formed();
+
     /** Nodes only form a group with nodes of the same cluster name. */
     @WithDefault("eventstreamcore")
     String clusterName();

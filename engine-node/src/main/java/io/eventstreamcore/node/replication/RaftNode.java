@@ -116,15 +116,7 @@ public final class RaftNode implements Closeable {
 
     boolean joins = joins(raft);
     if (!joins && !new File(raftDir, groupId.getUuid().toString()).exists()) {
-      joins =
-          ExistingGroup.runsWithout(
-              selfId, peers.stream().filter(p -> !p.id().equals(selfId)).toList());
-      if (joins) {
-        LOG.warnf(
-            "no Raft storage here and group %s runs without this node: joining it as a new"
-                + " member, to be added through the admin API",
-            raft.clusterName());
-      }
+      joins = joinsInsteadOfFounding(raft, peers, raftDir);
     }
     this.server =
         RaftServer.newBuilder()
@@ -167,6 +159,37 @@ public final class RaftNode implements Closeable {
         .setLeaderId(RaftPeerId.valueOf(selfId))
         .setRetryPolicy(retries)
         .build();
+  }
+
+  /**
+   * A founding member with no Raft storage: it joins a group that runs without it, and never founds
+   * a group that has already formed (the operator says so) or that counts it as a member that
+   * acknowledged entries: its empty log would vote as the one it lost.
+   */
+  private boolean joinsInsteadOfFounding(NodeConfig.Raft raft, List<Peer> peers, File raftDir)
+      throws LostLogException {
+    ExistingGroup.Finding group =
+        ExistingGroup.look(selfId, peers.stream().filter(p -> !p.id().equals(selfId)).toList());
+    if (group.seen() == ExistingGroup.Seen.RUNS_WITHOUT_SELF) {
+      LOG.warnf(
+          "no Raft storage here and group %s runs without this node: joining it as a new member,"
+              + " to be added through the admin API",
+          raft.clusterName());
+      return true;
+    }
+    if (raft.formed() || group.selfMatchIndex() > 0) {
+      throw new LostLogException(
+          "no Raft storage in "
+              + raftDir
+              + " but group "
+              + raft.clusterName()
+              + " has formed"
+              + (group.selfMatchIndex() > 0
+                  ? " and its leader has this member at log index " + group.selfMatchIndex()
+                  : " (esc.raft.formed)")
+              + "; this member lost its log and must be removed and added again");
+    }
+    return false;
   }
 
   private boolean joins(NodeConfig.Raft raft) {

@@ -29,14 +29,16 @@ public final class UnreadableStorage {
   private UnreadableStorage() {}
 
   /**
-   * The corruption behind {@code failure}, if that is what it was: a checksum or MD5 mismatch, or a
-   * log segment Ratis could not parse while opening the log. A file it could not open at all
-   * (permissions, a missing mount) is a {@link FileSystemException} and not counted: a fresh volume
-   * is not the cure for that.
+   * The corruption behind {@code failure}, if that is what it was: a checksum or MD5 mismatch, a
+   * log segment Ratis could not parse while opening the log, or a log lost altogether ({@link
+   * LostLogException}). A file it could not open at all (permissions, a missing mount) is a {@link
+   * FileSystemException} and not counted: a fresh volume is not the cure for that.
    */
   public static Optional<IOException> cause(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof ChecksumException || t instanceof CorruptedFileException) {
+      if (t instanceof ChecksumException
+          || t instanceof CorruptedFileException
+          || t instanceof LostLogException) {
         return Optional.of((IOException) t);
       }
       boolean logUnparsable =

@@ -25,6 +25,9 @@ public final class EngineConfig {
   /** The property that lists every pod; it matters only to a node's first start. */
   static final String PEERS = "esc.raft.peers";
 
+  /** Set once the group has formed; it matters only to a start on empty storage. */
+  static final String FORMED = "esc.raft.formed";
+
   /**
    * @param bootstrapReplicas the pods that founded the group; the others join as learners
    */
@@ -70,6 +73,9 @@ public final class EngineConfig {
     p.put("esc.dedup.window", s.dedup.window);
     p.put("esc.dedup.kubernetes-service-dns", Names.peersDns(ec));
     p.put("esc.pipeline.topic-policy-file", MOUNT + "/" + TOPIC_POLICIES);
+    if (ec.getStatus() != null && Boolean.TRUE.equals(ec.getStatus().raftFormed)) {
+      p.put(FORMED, "true");
+    }
     return p.entrySet().stream()
         .map(e -> e.getKey() + "=" + e.getValue())
         .collect(Collectors.joining("\n", "", "\n"));
@@ -77,14 +83,15 @@ public final class EngineConfig {
 
   /**
    * What a running engine must be restarted for: every setting but the peer list, which a member
-   * reads only on its first start (later ones come from the Raft log).
+   * reads only on its first start (later ones come from the Raft log), and whether the group has
+   * formed, which matters only to a start on empty storage.
    */
   public static String restartRelevant(ConfigMap config) {
     return config
         .getData()
         .get(PROPERTIES)
         .lines()
-        .filter(l -> !l.startsWith(PEERS + "="))
+        .filter(l -> !l.startsWith(PEERS + "=") && !l.startsWith(FORMED + "="))
         .collect(Collectors.joining("\n"));
   }
 

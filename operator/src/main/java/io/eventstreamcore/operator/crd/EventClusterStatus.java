@@ -26,6 +26,12 @@ public class EventClusterStatus {
   /** The members that founded the Raft group (pods 0 .. n-1); later pods join as learners. */
   public Integer bootstrapReplicas;
 
+  /**
+   * True once the operator has seen the group with a leader. From then on an engine whose storage
+   * is empty never founds the group again (esc.raft.formed): it lost its log, and is replaced.
+   */
+  public Boolean raftFormed;
+
   @StatusReplicas public int replicas;
 
   /** The engine pods' label selector, for {@code kubectl scale} and autoscalers. */

@@ -63,6 +63,7 @@ public final class StatusReport {
             "http://" + name + "." + ns + ".svc:" + ec.getSpec().listeners.httpPort);
     s.lastRecoveryAction = previous.lastRecoveryAction;
     s.lastFailover = previous.lastFailover;
+    s.raftFormed = Boolean.TRUE.equals(previous.raftFormed) || leaderView.isPresent() ? true : null;
     int healthy = 0;
     if (leaderView.isPresent()) {
       ClusterView v = leaderView.get();

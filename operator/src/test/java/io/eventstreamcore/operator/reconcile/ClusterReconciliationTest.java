@@ -3,6 +3,7 @@ package io.eventstreamcore.operator.reconcile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.eventstreamcore.operator.Clusters;
+import io.eventstreamcore.operator.children.EngineConfig;
 import io.eventstreamcore.operator.children.Names;
 import io.eventstreamcore.operator.crd.EventCluster;
 import io.eventstreamcore.operator.crd.EventClusterStatus;
@@ -511,6 +512,44 @@ class ClusterReconciliationTest {
     assertThat(podNames()).hasSize(3);
   }
 
+  @Test
+  void onceTheGroupHasFormedTheEnginesAreToldSoWithoutARestart() {
+    reconciliation.reconcile(ec);
+    String hash =
+        sts().getSpec().getTemplate().getMetadata().getAnnotations().get(Names.CONFIG_HASH);
+    assertThat(engineProperties()).doesNotContain("esc.raft.formed");
+
+    allPodsRunning("r1");
+    leaderIs(pod(0), 0);
+    assertThat(reconciliation.reconcile(ec).cluster().getStatus().raftFormed).isTrue();
+    reconciliation.reconcile(ec);
+    engines.clear();
+    reconciliation.reconcile(ec);
+
+    assertThat(engineProperties()).contains("esc.raft.formed=true\n");
+    assertThat(sts().getSpec().getTemplate().getMetadata().getAnnotations())
+        .as("it matters only to a start on empty storage: no rolling restart for it")
+        .containsEntry(Names.CONFIG_HASH, hash);
+  }
+
+  private String peerList() {
+    return engineProperties()
+        .lines()
+        .filter(l -> l.startsWith("esc.raft.peers="))
+        .findFirst()
+        .get();
+  }
+
+  private String engineProperties() {
+    return client
+        .configMaps()
+        .inNamespace("prod")
+        .withName(name())
+        .get()
+        .getData()
+        .get(EngineConfig.PROPERTIES);
+  }
+
   /** What the kubelet reports for an engine that exited with that termination message. */
   private void engineTerminated(int ordinal, String message) {
     client
@@ -751,16 +790,14 @@ class ClusterReconciliationTest {
     allPodsRunning("r1");
     leaderIs(pod(0), 0);
     ec.setStatus(reconciliation.reconcile(ec).cluster().getStatus());
-    String peers =
-        client.configMaps().inNamespace("prod").withName(name()).get().getData().toString();
+    String peers = peerList();
 
     client.apps().statefulSets().inNamespace("prod").withName(name()).scale(1);
     engines.clear(); // and the quorum is gone: no leader to ask
     ec.setStatus(reconciliation.reconcile(ec).cluster().getStatus());
 
     assertThat(sts().getSpec().getReplicas()).isEqualTo(3);
-    assertThat(client.configMaps().inNamespace("prod").withName(name()).get().getData().toString())
-        .isEqualTo(peers);
+    assertThat(peerList()).contains(pod(2)).isEqualTo(peers);
     assertThat(ec.getStatus().selector).contains("app.kubernetes.io/instance=" + name());
   }
 
