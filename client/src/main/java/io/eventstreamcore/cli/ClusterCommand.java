@@ -93,6 +93,7 @@ final class ClusterCommand {
       System.out.printf(
           "bootstrap: %s; logs: %s/n*/node.log%n",
           String.join(",", cluster.clientEndpoints()), layout.dir);
+      System.out.printf("dashboard: %s/ui%n", cluster.nodes().get(0).spec().httpUrl());
       if (detach) {
         return 0;
       }
