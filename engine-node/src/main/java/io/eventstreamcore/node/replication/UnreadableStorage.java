@@ -1,5 +1,6 @@
 package io.eventstreamcore.node.replication;
 
+import io.eventstreamcore.node.storage.StoreDataLostException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
@@ -30,15 +31,17 @@ public final class UnreadableStorage {
 
   /**
    * The corruption behind {@code failure}, if that is what it was: a checksum or MD5 mismatch, a
-   * log segment Ratis could not parse while opening the log, or a log lost altogether ({@link
-   * LostLogException}). A file it could not open at all (permissions, a missing mount) is a {@link
-   * FileSystemException} and not counted: a fresh volume is not the cure for that.
+   * log segment Ratis could not parse while opening the log, a log lost altogether ({@link
+   * LostLogException}), or a store that holds less than its snapshot ({@link
+   * StoreDataLostException}). A file it could not open at all (permissions, a missing mount) is a
+   * {@link FileSystemException} and not counted: a fresh volume is not the cure for that.
    */
   public static Optional<IOException> cause(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof ChecksumException
           || t instanceof CorruptedFileException
-          || t instanceof LostLogException) {
+          || t instanceof LostLogException
+          || t instanceof StoreDataLostException) {
         return Optional.of((IOException) t);
       }
       boolean logUnparsable =

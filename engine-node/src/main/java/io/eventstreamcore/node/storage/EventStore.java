@@ -196,7 +196,7 @@ public final class EventStore implements Closeable {
     }
     for (Map.Entry<String, Long> e : ends.entrySet()) {
       if (topicLog(e.getKey()).endOffset() != e.getValue()) {
-        throw new IOException(
+        throw new StoreDataLostException(
             "topic "
                 + e.getKey()
                 + " ends at "

@@ -1,13 +1,17 @@
 package io.eventstreamcore.node.replication;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.eventstreamcore.node.storage.EventStore;
+import io.eventstreamcore.node.storage.StoreConfig;
 import java.io.File;
 import java.io.IOException;
 import java.net.BindException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.CompletionException;
 import org.apache.ratis.io.CorruptedFileException;
 import org.apache.ratis.protocol.exceptions.ChecksumException;
@@ -38,6 +42,18 @@ class UnreadableStorageTest {
         new CompletionException(
             new IllegalStateException("n1@group-1: Failed to initRaftLog.", garbage));
     assertThat(UnreadableStorage.cause(failure)).containsSame(garbage);
+  }
+
+  @Test
+  void aStoreWithLessThanItsSnapshotOrAnEmptyLogOfAMemberIsUnreadableStorage() throws Exception {
+    Path storeDir = Files.createDirectories(dir.resolve("store"));
+    try (EventStore store = EventStore.open(storeDir, new StoreConfig(1 << 20, 4096, -1, -1))) {
+      Throwable lost = catchThrowable(() -> store.truncateTo(Map.of("orders", 10L)));
+      assertThat(UnreadableStorage.cause(new IllegalStateException("start failed", lost)))
+          .containsSame((IOException) lost);
+    }
+    LostLogException empty = new LostLogException("no Raft storage");
+    assertThat(UnreadableStorage.cause(new IOException(empty))).containsSame(empty);
   }
 
   @Test

@@ -147,6 +147,7 @@ class EventStoreTest {
     try (EventStore store = open()) {
       appendN(store, "t", 0, 3);
       assertThatThrownBy(() -> store.truncateTo(Map.of("t", 10L)))
+          .isInstanceOf(StoreDataLostException.class)
           .hasMessageContaining("lost data");
     }
   }
