@@ -1,8 +1,7 @@
 package io.eventstreamcore.cli;
 
-import io.eventstreamcore.client.Connection;
 import io.eventstreamcore.client.Consumer;
-import io.eventstreamcore.client.Subscription;
+import io.eventstreamcore.client.FollowingSubscription;
 import io.eventstreamcore.protocol.Event;
 import io.eventstreamcore.protocol.Record;
 import io.eventstreamcore.protocol.SubscribeRequest;
@@ -49,15 +48,15 @@ final class ConsumeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (follow) {
       CountDownLatch done = new CountDownLatch(max);
-      try (Connection c = Connection.open(bootstrap.endpoints().get(0));
-          Subscription s =
-              Subscription.start(
-                  c,
-                  new SubscribeRequest(prefix, topic, from, 256),
-                  r -> {
-                    print(r);
-                    done.countDown();
-                  })) {
+      // Survives the node it is on: it goes on at another bootstrap node from where it was.
+      try (FollowingSubscription s =
+          FollowingSubscription.start(
+              bootstrap.endpoints(),
+              new SubscribeRequest(prefix, topic, from, 256),
+              r -> {
+                print(r);
+                done.countDown();
+              })) {
         done.await();
       }
       return 0;
