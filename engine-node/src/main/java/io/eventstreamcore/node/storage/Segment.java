@@ -13,19 +13,21 @@ import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 
 /**
- * One segment of a topic: a log file of records ({@code i64 offset} + event) and a sparse index
- * file of ({@code u32 relative offset}, {@code u32 position}) entries. Appends come from the single
- * apply thread; reads may come from any thread and see only what {@link #size()} publishes.
+ * One segment of a topic: a log file of records ({@code i64 offset} + event) and a sparse index in
+ * memory of ({@code relative offset}, {@code position}) entries. The index is rebuilt when the
+ * segment is opened, by the same scan that checks every record's CRC, so it needs no file of its
+ * own. Appends come from the single apply thread; reads may come from any thread and see only what
+ * {@link #size()} publishes.
  */
 final class Segment implements Closeable {
   static final int RECORD_OVERHEAD = 8 + 4;
-  private static final int INDEX_ENTRY = 8;
+
+  /** The scan at open reads this much at a time: one read per chunk, not one per record. */
+  private static final int SCAN_CHUNK = 1 << 20;
 
   private final long baseOffset;
   private final Path logPath;
-  private final Path indexPath;
   private final FileChannel log;
-  private final FileChannel index;
   private final int indexIntervalBytes;
 
   private int[] indexOffsets = new int[64];
@@ -40,16 +42,11 @@ final class Segment implements Closeable {
     this.baseOffset = baseOffset;
     this.indexIntervalBytes = indexIntervalBytes;
     this.logPath = dir.resolve(fileName(baseOffset, ".log"));
-    this.indexPath = dir.resolve(fileName(baseOffset, ".idx"));
     this.log =
         FileChannel.open(
             logPath, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-    this.index =
-        FileChannel.open(
-            indexPath,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.READ,
-            StandardOpenOption.WRITE);
+    // Index files of older versions: the index now lives in memory only.
+    Files.deleteIfExists(dir.resolve(fileName(baseOffset, ".idx")));
     this.nextOffset = baseOffset;
     this.lastAppendMillis = Files.getLastModifiedTime(logPath).toMillis();
   }
@@ -63,46 +60,35 @@ final class Segment implements Closeable {
   }
 
   /**
-   * Opens a sealed segment (one that has a successor, so it was fsynced when it was rolled) from
-   * its index file; falls back to a full scan when the index does not check out.
+   * Opens a sealed segment (one that has a successor, so it was fsynced when it was rolled). It
+   * must hold exactly the offsets below its successor's first, each record whole and with a good
+   * CRC. One that does not (a flipped bit, a lost block) is never cut short, which would leave a
+   * gap in the topic: the store refuses to open, and the node is reported as having lost data.
    */
   static Segment load(Path dir, long baseOffset, long nextOffset, int indexIntervalBytes)
       throws IOException {
     Segment s = new Segment(dir, baseOffset, indexIntervalBytes);
-    long entries = s.index.size() / INDEX_ENTRY;
-    ByteBuffer all = ByteBuffer.allocate((int) entries * INDEX_ENTRY);
-    s.index.read(all, 0);
-    all.flip();
-    long logSize = s.log.size();
-    int[] offsets = new int[(int) Math.max(1, entries)];
-    int[] positions = new int[offsets.length];
-    boolean consistent = entries > 0;
-    for (int i = 0; i < entries && consistent; i++) {
-      offsets[i] = all.getInt();
-      positions[i] = all.getInt();
-      consistent =
-          positions[i] < logSize
-              && offsets[i] < nextOffset - baseOffset
-              && (i == 0
-                  ? offsets[0] == 0 && positions[0] == 0
-                  : offsets[i] > offsets[i - 1] && positions[i] > positions[i - 1]);
+    long good = s.scan();
+    long fileSize = s.log.size();
+    if (s.nextOffset != nextOffset || good != fileSize) {
+      s.close();
+      throw new StoreDataLostException(
+          s.logPath
+              + " is corrupt: its records check out up to offset "
+              + s.nextOffset
+              + " (byte "
+              + good
+              + " of "
+              + fileSize
+              + "), but the next segment starts at offset "
+              + nextOffset);
     }
-    if (!consistent) {
-      s.scanAndTruncateTail();
-      return s;
-    }
-    s.indexOffsets = offsets;
-    s.indexPositions = positions;
-    s.indexCount = (int) entries;
-    s.size = logSize;
-    s.nextOffset = nextOffset;
-    s.bytesSinceIndex = indexIntervalBytes;
     return s;
   }
 
   /**
-   * Opens the newest segment of a topic and rebuilds its index by scanning, dropping a torn or
-   * corrupt tail at the first record whose length, offset or CRC does not check out.
+   * Opens the newest segment of a topic, dropping a torn or corrupt tail at the first record whose
+   * length, offset or CRC does not check out (a crash in the middle of a write).
    */
   static Segment recover(Path dir, long baseOffset, int indexIntervalBytes) throws IOException {
     Segment s = new Segment(dir, baseOffset, indexIntervalBytes);
@@ -111,27 +97,47 @@ final class Segment implements Closeable {
   }
 
   private void scanAndTruncateTail() throws IOException {
+    long good = scan();
+    if (good < log.size()) {
+      log.truncate(good);
+    }
+  }
+
+  /**
+   * Reads the records from the start, checking each one's offset, length and CRC, and rebuilds the
+   * index from them; stops at the first that does not check out.
+   *
+   * @return the end of the last good record
+   */
+  private long scan() throws IOException {
     long fileSize = log.size();
     long pos = 0;
     long offset = baseOffset;
-    ByteBuffer header = ByteBuffer.allocate(RECORD_OVERHEAD);
-    index.truncate(0);
     indexCount = 0;
     bytesSinceIndex = 0;
+    ByteBuffer window = ByteBuffer.allocate(0);
+    long windowStart = 0;
     while (pos + RECORD_OVERHEAD <= fileSize) {
-      header.clear();
-      readFully(header, pos);
-      long recordOffset = header.getLong(0);
-      long eventLength = header.getInt(8) & 0xFFFFFFFFL;
+      if (pos + RECORD_OVERHEAD > windowStart + window.limit()) {
+        window = fill(window, pos, SCAN_CHUNK, fileSize);
+        windowStart = pos;
+      }
+      int at = (int) (pos - windowStart);
+      long recordOffset = window.getLong(at);
+      long eventLength = window.getInt(at + 8) & 0xFFFFFFFFL;
       long recordSize = RECORD_OVERHEAD + eventLength;
       if (recordOffset != offset
           || pos + recordSize > fileSize
           || eventLength > Integer.MAX_VALUE - 16) {
         break;
       }
-      ByteBuffer event = ByteBuffer.allocate((int) eventLength + 4);
-      readFully(event, pos + 8);
-      event.flip();
+      if (pos + recordSize > windowStart + window.limit()) {
+        window = fill(window, pos, Math.max(SCAN_CHUNK, recordSize), fileSize);
+        windowStart = pos;
+        at = 0;
+      }
+      // The event is its u32 length field and what follows: from byte 8 of the record.
+      ByteBuffer event = window.duplicate().limit(at + (int) recordSize).position(at + 8).slice();
       try {
         EventCodec.validate(event, Integer.MAX_VALUE);
       } catch (ProtocolException corrupt) {
@@ -141,11 +147,19 @@ final class Segment implements Closeable {
       pos += recordSize;
       offset++;
     }
-    if (pos < fileSize) {
-      log.truncate(pos);
-    }
     size = pos;
     nextOffset = offset;
+    return pos;
+  }
+
+  /** {@code window} (or a larger buffer) filled with up to {@code want} bytes from {@code pos}. */
+  private ByteBuffer fill(ByteBuffer window, long pos, long want, long fileSize)
+      throws IOException {
+    int length = (int) Math.min(want, fileSize - pos);
+    ByteBuffer b = window.capacity() >= length ? window.clear() : ByteBuffer.allocate(length);
+    b.limit(length);
+    readFully(b, pos);
+    return b.flip();
   }
 
   private void readFully(ByteBuffer dst, long position) throws IOException {
@@ -159,7 +173,7 @@ final class Segment implements Closeable {
     }
   }
 
-  private void maybeIndex(long offset, long position, long recordSize) throws IOException {
+  private void maybeIndex(long offset, long position, long recordSize) {
     if (indexCount == 0 || bytesSinceIndex >= indexIntervalBytes) {
       int n = indexCount;
       if (n == indexOffsets.length) {
@@ -168,9 +182,6 @@ final class Segment implements Closeable {
       }
       indexOffsets[n] = (int) (offset - baseOffset);
       indexPositions[n] = (int) position;
-      ByteBuffer entry = ByteBuffer.allocate(INDEX_ENTRY);
-      entry.putInt(indexOffsets[n]).putInt(indexPositions[n]).flip();
-      index.write(entry, (long) n * INDEX_ENTRY);
       indexCount = n + 1;
       bytesSinceIndex = 0;
     }
@@ -280,7 +291,6 @@ final class Segment implements Closeable {
 
   void flush() throws IOException {
     log.force(false);
-    index.force(false);
   }
 
   long baseOffset() {
@@ -302,12 +312,10 @@ final class Segment implements Closeable {
   @Override
   public void close() throws IOException {
     log.close();
-    index.close();
   }
 
   void delete() throws IOException {
     close();
     Files.deleteIfExists(logPath);
-    Files.deleteIfExists(indexPath);
   }
 }

@@ -130,6 +130,38 @@ class EventStoreTest {
   }
 
   @Test
+  void aCorruptRecordInASealedSegmentIsLostDataNotAShorterTopic() throws IOException {
+    try (EventStore store = open()) {
+      appendN(store, "t", 0, 300);
+    }
+    List<Path> segments = segmentFiles("t");
+    assertThat(segments).hasSizeGreaterThan(2);
+    Path sealed = segments.get(1);
+    byte[] bytes = Files.readAllBytes(sealed);
+    bytes[bytes.length / 2] ^= 0x10;
+    Files.write(sealed, bytes);
+
+    assertThatThrownBy(this::open)
+        .isInstanceOf(StoreDataLostException.class)
+        .hasMessageContaining(sealed.getFileName().toString())
+        .hasMessageContaining("is corrupt");
+    assertThat(Files.readAllBytes(sealed)).as("never cut: that would leave a gap").isEqualTo(bytes);
+  }
+
+  @Test
+  void theIndexIsRebuiltInMemoryAndOldIndexFilesGo() throws IOException {
+    try (EventStore store = open()) {
+      appendN(store, "t", 0, 300);
+    }
+    Path old = segmentFiles("t").get(0).resolveSibling("00000000000000000000.idx");
+    Files.write(old, new byte[] {1, 2, 3});
+    try (EventStore store = open()) {
+      assertThat(payloads(store, "t", 137)).isEqualTo(expected(137, 300));
+    }
+    assertThat(old).doesNotExist();
+  }
+
+  @Test
   void truncateToSnapshotDropsNewerRecordsAndUnknownTopics() throws IOException {
     try (EventStore store = open()) {
       appendN(store, "keep", 0, 300);
