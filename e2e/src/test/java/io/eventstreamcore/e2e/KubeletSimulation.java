@@ -160,7 +160,7 @@ final class KubeletSimulation implements AutoCloseable {
         crashLooping.remove(i);
         createPod(i, revision);
         if (claimCreated(i)) {
-          deleteDirectory(dir.resolve(pod(i)));
+          Nodes.deleteTree(dir.resolve(pod(i)));
         }
         engines.put(i, start(i, replicas, config));
         continue;
@@ -255,17 +255,6 @@ final class KubeletSimulation implements AutoCloseable {
                 .build())
         .create();
     return true;
-  }
-
-  private static void deleteDirectory(Path d) throws IOException {
-    if (!Files.exists(d)) {
-      return;
-    }
-    try (Stream<Path> files = Files.walk(d)) {
-      for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(f);
-      }
-    }
   }
 
   private void launch(int ordinal, LocalNode engine) throws IOException {

@@ -10,7 +10,6 @@ import io.eventstreamcore.cli.local.LocalNode;
 import io.eventstreamcore.client.Producer;
 import io.eventstreamcore.protocol.Event;
 import io.eventstreamcore.protocol.Priority;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,10 +18,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,8 +50,8 @@ class LostLogIT {
       String id = wiped.spec().id();
 
       wiped.kill();
-      deleteTree(wiped.spec().dataDir().resolve("raft"));
-      deleteTree(wiped.spec().dataDir().resolve("store"));
+      Nodes.deleteTree(wiped.spec().dataDir().resolve("raft"));
+      Nodes.deleteTree(wiped.spec().dataDir().resolve("store"));
       wiped.start();
       await(id + " refuses to start on an empty log")
           .atMost(Duration.ofSeconds(60))
@@ -131,16 +128,5 @@ class LostLogIT {
       b.header("Content-Type", "application/json");
     }
     return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> all = Files.walk(root)) {
-      for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
   }
 }

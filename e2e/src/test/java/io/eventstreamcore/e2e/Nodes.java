@@ -6,11 +6,14 @@ import io.eventstreamcore.client.Consumer;
 import io.eventstreamcore.protocol.Record;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
 
 /** Engine-node processes on loopback with free ports, and what tests read back from them. */
 final class Nodes {
@@ -102,5 +105,17 @@ final class Nodes {
       }
     }
     return true;
+  }
+
+  /** Deletes a directory and everything in it, if it exists: a volume that is gone. */
+  static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> all = Files.walk(root)) {
+      for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
   }
 }
