@@ -5,7 +5,7 @@ import io.eventstreamcore.node.config.NodeConfig;
 import io.eventstreamcore.node.dashboard.ClusterCollector;
 import io.eventstreamcore.node.dashboard.ClusterStatus;
 import io.eventstreamcore.node.dashboard.Dashboard;
-import io.eventstreamcore.node.dashboard.NodeStatus;
+import io.eventstreamcore.protocol.ErrorCode;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
@@ -41,8 +41,12 @@ public class DashboardResource {
 
   @GET
   @Path("/node")
-  public NodeStatus node(@QueryParam("history") boolean history) {
-    return dashboard.status(history);
+  public Response node(@QueryParam("history") boolean history) {
+    if (!dashboard.started()) {
+      return Problem.response(
+          503, "Starting", "this node has not started yet", ErrorCode.UNAVAILABLE.name(), null);
+    }
+    return Response.ok(dashboard.status(history)).build();
   }
 
   @GET

@@ -6,10 +6,13 @@ import io.eventstreamcore.node.config.NodeConfig;
 import io.eventstreamcore.node.replication.Peer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -44,8 +47,10 @@ public class ClusterCollector {
       if (p.id().equals(self)) {
         asks.add(
             CompletableFuture.completedFuture(
-                new ClusterStatus.NodeView(
-                    self, p.httpEndpoint(), true, null, dashboard.status(withHistory))));
+                dashboard.started()
+                    ? new ClusterStatus.NodeView(
+                        self, p.httpEndpoint(), true, null, dashboard.status(withHistory))
+                    : unreachable(p, "starting")));
       } else {
         asks.add(ask(p, withHistory));
       }
@@ -81,7 +86,7 @@ public class ClusterCollector {
                 NodeStatus status = json.readValue(r.body(), NodeStatus.class);
                 return new ClusterStatus.NodeView(
                     peer.id(), peer.httpEndpoint(), true, null, status);
-              } catch (java.io.IOException e) {
+              } catch (IOException e) {
                 return unreachable(peer, "sent a status this node cannot read: " + e.getMessage());
               }
             })
@@ -94,10 +99,10 @@ public class ClusterCollector {
 
   private static String describe(Throwable e) {
     Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-    if (cause instanceof java.net.http.HttpTimeoutException) {
+    if (cause instanceof HttpTimeoutException) {
       return "no answer within the timeout";
     }
-    if (cause instanceof java.net.ConnectException) {
+    if (cause instanceof ConnectException) {
       return "connection refused: the node is down or not listening";
     }
     return cause.getClass().getSimpleName()

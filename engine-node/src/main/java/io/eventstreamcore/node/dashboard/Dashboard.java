@@ -64,6 +64,11 @@ public class Dashboard {
     ticks.shutdownNow();
   }
 
+  /** False until the engine has started (HTTP answers before that). */
+  public boolean started() {
+    return reader != null;
+  }
+
   public NodeStatus status(boolean withHistory) {
     return reader.read(traffic, timeline, withHistory);
   }

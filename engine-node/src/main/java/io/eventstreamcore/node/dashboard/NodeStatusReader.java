@@ -2,6 +2,7 @@ package io.eventstreamcore.node.dashboard;
 
 import io.eventstreamcore.node.Engine;
 import io.eventstreamcore.node.health.RaftReadiness;
+import io.eventstreamcore.node.ingest.ProduceMetrics;
 import io.eventstreamcore.node.processing.AlertRules;
 import io.eventstreamcore.node.processing.ProcessorHost;
 import io.eventstreamcore.node.processing.WindowedAggregates;
@@ -104,8 +105,7 @@ final class NodeStatusReader {
 
   private NodeStatus.Pipeline pipeline() {
     Map<Priority, Integer> depths = new EnumMap<>(Priority.class);
-    Map<Priority, io.eventstreamcore.node.ingest.ProduceMetrics.ClassCounts> counts =
-        new EnumMap<>(Priority.class);
+    Map<Priority, ProduceMetrics.ClassCounts> counts = new EnumMap<>(Priority.class);
     for (Priority p : Priority.values()) {
       depths.put(p, engine.queues().depth(p));
       counts.put(p, engine.produceMetrics().counts(p));
