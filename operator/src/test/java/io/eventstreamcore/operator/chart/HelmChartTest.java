@@ -2,10 +2,15 @@ package io.eventstreamcore.operator.chart;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The chart lints, renders the operator with its RBAC, and ships the current CRD. */
@@ -50,6 +55,59 @@ class HelmChartTest {
         .contains("\"team-a,team-b\"");
     assertThat(new Helm(CHART).template().withName("esc").call())
         .doesNotContain("ESC_OPERATOR_WATCH_NAMESPACES");
+  }
+
+  @Test
+  void watchingSomeNamespacesGrantsWritesOnlyThere() throws Exception {
+    List<JsonNode> all =
+        documents(
+            new Helm(CHART)
+                .template()
+                .withName("esc")
+                .withNamespace("esc-system")
+                .set("watchNamespaces[0]", "team-a")
+                .set("watchNamespaces[1]", "team-b")
+                .call());
+    JsonNode clusterRole = kind(all, "ClusterRole").get(0);
+    assertThat(clusterRole.path("rules"))
+        .as("cluster-wide: reading storage classes only")
+        .hasSize(1);
+    assertThat(clusterRole.path("rules").get(0).path("resources").get(0).asText())
+        .isEqualTo("storageclasses");
+    List<JsonNode> roles =
+        kind(all, "Role").stream()
+            .filter(r -> r.path("rules").toString().contains("statefulsets"))
+            .toList();
+    assertThat(roles)
+        .extracting(r -> r.path("metadata").path("namespace").asText())
+        .containsExactly("team-a", "team-b");
+    assertThat(kind(all, "RoleBinding"))
+        .extracting(r -> r.path("metadata").path("namespace").asText())
+        .contains("team-a", "team-b", "esc-system");
+
+    JsonNode everywhere =
+        kind(documents(new Helm(CHART).template().withName("esc").call()), "ClusterRole").get(0);
+    assertThat(everywhere.path("rules").toString())
+        .contains("statefulsets")
+        .contains("storageclasses");
+  }
+
+  private static List<JsonNode> documents(String rendered) throws Exception {
+    List<JsonNode> docs = new ArrayList<>();
+    try (MappingIterator<JsonNode> it =
+        new YAMLMapper().readerFor(JsonNode.class).readValues(rendered)) {
+      while (it.hasNext()) {
+        JsonNode d = it.next();
+        if (d != null && !d.isEmpty()) {
+          docs.add(d);
+        }
+      }
+    }
+    return docs;
+  }
+
+  private static List<JsonNode> kind(List<JsonNode> docs, String kind) {
+    return docs.stream().filter(d -> d.path("kind").asText().equals(kind)).toList();
   }
 
   @Test
