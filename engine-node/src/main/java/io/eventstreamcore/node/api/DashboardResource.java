@@ -4,6 +4,7 @@ import io.eventstreamcore.node.QueryNumber;
 import io.eventstreamcore.node.config.NodeConfig;
 import io.eventstreamcore.node.dashboard.ClusterCollector;
 import io.eventstreamcore.node.dashboard.ClusterStatus;
+import io.eventstreamcore.node.dashboard.ClusterStream;
 import io.eventstreamcore.node.dashboard.Dashboard;
 import io.eventstreamcore.protocol.ErrorCode;
 import io.smallrye.mutiny.Multi;
@@ -21,7 +22,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.time.Duration;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
 /**
@@ -32,10 +32,9 @@ import org.jboss.resteasy.reactive.RestStreamElementType;
 @Path("/api/v1/dashboard")
 @Produces(MediaType.APPLICATION_JSON)
 public class DashboardResource {
-  private static final Duration EVERY = Duration.ofSeconds(1);
-
   @Inject Dashboard dashboard;
   @Inject ClusterCollector collector;
+  @Inject ClusterStream stream;
   @Inject LeaderProxy leader;
   @Inject NodeConfig config;
 
@@ -55,21 +54,13 @@ public class DashboardResource {
     return Uni.createFrom().completionStage(() -> collector.collect(history));
   }
 
-  /** One collection a second for as long as the page stays open; a slow page skips seconds. */
+  /** A cluster status a second for as long as the page stays open; a slow page skips seconds. */
   @GET
   @Path("/stream")
   @Produces(MediaType.SERVER_SENT_EVENTS)
   @RestStreamElementType(MediaType.APPLICATION_JSON)
   public Multi<ClusterStatus> stream() {
-    return Multi.createFrom()
-        .ticks()
-        .startingAfter(Duration.ofMillis(1))
-        .every(EVERY)
-        .onOverflow()
-        .drop()
-        .onItem()
-        .transformToUniAndConcatenate(
-            tick -> Uni.createFrom().completionStage(() -> collector.collect(false)));
+    return stream.follow();
   }
 
   @POST
