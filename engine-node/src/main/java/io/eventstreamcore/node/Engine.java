@@ -309,6 +309,14 @@ public class Engine {
     return aggregates;
   }
 
+  /** Whether the aggregates processor runs here now: on the leader, once resumed. */
+  public boolean aggregatesRunning() {
+    return aggregates != null
+        && processors.stream()
+            .filter(h -> h.processor() == aggregates)
+            .anyMatch(ProcessorHost::active);
+  }
+
   public List<ProcessorHost> processors() {
     return processors;
   }

@@ -1,7 +1,6 @@
 package io.eventstreamcore.node.api;
 
 import io.eventstreamcore.node.Engine;
-import io.eventstreamcore.node.processing.ProcessorHost;
 import io.eventstreamcore.node.processing.WindowedAggregates;
 import io.eventstreamcore.protocol.ErrorCode;
 import jakarta.inject.Inject;
@@ -32,11 +31,7 @@ public class AggregatesResource {
           null);
     }
     engine.raft().requireLeader();
-    boolean active =
-        engine.processors().stream()
-            .filter(h -> h.processor() == aggregates)
-            .anyMatch(ProcessorHost::active);
-    if (!active) {
+    if (!engine.aggregatesRunning()) {
       return Problem.response(
           503,
           "Aggregates are resuming",

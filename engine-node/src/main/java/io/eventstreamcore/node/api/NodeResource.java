@@ -10,7 +10,6 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -50,23 +49,7 @@ public class NodeResource {
         version,
         raft.peers(),
         engine.pressure().state().name(),
-        queueDepths(),
-        classCounts());
-  }
-
-  private Map<Priority, ProduceMetrics.ClassCounts> classCounts() {
-    Map<Priority, ProduceMetrics.ClassCounts> counts = new EnumMap<>(Priority.class);
-    for (Priority p : Priority.values()) {
-      counts.put(p, engine.produceMetrics().counts(p));
-    }
-    return counts;
-  }
-
-  private Map<Priority, Integer> queueDepths() {
-    Map<Priority, Integer> depths = new EnumMap<>(Priority.class);
-    for (Priority p : Priority.values()) {
-      depths.put(p, engine.queues().depth(p));
-    }
-    return depths;
+        engine.queues().depths(),
+        engine.produceMetrics().countsByClass());
   }
 }

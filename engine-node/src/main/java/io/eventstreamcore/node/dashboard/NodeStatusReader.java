@@ -2,15 +2,12 @@ package io.eventstreamcore.node.dashboard;
 
 import io.eventstreamcore.node.Engine;
 import io.eventstreamcore.node.health.RaftReadiness;
-import io.eventstreamcore.node.ingest.ProduceMetrics;
 import io.eventstreamcore.node.processing.AlertRules;
-import io.eventstreamcore.node.processing.ProcessorHost;
 import io.eventstreamcore.node.processing.WindowedAggregates;
 import io.eventstreamcore.node.replication.Member;
 import io.eventstreamcore.node.replication.RaftNode;
 import io.eventstreamcore.node.storage.EventStore;
 import io.eventstreamcore.node.storage.ReadChunk;
-import io.eventstreamcore.protocol.Priority;
 import io.eventstreamcore.protocol.Record;
 import io.eventstreamcore.protocol.Topics;
 import io.eventstreamcore.protocol.WireReader;
@@ -22,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -104,18 +100,12 @@ final class NodeStatusReader {
   }
 
   private NodeStatus.Pipeline pipeline() {
-    Map<Priority, Integer> depths = new EnumMap<>(Priority.class);
-    Map<Priority, ProduceMetrics.ClassCounts> counts = new EnumMap<>(Priority.class);
-    for (Priority p : Priority.values()) {
-      depths.put(p, engine.queues().depth(p));
-      counts.put(p, engine.produceMetrics().counts(p));
-    }
     return new NodeStatus.Pipeline(
         engine.pressure().state().name(),
         engine.pressure().readings(),
-        depths,
+        engine.queues().depths(),
         engine.config().pipeline().queueCapacity(),
-        counts,
+        engine.produceMetrics().countsByClass(),
         engine.config().pipeline().retryAfter().toMillis());
   }
 
@@ -163,15 +153,7 @@ final class NodeStatusReader {
   }
 
   private Map<String, WindowedAggregates.TopicAggregate> aggregates() {
-    WindowedAggregates a = engine.aggregates();
-    if (a == null) {
-      return null;
-    }
-    boolean active =
-        engine.processors().stream()
-            .filter(h -> h.processor() == a)
-            .anyMatch(ProcessorHost::active);
-    return active ? a.snapshot() : null;
+    return engine.aggregatesRunning() ? engine.aggregates().snapshot() : null;
   }
 
   /** The last alerts in {@code _alerts}, newest first, as the JSON each one carries. */

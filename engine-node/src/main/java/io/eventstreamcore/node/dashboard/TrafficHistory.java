@@ -26,18 +26,9 @@ public final class TrafficHistory {
 
   synchronized void sample(long now) {
     Histogram acks = produce.ackLatencyInterval();
-    if (previousAt == 0) {
-      // The first reading is only the baseline the next one's rates start from.
-      rates.next(1);
-      rates.total("esc.events.in");
-      rates.total("esc.events.out");
-      rates.total("esc.pipeline.shed");
-      rates.total("esc.pipeline.dead.lettered");
-      rates.total("esc.dedup.events");
-      previousAt = now;
-      return;
-    }
-    rates.next(Math.max(1, now - previousAt) / 1000.0);
+    // The first reading is only the baseline the next one's rates start from.
+    boolean baseline = previousAt == 0;
+    rates.next(baseline ? 1 : Math.max(1, now - previousAt) / 1000.0);
     previousAt = now;
     Map<String, Double> inByTopic = rates.by("esc.events.in", id -> id.getTag("topic"));
     Map<String, Double> inByPriority = rates.by("esc.events.in", id -> id.getTag("priority"));
@@ -60,6 +51,9 @@ public final class TrafficHistory {
             count == 0 ? null : acks.getValueAtPercentile(50) / 1000.0,
             count == 0 ? null : acks.getValueAtPercentile(99) / 1000.0,
             count == 0 ? null : acks.getValueAtPercentile(99.9) / 1000.0);
+    if (baseline) {
+      return;
+    }
     if (samples.size() == SAMPLES) {
       samples.removeFirst();
     }

@@ -6,6 +6,7 @@ import io.eventstreamcore.protocol.Priority;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -79,6 +80,15 @@ public final class ProduceMetrics {
     int i = p.ordinal();
     return new ClassCounts(
         (long) admitted[i].count(), (long) shed[i].count(), (long) deadLettered[i].count());
+  }
+
+  /** {@link #counts} of every class. */
+  public Map<Priority, ClassCounts> countsByClass() {
+    Map<Priority, ClassCounts> counts = new EnumMap<>(Priority.class);
+    for (Priority p : Priority.values()) {
+      counts.put(p, counts(p));
+    }
+    return counts;
   }
 
   void stored(String topic, Priority priority, int bytes) {

@@ -5,7 +5,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -114,6 +116,15 @@ public final class PriorityQueues<T> {
   }
 
   /** Fill of the fullest class queue, 0 to 1. */
+  /** Every class's depth now. */
+  public Map<Priority, Integer> depths() {
+    Map<Priority, Integer> depths = new EnumMap<>(Priority.class);
+    for (Priority p : Priority.values()) {
+      depths.put(p, depth(p));
+    }
+    return depths;
+  }
+
   public double fill() {
     int most = 0;
     for (ArrayBlockingQueue<T> q : queues) {
