@@ -1,0 +1,22 @@
+package io.eventstreamcore.security;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+
+/** Secret files (keys, credentials) readable by their owner alone, where the file system can. */
+final class OwnerOnly {
+  private OwnerOnly() {}
+
+  static void write(Path file, String content) throws IOException {
+    Files.deleteIfExists(file);
+    try {
+      Files.createFile(
+          file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } catch (UnsupportedOperationException e) {
+      Files.createFile(file);
+    }
+    Files.writeString(file, content);
+  }
+}
