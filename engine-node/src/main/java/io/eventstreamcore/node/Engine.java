@@ -33,6 +33,9 @@ import io.eventstreamcore.node.replication.RaftNode;
 import io.eventstreamcore.node.replication.SnapshotPoint;
 import io.eventstreamcore.node.replication.StuckFollowerWatch;
 import io.eventstreamcore.node.replication.UnreadableStorage;
+import io.eventstreamcore.node.security.Authenticator;
+import io.eventstreamcore.node.security.NodeTls;
+import io.eventstreamcore.node.security.PeerHttp;
 import io.eventstreamcore.node.server.ClientServer;
 import io.eventstreamcore.node.storage.EventStore;
 import io.eventstreamcore.node.storage.StoreConfig;
@@ -51,6 +54,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -68,6 +72,8 @@ public class Engine {
   @Inject NodeConfig config;
   @Inject MeterRegistry meters;
   @Inject Vertx vertx;
+  @Inject Authenticator authenticator;
+  @Inject PeerHttp peerHttp;
 
   @ConfigProperty(name = "quarkus.http.port", defaultValue = "8080")
   int httpPort;
@@ -107,7 +113,11 @@ public class Engine {
                 s.retentionBytes()));
     AppendSignal signal = new AppendSignal();
     store.onAppend(signal::appended);
-    List<Peer> peers = Peer.parseAll(config.raft().peers(), node.id(), node.clientPort(), httpPort);
+    Optional<NodeTls> tls = NodeTls.of(config.tls());
+    List<Peer> peers =
+        Peer.parseAll(config.raft().peers(), node.id(), node.clientPort(), httpPort).stream()
+            .map(p -> p.withHttps(tls.isPresent()))
+            .toList();
     Peer self = peers.stream().filter(p -> p.id().equals(node.id())).findFirst().orElseThrow();
     if (config.dedup().enabled()) {
       dedup =
@@ -115,9 +125,10 @@ public class Engine {
               dedupSettings(self, peers), () -> raft.term(), () -> raft.isLeader(), store, meters);
     }
     stateMachine =
-        new EventStateMachine(store, self, dedup == null ? ApplyListener.NONE : dedup.recorder());
+        new EventStateMachine(
+            store, self, dedup == null ? ApplyListener.NONE : dedup.recorder(), peerHttp);
     try {
-      raft = new RaftNode(config, peers, stateMachine);
+      raft = new RaftNode(config, peers, stateMachine, peerHttp, tls);
       raft.start();
     } catch (IOException | RuntimeException e) {
       UnreadableStorage.cause(e)
@@ -173,13 +184,23 @@ public class Engine {
     RaftLogMetrics.register(meters);
     clientServer =
         new ClientServer(
-            vertx, node.id(), node.maxFrameBytes(), config.server(), ingest, fetch, raft, meters);
+            vertx,
+            node.id(),
+            node.maxFrameBytes(),
+            config.server(),
+            ingest,
+            fetch,
+            raft,
+            authenticator,
+            tls,
+            meters);
     clientServer.start(node.clientHost(), node.clientPort());
     housekeeping = Executors.newScheduledThreadPool(3, r -> new Thread(r, "esc-housekeeping"));
     long every = s.retentionCheckInterval().toMillis();
     housekeeping.scheduleWithFixedDelay(this::applyRetention, every, every, TimeUnit.MILLISECONDS);
     housekeeping.scheduleWithFixedDelay(
-        new StuckFollowerWatch(raft, Duration.ofSeconds(10), config.health().maxApplyLag()),
+        new StuckFollowerWatch(
+            raft, Duration.ofSeconds(10), config.health().maxApplyLag(), peerHttp),
         1,
         1,
         TimeUnit.SECONDS);
@@ -232,8 +253,17 @@ public class Engine {
 
   private DedupTable.Settings dedupSettings(Peer self, List<Peer> peers) {
     NodeConfig.Dedup d = config.dedup();
+    String name = config.raft().clusterName();
+    // With authentication on, a would-be member must know the member credential to name the
+    // Hazelcast cluster and join it. The name crosses the network in clear (docs/operations.md,
+    // Security), so this keeps out strangers, not someone who can read the pod network.
+    String hazelcastCluster =
+        authenticator
+            .memberCredential()
+            .map(c -> name + "-" + c.secretHash().substring(0, 16))
+            .orElse(name);
     return new DedupTable.Settings(
-        config.raft().clusterName(),
+        hazelcastCluster,
         self.host(),
         config.node().bindAddress(),
         d.port().orElse(self.raftPort() + DEDUP_PORT_OFFSET),

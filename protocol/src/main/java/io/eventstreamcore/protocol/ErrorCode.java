@@ -30,7 +30,11 @@ public enum ErrorCode {
    * Not stored in its topic: the node put it in the dead-letter queue instead (the topic's policy
    * under load); the i64 of the answer is its offset in {@link Topics#DEAD_LETTER}.
    */
-  DEAD_LETTERED(19, false);
+  DEAD_LETTERED(19, false),
+  /** HELLO did not prove who the client is, on a node that requires it; connection closed. */
+  AUTHENTICATION_FAILED(20, false),
+  /** The authenticated user lacks the right this request needs (a topic, or admin). */
+  NOT_AUTHORIZED(21, false);
 
   private static final ErrorCode[] BY_CODE = new ErrorCode[values().length];
 

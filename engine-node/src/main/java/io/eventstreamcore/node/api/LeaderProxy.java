@@ -2,8 +2,10 @@ package io.eventstreamcore.node.api;
 
 import io.eventstreamcore.node.Engine;
 import io.eventstreamcore.node.replication.Peer;
+import io.eventstreamcore.node.security.PeerHttp;
 import io.eventstreamcore.protocol.ErrorCode;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -24,9 +26,14 @@ public class LeaderProxy {
   private static final Duration TIMEOUT = Duration.ofSeconds(65);
 
   @Inject Engine engine;
+  @Inject PeerHttp peers;
 
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private HttpClient http;
+
+  @PostConstruct
+  void init() {
+    http = peers.newClient(Duration.ofSeconds(2));
+  }
 
   Uni<Response> send(String method, String path, byte[] body, String authorization) {
     Optional<Peer> leader = engine.raft().leader();

@@ -30,6 +30,45 @@ public interface NodeConfig {
 
   Ui ui();
 
+  Tls tls();
+
+  Auth auth();
+
+  /**
+   * TLS on every channel that leaves the node: the binary protocol, HTTP, and Raft (mutual: a
+   * member presents its certificate and accepts only peers signed by the same CA). On when {@link
+   * #certFile()} is set; then all three files are needed. Files are PEM; docs/operations.md,
+   * Security.
+   */
+  interface Tls {
+    Optional<String> certFile();
+
+    Optional<String> keyFile();
+
+    /** The cluster's CA: whom members trust, and what clients verify nodes against. */
+    Optional<String> caFile();
+
+    default boolean enabled() {
+      return certFile().isPresent();
+    }
+  }
+
+  /**
+   * Who may do what. On when {@link #usersFile()} is set: every client then authenticates (HELLO
+   * mechanism {@code token}, HTTP Basic) and is held to its rights.
+   */
+  interface Auth {
+    /** Lines {@code name secret-sha256 right...}; re-read when it changes. */
+    Optional<String> usersFile();
+
+    /** {@code user:secret} of a user with the {@code member} right: how this node calls peers. */
+    Optional<String> memberCredentialFile();
+
+    default boolean enabled() {
+      return usersFile().isPresent();
+    }
+  }
+
   /** The dashboard served under /ui. */
   interface Ui {
     /**

@@ -4,11 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventstreamcore.node.Engine;
 import io.eventstreamcore.node.config.NodeConfig;
 import io.eventstreamcore.node.replication.Peer;
+import io.eventstreamcore.node.security.PeerHttp;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -36,9 +37,14 @@ public class ClusterCollector {
   @Inject Dashboard dashboard;
   @Inject ObjectMapper json;
   @Inject NodeConfig config;
+  @Inject PeerHttp peers;
 
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
+  private HttpClient http;
+
+  @PostConstruct
+  void init() {
+    http = peers.newClient(Duration.ofMillis(500));
+  }
 
   public CompletableFuture<ClusterStatus> collect(boolean withHistory) {
     String self = engine.raft().selfId();
@@ -72,8 +78,8 @@ public class ClusterCollector {
 
   private CompletableFuture<ClusterStatus.NodeView> ask(Peer peer, boolean withHistory) {
     HttpRequest request =
-        HttpRequest.newBuilder(
-                URI.create(peer.httpEndpoint() + NODE_PATH + "?history=" + withHistory))
+        peers
+            .request(peer.httpEndpoint() + NODE_PATH + "?history=" + withHistory)
             .timeout(config.ui().peerTimeout())
             .build();
     return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())

@@ -1,10 +1,12 @@
 package io.eventstreamcore.node.dedup;
 
+import com.hazelcast.config.AdvancedNetworkConfig;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.InMemoryFormat;
+import com.hazelcast.config.InterfacesConfig;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
-import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.config.ServerSocketEndpointConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
@@ -190,14 +192,21 @@ public final class DedupTable implements Closeable {
     // A batch's claims and records cost one operation (and one backup) per partition they touch:
     // with few partitions a batch of 64 events touches a few, not 60 of the default 271.
     c.setProperty("hazelcast.partition.count", Integer.toString(s.partitions()));
-    NetworkConfig net = c.getNetworkConfig();
-    net.setPort(s.port()).setPortAutoIncrement(false).setPublicAddress(s.host() + ":" + s.port());
+    // Members only: with the advanced network on and no client endpoint, this port speaks the
+    // member protocol alone, so no Hazelcast client can connect and change the dedup table.
+    ServerSocketEndpointConfig members =
+        new ServerSocketEndpointConfig()
+            .setPort(s.port())
+            .setPortAutoIncrement(false)
+            .setPublicAddress(s.host() + ":" + s.port());
     if (s.bindAddress().isPresent()) {
-      // Only where the node is told to listen: a Hazelcast client that reaches this port can
-      // change the dedup table (docs/operations.md, Security).
+      // Only where the node is told to listen (docs/operations.md, Security).
       c.setProperty("hazelcast.socket.bind.any", "false");
-      net.getInterfaces().setEnabled(true).addInterface(ipOf(s.bindAddress().get()));
+      members.setInterfaces(
+          new InterfacesConfig().setEnabled(true).addInterface(ipOf(s.bindAddress().get())));
     }
+    AdvancedNetworkConfig net = c.getAdvancedNetworkConfig().setEnabled(true);
+    net.setMemberEndpointConfig(members);
     JoinConfig join = net.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);

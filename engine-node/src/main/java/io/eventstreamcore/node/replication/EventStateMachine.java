@@ -1,6 +1,7 @@
 package io.eventstreamcore.node.replication;
 
 import io.eventstreamcore.node.DaemonThreads;
+import io.eventstreamcore.node.security.PeerHttp;
 import io.eventstreamcore.node.storage.EventStore;
 import io.eventstreamcore.node.storage.UnstorableTopicException;
 import io.eventstreamcore.protocol.EventCodec;
@@ -51,7 +52,7 @@ public final class EventStateMachine extends BaseStateMachine {
   private static final Logger LOG = Logger.getLogger(EventStateMachine.class);
 
   private final EventStore store;
-  private final SnapshotCatchUp catchUp = new SnapshotCatchUp();
+  private final SnapshotCatchUp catchUp;
   private final Peer self;
   private final ApplyListener listener;
   private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
@@ -70,8 +71,9 @@ public final class EventStateMachine extends BaseStateMachine {
    *     configuration does not name theirs
    * @param listener told of every applied entry (the dedup table records stored events)
    */
-  public EventStateMachine(EventStore store, Peer self, ApplyListener listener) {
+  public EventStateMachine(EventStore store, Peer self, ApplyListener listener, PeerHttp peerHttp) {
     this.store = store;
+    this.catchUp = new SnapshotCatchUp(peerHttp);
     this.self = self;
     this.listener = listener;
   }
@@ -244,9 +246,10 @@ public final class EventStateMachine extends BaseStateMachine {
       RoleInfoProto role, TermIndex firstAvailable) {
     Peer leader =
         Peer.of(
-            ProtoUtils.toRaftPeer(role.getFollowerInfo().getLeaderInfo().getId()),
-            self.clientPort(),
-            self.httpPort());
+                ProtoUtils.toRaftPeer(role.getFollowerInfo().getLeaderInfo().getId()),
+                self.clientPort(),
+                self.httpPort())
+            .withHttps(self.https());
     long committed = committedHere();
     if (committed >= firstAvailable.getIndex() - 1) {
       // Everything after what this node has committed is still in the leader's log: appends can

@@ -2,10 +2,9 @@ package io.eventstreamcore.node.replication;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.eventstreamcore.node.security.PeerHttp;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
@@ -31,17 +30,15 @@ final class ExistingGroup {
 
   private ExistingGroup() {}
 
-  static Finding look(String self, List<Peer> peers) {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+  static Finding look(String self, List<Peer> peers, PeerHttp peerHttp) {
+    HttpClient http = peerHttp.newClient(TIMEOUT);
     ObjectMapper json = new ObjectMapper();
     Finding found = new Finding(Seen.NOT_RUNNING, -1);
     for (Peer peer : peers) {
       try {
         HttpResponse<String> r =
             http.send(
-                HttpRequest.newBuilder(URI.create(peer.httpEndpoint() + "/api/v1/cluster"))
-                    .timeout(TIMEOUT)
-                    .build(),
+                peerHttp.request(peer.httpEndpoint() + "/api/v1/cluster").timeout(TIMEOUT).build(),
                 HttpResponse.BodyHandlers.ofString());
         JsonNode view = r.statusCode() == 200 ? json.readTree(r.body()) : null;
         if (view == null || view.path("leader").asText().isEmpty()) {

@@ -12,7 +12,21 @@ import org.apache.ratis.protocol.RaftPeer;
  * the Raft configuration the client and HTTP endpoints travel as the peer's client and admin
  * address, so every node knows them for members added later.
  */
-public record Peer(String id, String host, int raftPort, int clientPort, int httpPort) {
+public record Peer(
+    String id, String host, int raftPort, int clientPort, int httpPort, boolean https) {
+
+  /** A peer whose HTTP API is plain HTTP. */
+  public Peer(String id, String host, int raftPort, int clientPort, int httpPort) {
+    this(id, host, raftPort, clientPort, httpPort, false);
+  }
+
+  /**
+   * The same peer with its HTTP API on TLS or not: a whole cluster serves HTTP one way (esc.tls),
+   * so a node gives every peer its own setting.
+   */
+  public Peer withHttps(boolean tls) {
+    return new Peer(id, host, raftPort, clientPort, httpPort, tls);
+  }
 
   public String raftAddress() {
     return host + ":" + raftPort;
@@ -23,7 +37,7 @@ public record Peer(String id, String host, int raftPort, int clientPort, int htt
   }
 
   public String httpEndpoint() {
-    return "http://" + host + ":" + httpPort;
+    return (https ? "https://" : "http://") + host + ":" + httpPort;
   }
 
   public RaftPeer toRaftPeer() {

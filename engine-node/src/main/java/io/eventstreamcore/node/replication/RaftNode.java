@@ -1,6 +1,8 @@
 package io.eventstreamcore.node.replication;
 
 import io.eventstreamcore.node.config.NodeConfig;
+import io.eventstreamcore.node.security.NodeTls;
+import io.eventstreamcore.node.security.PeerHttp;
 import io.eventstreamcore.protocol.NodeRole;
 import java.io.Closeable;
 import java.io.File;
@@ -19,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
@@ -63,10 +66,20 @@ public final class RaftNode implements Closeable {
   private final String selfId;
   private final Peer self;
   private final long maxPromoteLag;
+  private final PeerHttp peerHttp;
+  private final Parameters rpcParameters;
   private PeerReconnect reconnect;
 
-  public RaftNode(NodeConfig config, List<Peer> peers, EventStateMachine stateMachine)
+  public RaftNode(
+      NodeConfig config,
+      List<Peer> peers,
+      EventStateMachine stateMachine,
+      PeerHttp peerHttp,
+      Optional<NodeTls> tls)
       throws IOException {
+    this.peerHttp = peerHttp;
+    // Without TLS, Ratis runs with empty parameters: plain gRPC, as before.
+    this.rpcParameters = tls.map(NodeTls::raftParameters).orElseGet(Parameters::new);
     this.configuredPeers = peers;
     this.selfId = config.node().id();
     this.maxPromoteLag = config.health().maxApplyLag();
@@ -125,6 +138,7 @@ public final class RaftNode implements Closeable {
             .setGroup(joins ? RaftGroup.valueOf(groupId) : founders(raft, groupId, peers))
             .setStateMachine(stateMachine)
             .setProperties(props)
+            .setParameters(rpcParameters)
             .setOption(RaftStorage.StartupOption.RECOVER)
             .build();
 
@@ -154,6 +168,7 @@ public final class RaftNode implements Closeable {
   private RaftClient newClient(RetryPolicy retries) {
     return RaftClient.newBuilder()
         .setProperties(clientProps)
+        .setParameters(rpcParameters)
         .setRaftGroup(group)
         .setClientId(ClientId.randomId())
         .setLeaderId(RaftPeerId.valueOf(selfId))
@@ -169,7 +184,8 @@ public final class RaftNode implements Closeable {
   private boolean joinsInsteadOfFounding(NodeConfig.Raft raft, List<Peer> peers, File raftDir)
       throws LostLogException {
     ExistingGroup.Finding group =
-        ExistingGroup.look(selfId, peers.stream().filter(p -> !p.id().equals(selfId)).toList());
+        ExistingGroup.look(
+            selfId, peers.stream().filter(p -> !p.id().equals(selfId)).toList(), peerHttp);
     if (group.seen() == ExistingGroup.Seen.RUNS_WITHOUT_SELF) {
       LOG.warnf(
           "no Raft storage here and group %s runs without this node: joining it as a new member,"
@@ -302,7 +318,8 @@ public final class RaftNode implements Closeable {
         .map(
             c ->
                 allPeers(c).stream()
-                    .map(p -> Peer.of(p, self.clientPort(), self.httpPort()))
+                    .map(
+                        p -> Peer.of(p, self.clientPort(), self.httpPort()).withHttps(self.https()))
                     .toList())
         .orElse(configuredPeers);
   }
@@ -343,7 +360,7 @@ public final class RaftNode implements Closeable {
           id.equals(selfId) && role == Member.Role.LEADER
               ? new long[] {commit, 0}
               : progress.get(id);
-      Peer peer = Peer.of(p, self.clientPort(), self.httpPort());
+      Peer peer = Peer.of(p, self.clientPort(), self.httpPort()).withHttps(self.https());
       members.add(
           matchAndContact == null
               ? new Member(peer, role, null, null, null)

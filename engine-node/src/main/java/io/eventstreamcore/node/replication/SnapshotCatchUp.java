@@ -1,14 +1,13 @@
 package io.eventstreamcore.node.replication;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.eventstreamcore.node.security.PeerHttp;
 import io.eventstreamcore.node.storage.EventStore;
 import io.eventstreamcore.protocol.EventCodec;
 import io.eventstreamcore.protocol.WireReader;
 import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -28,8 +27,14 @@ import java.util.Optional;
 final class SnapshotCatchUp {
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+  private final PeerHttp peers;
+  private final HttpClient http;
   private final ObjectMapper json = new ObjectMapper();
+
+  SnapshotCatchUp(PeerHttp peers) {
+    this.peers = peers;
+    this.http = peers.newClient(TIMEOUT);
+  }
 
   /**
    * Copies until {@code store} holds exactly the leader's snapshot point, and returns it; empty if
@@ -103,8 +108,7 @@ final class SnapshotCatchUp {
 
   private HttpResponse<byte[]> send(String uri) throws IOException, InterruptedException {
     return http.send(
-        HttpRequest.newBuilder(URI.create(uri)).timeout(TIMEOUT).GET().build(),
-        HttpResponse.BodyHandlers.ofByteArray());
+        peers.request(uri).timeout(TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
   }
 
   private static HttpResponse<byte[]> ok(HttpResponse<byte[]> r) throws IOException {

@@ -1,9 +1,8 @@
 package io.eventstreamcore.node.replication;
 
+import io.eventstreamcore.node.security.PeerHttp;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,7 +33,8 @@ public final class StuckFollowerWatch implements Runnable {
   private final RaftNode raft;
   private final long stuckAfterMillis;
   private final long maxLag;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(HTTP_TIMEOUT).build();
+  private final PeerHttp peers;
+  private HttpClient http;
 
   /** Follower id → {match index, when it was first seen at that index}. */
   private final Map<String, long[]> progress = new HashMap<>();
@@ -42,8 +42,9 @@ public final class StuckFollowerWatch implements Runnable {
   /**
    * @param maxLag a voter this close to the commit index may take over leadership
    */
-  public StuckFollowerWatch(RaftNode raft, Duration stuckAfter, long maxLag) {
+  public StuckFollowerWatch(RaftNode raft, Duration stuckAfter, long maxLag, PeerHttp peers) {
     this.raft = raft;
+    this.peers = peers;
     this.stuckAfterMillis = stuckAfter.toMillis();
     this.maxLag = maxLag;
   }
@@ -103,9 +104,13 @@ public final class StuckFollowerWatch implements Runnable {
 
   private boolean copyingSnapshot(Peer follower) {
     try {
+      if (http == null) {
+        http = peers.newClient(HTTP_TIMEOUT);
+      }
       HttpResponse<String> ready =
           http.send(
-              HttpRequest.newBuilder(URI.create(follower.httpEndpoint() + "/q/health/ready"))
+              peers
+                  .request(follower.httpEndpoint() + "/q/health/ready")
                   .timeout(HTTP_TIMEOUT)
                   .build(),
               HttpResponse.BodyHandlers.ofString());

@@ -4,6 +4,8 @@ import io.eventstreamcore.node.consume.FetchService;
 import io.eventstreamcore.node.ingest.IngestService;
 import io.eventstreamcore.node.ingest.PendingProduce;
 import io.eventstreamcore.node.replication.RaftNode;
+import io.eventstreamcore.node.security.Authenticator;
+import io.eventstreamcore.node.security.Principal;
 import io.eventstreamcore.node.storage.EventStore;
 import io.eventstreamcore.protocol.ErrorCode;
 import io.eventstreamcore.protocol.ErrorReply;
@@ -26,6 +28,7 @@ import io.vertx.core.parsetools.RecordParser;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -67,6 +70,7 @@ final class ClientConnection {
   private long lastReadAt = connectedAt;
   private volatile boolean reading = true;
   private boolean greeted;
+  private Principal principal;
   private boolean closed;
   private int nextSubscriptionId = 1;
 
@@ -78,6 +82,7 @@ final class ClientConnection {
       IngestService ingest,
       FetchService fetch,
       RaftNode raft,
+      Authenticator authenticator,
       ServerMetrics metrics) {}
 
   List<SubscriptionLag> subscriptionLags() {
@@ -288,11 +293,16 @@ final class ClientConnection {
       socket.end();
       return;
     }
-    if (!Hello.NO_AUTH.equals(hello.authMechanism())) {
-      throw new ProtocolException(
-          ErrorCode.HANDSHAKE_REQUIRED,
-          "auth mechanism '" + hello.authMechanism() + "' not supported; use 'none'");
+    Optional<Principal> who =
+        services.authenticator().hello(hello.authMechanism(), hello.authData());
+    if (who.isEmpty()) {
+      services.metrics().rejected(ErrorCode.AUTHENTICATION_FAILED);
+      sendError(requestId, ErrorCode.AUTHENTICATION_FAILED, Authenticator.howToAuthenticate());
+      closed = true;
+      socket.end();
+      return;
     }
+    principal = who.get();
     greeted = true;
     HelloOk ok =
         new HelloOk(
@@ -305,6 +315,7 @@ final class ClientConnection {
 
   private void produce(int requestId, WireReader r) {
     List<ByteBuffer> events = ProduceRequest.read(r).events();
+    RequestAccess.produce(principal, events);
     PendingProduce pending = services.ingest().produce(events);
     // Owed only once the request is under way: a request refused by throwing is answered at once.
     long cost = owe(REPLY_OVERHEAD + 9L * events.size());
@@ -318,6 +329,7 @@ final class ClientConnection {
   }
 
   private void fetch(int requestId, FetchRequest req) {
+    RequestAccess.consume(principal, req.topic());
     CompletableFuture<FetchService.Fetched> result = services.fetch().fetch(req);
     long cost = owe(REPLY_OVERHEAD + Math.max(0, Math.min(req.maxBytes(), limits.maxFrameBytes())));
     result.whenComplete(
@@ -362,6 +374,7 @@ final class ClientConnection {
   }
 
   private void subscribe(int requestId, SubscribeRequest req) {
+    RequestAccess.subscribe(principal, req);
     int id = nextSubscriptionId++;
     Subscription s =
         new Subscription(

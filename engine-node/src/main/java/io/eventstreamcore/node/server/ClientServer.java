@@ -4,6 +4,8 @@ import io.eventstreamcore.node.config.NodeConfig;
 import io.eventstreamcore.node.consume.FetchService;
 import io.eventstreamcore.node.ingest.IngestService;
 import io.eventstreamcore.node.replication.RaftNode;
+import io.eventstreamcore.node.security.Authenticator;
+import io.eventstreamcore.node.security.NodeTls;
 import io.eventstreamcore.protocol.ErrorCode;
 import io.eventstreamcore.protocol.ErrorReply;
 import io.eventstreamcore.protocol.FrameCodec;
@@ -16,6 +18,7 @@ import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import java.io.Closeable;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +42,8 @@ public final class ClientServer implements Closeable {
       IngestService ingest,
       FetchService fetch,
       RaftNode raft,
+      Authenticator authenticator,
+      Optional<NodeTls> tls,
       MeterRegistry meters) {
     this.vertx = vertx;
     ServerLimits limits = ServerLimits.of(config, maxFrameBytes);
@@ -50,8 +55,10 @@ public final class ClientServer implements Closeable {
             ingest,
             fetch,
             raft,
+            authenticator,
             new ServerMetrics(meters));
-    this.server = vertx.createNetServer(new NetServerOptions().setTcpNoDelay(true));
+    NetServerOptions options = new NetServerOptions().setTcpNoDelay(true);
+    this.server = vertx.createNetServer(tls.map(t -> t.secure(options)).orElse(options));
   }
 
   public void start(String host, int port) throws Exception {

@@ -2,7 +2,9 @@ package io.eventstreamcore.node.dedup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.hazelcast.config.AdvancedNetworkConfig;
 import com.hazelcast.config.JoinConfig;
+import com.hazelcast.instance.EndpointQualifier;
 import com.hazelcast.internal.util.ConcurrencyUtil;
 import io.eventstreamcore.node.replication.Admission;
 import io.eventstreamcore.node.replication.Admission.Duplicate;
@@ -104,7 +106,11 @@ class DedupTableTest {
             40,
             Duration.ofMinutes(5),
             60_000);
-    JoinConfig join = DedupTable.config(s).getNetworkConfig().getJoin();
+    AdvancedNetworkConfig net = DedupTable.config(s).getAdvancedNetworkConfig();
+    assertThat(net.isEnabled()).isTrue();
+    // No client endpoint: the port speaks the member protocol only.
+    assertThat(net.getEndpointConfigs()).containsOnlyKeys(EndpointQualifier.MEMBER);
+    JoinConfig join = net.getJoin();
     assertThat(join.getTcpIpConfig().isEnabled()).isFalse();
     assertThat(join.getMulticastConfig().isEnabled()).isFalse();
     assertThat(join.getKubernetesConfig().isEnabled()).isTrue();

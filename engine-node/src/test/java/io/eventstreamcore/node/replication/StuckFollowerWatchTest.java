@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 class StuckFollowerWatchTest {
   private final StuckFollowerWatch watch =
-      new StuckFollowerWatch(null, Duration.ofSeconds(10), 1_000);
+      new StuckFollowerWatch(null, Duration.ofSeconds(10), 1_000, null);
 
   private static Member follower(String id, long match, long lag, long lastContactMs) {
     return new Member(
