@@ -26,6 +26,7 @@ import picocli.CommandLine.Option;
     description = "Measure produce throughput and produce-to-ack latency.")
 final class BenchCommand implements Callable<Integer> {
   @Mixin Bootstrap bootstrap;
+  @Mixin SecurityOptions access;
 
   @Option(
       names = "--events",
@@ -73,6 +74,7 @@ final class BenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Producer.Settings settings =
         Producer.Settings.defaults(bootstrap.endpoints())
+            .withSecurity(access.security())
             .withBatchSize(batchSize)
             .withMaxInFlight(inFlight);
     byte[] payload = new byte[size];

@@ -62,9 +62,20 @@ final class ClusterCommand {
 
     @Mixin NodeSettings settings;
 
+    @Option(
+        names = "--secure",
+        description =
+            "TLS on every channel and authentication, with a CA, certificates and an admin"
+                + " credential made in <dir>/security (kept for later runs; esc uses them)")
+    boolean secure;
+
     @Override
     public Integer call() throws Exception {
+      if (secure) {
+        LocalCluster.secure(layout.dir, layout.nodes);
+      }
       LocalCluster cluster = layout.cluster(settings.values);
+      boolean secured = cluster.nodes().get(0).spec().security().isPresent();
       for (LocalNode n : cluster.nodes()) {
         Optional<ProcessHandle> running = runningProcess(n);
         if (running.isPresent()) {
@@ -94,6 +105,16 @@ final class ClusterCommand {
           "bootstrap: %s; logs: %s/n*/node.log%n",
           String.join(",", cluster.clientEndpoints()), layout.dir);
       System.out.printf("dashboard: %s/ui%n", cluster.nodes().get(0).spec().httpUrl());
+      if (secured) {
+        System.out.printf(
+            "secured: TLS (CA %1$s/security/ca.crt) and authentication; admin credential in"
+                + " %1$s/security/admin.credential, which esc uses by itself%n",
+            layout.dir);
+      } else {
+        System.out.println(
+            "NOT secured: no TLS, no authentication; anyone who reaches these ports may produce,"
+                + " consume and administer (esc cluster up --secure to change that)");
+      }
       if (detach) {
         return 0;
       }

@@ -20,6 +20,7 @@ import picocli.CommandLine.Option;
     description = "Print committed events of a topic from an offset.")
 final class ConsumeCommand implements Callable<Integer> {
   @Mixin Bootstrap bootstrap;
+  @Mixin SecurityOptions access;
 
   @Option(
       names = {"-t", "--topic"},
@@ -56,12 +57,13 @@ final class ConsumeCommand implements Callable<Integer> {
               r -> {
                 print(r);
                 done.countDown();
-              })) {
+              },
+              access.security())) {
         done.await();
       }
       return 0;
     }
-    try (Consumer consumer = new Consumer(bootstrap.endpoints(), topic, from)) {
+    try (Consumer consumer = new Consumer(bootstrap.endpoints(), topic, from, access.security())) {
       int printed = 0;
       while (printed < max) {
         List<Record> records = consumer.poll(Math.min(500, max - printed), Duration.ofMillis(500));

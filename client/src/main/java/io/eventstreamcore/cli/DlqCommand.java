@@ -98,7 +98,10 @@ final class DlqCommand {
       int stored = 0;
       List<String> failures = new ArrayList<>();
       List<JsonNode> pending = letters;
-      try (Producer producer = new Producer(Producer.Settings.defaults(bootstrap.endpoints()))) {
+      try (Producer producer =
+          new Producer(
+              Producer.Settings.defaults(bootstrap.endpoints())
+                  .withSecurity(http.access.security()))) {
         for (int round = 0; round < rounds && !pending.isEmpty(); round++) {
           if (round > 0) {
             System.out.printf("%d letters were dead-lettered again; retrying%n", pending.size());
@@ -143,8 +146,8 @@ final class DlqCommand {
       long next = filter.from;
       while (letters.size() < filter.max) {
         HttpResponse<String> r =
-            HttpGet.get(
-                http.base + filter.query(next, Math.min(filter.max - letters.size(), 1_000)));
+            http.get(
+                http.base() + filter.query(next, Math.min(filter.max - letters.size(), 1_000)));
         if (r.statusCode() != 200) {
           throw new IllegalStateException(
               "listing the DLQ failed: " + r.statusCode() + " " + r.body());
@@ -193,8 +196,8 @@ final class DlqCommand {
     @Override
     public Integer call() throws Exception {
       HttpResponse<String> r =
-          HttpGet.post(
-              http.base + "/api/v1/dlq/purge" + (before == null ? "" : "?before=" + before));
+          http.post(
+              http.base() + "/api/v1/dlq/purge" + (before == null ? "" : "?before=" + before));
       System.out.println(r.body());
       return r.statusCode() == 200 ? 0 : 1;
     }

@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       DemoCommand.class,
       ClusterCommand.class,
+      UserCommand.class,
       FailoverBenchCommand.class,
       PriorityBenchCommand.class,
       ProduceCommand.class,

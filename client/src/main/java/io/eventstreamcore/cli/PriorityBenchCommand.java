@@ -2,6 +2,7 @@ package io.eventstreamcore.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.eventstreamcore.client.ClientSecurity;
 import io.eventstreamcore.client.Connection;
 import io.eventstreamcore.client.EscException;
 import io.eventstreamcore.client.Producer;
@@ -9,6 +10,8 @@ import io.eventstreamcore.protocol.ErrorCode;
 import io.eventstreamcore.protocol.Event;
 import io.eventstreamcore.protocol.MetadataResult;
 import io.eventstreamcore.protocol.Priority;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +41,7 @@ final class PriorityBenchCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Mixin Bootstrap bootstrap;
+  @Mixin SecurityOptions access;
 
   @Option(
       names = "--critical-rate",
@@ -128,11 +132,11 @@ final class PriorityBenchCommand implements Callable<Integer> {
    */
   private void untilSettled() throws Exception {
     List<String> nodes;
-    try (Connection c = Connection.open(bootstrap.endpoints().get(0))) {
+    try (Connection c = Connection.open(bootstrap.endpoints().get(0), access.security())) {
       nodes = c.metadata().members().stream().map(MetadataResult.Member::httpEndpoint).toList();
     }
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-    while (!nodes.stream().allMatch(PriorityBenchCommand::settled)) {
+    while (!nodes.stream().allMatch(this::settled)) {
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException(nodes + " still shed or queue events after 2 min");
       }
@@ -140,10 +144,10 @@ final class PriorityBenchCommand implements Callable<Integer> {
     }
   }
 
-  private static boolean settled(String httpEndpoint) {
+  private boolean settled(String httpEndpoint) {
     JsonNode node;
     try {
-      node = JSON.readTree(HttpGet.get(httpEndpoint + "/api/v1/node").body());
+      node = JSON.readTree(HttpGet.using(access).get(httpEndpoint + "/api/v1/node").body());
     } catch (Exception e) {
       return false;
     }
@@ -196,9 +200,19 @@ final class PriorityBenchCommand implements Callable<Integer> {
     }
   }
 
-  private Tally critical(Duration phase) throws InterruptedException {
+  private ClientSecurity security() {
+    try {
+      return access.security();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private Tally critical(Duration phase) throws InterruptedException, IOException {
     Producer.Settings settings =
-        Producer.Settings.defaults(bootstrap.endpoints()).withMaxInFlight(4);
+        Producer.Settings.defaults(bootstrap.endpoints())
+            .withSecurity(access.security())
+            .withMaxInFlight(4);
     long interval = 1_000_000_000L / criticalRate;
     long n = (long) criticalRate * phase.toSeconds();
     try (Producer p = new Producer(settings)) {
@@ -209,6 +223,7 @@ final class PriorityBenchCommand implements Callable<Integer> {
   private Tally flood(Priority priority, Duration phase) {
     Producer.Settings settings =
         Producer.Settings.defaults(bootstrap.endpoints())
+            .withSecurity(security())
             .withMaxInFlight(inFlight)
             .withoutRetries();
     long interval = loadRate > 0 ? 4_000_000_000L / loadRate : 0;

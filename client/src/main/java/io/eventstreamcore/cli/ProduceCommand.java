@@ -22,6 +22,7 @@ import picocli.CommandLine.Parameters;
     description = "Produce events: one per argument, or one per line of standard input.")
 final class ProduceCommand implements Callable<Integer> {
   @Mixin Bootstrap bootstrap;
+  @Mixin SecurityOptions access;
 
   @Option(
       names = {"-t", "--topic"},
@@ -52,7 +53,9 @@ final class ProduceCommand implements Callable<Integer> {
               .toList();
     }
     List<CompletableFuture<Long>> acks = new ArrayList<>();
-    try (Producer producer = new Producer(Producer.Settings.defaults(bootstrap.endpoints()))) {
+    try (Producer producer =
+        new Producer(
+            Producer.Settings.defaults(bootstrap.endpoints()).withSecurity(access.security()))) {
       for (int i = 0; i < lines.size(); i++) {
         String id = idPrefix == null ? UUID.randomUUID().toString() : idPrefix + "-" + i;
         acks.add(

@@ -9,6 +9,7 @@ import io.eventstreamcore.protocol.Hello;
 import io.eventstreamcore.protocol.HelloOk;
 import io.eventstreamcore.protocol.MetadataResult;
 import io.eventstreamcore.protocol.WireWriter;
+import io.eventstreamcore.security.Credential;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -23,6 +24,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 
 /**
  * One pipelined protocol connection to one node: any number of requests may be outstanding; replies
@@ -40,18 +44,20 @@ public final class Connection implements AutoCloseable {
   private final HelloOk hello;
   private volatile boolean closed;
 
-  private Connection(String endpoint, int connectTimeoutMs) throws IOException {
+  private Connection(String endpoint, int connectTimeoutMs, ClientSecurity security)
+      throws IOException {
     this.endpoint = endpoint;
     int colon = endpoint.lastIndexOf(':');
     if (colon < 1) {
       throw new IllegalArgumentException("endpoint '" + endpoint + "' must be host:port");
     }
-    socket = new Socket();
-    socket.setTcpNoDelay(true);
-    socket.connect(
-        new InetSocketAddress(
-            endpoint.substring(0, colon), Integer.parseInt(endpoint.substring(colon + 1))),
+    String host = endpoint.substring(0, colon);
+    Socket plain = new Socket();
+    plain.setTcpNoDelay(true);
+    plain.connect(
+        new InetSocketAddress(host, Integer.parseInt(endpoint.substring(colon + 1))),
         connectTimeoutMs);
+    socket = security.tls().isPresent() ? tls(plain, host, security.tls().get()) : plain;
     out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
     in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 64 * 1024));
     reader = new Thread(this::readLoop, "esc-conn-" + endpoint);
@@ -60,7 +66,7 @@ public final class Connection implements AutoCloseable {
     try {
       hello =
           HelloOk.read(
-              request(FrameType.HELLO, Hello.anonymous("esc-java")::write)
+              request(FrameType.HELLO, hello(security)::write)
                   .get(connectTimeoutMs, TimeUnit.MILLISECONDS)
                   .reader());
     } catch (Exception e) {
@@ -70,7 +76,39 @@ public final class Connection implements AutoCloseable {
   }
 
   public static Connection open(String endpoint) throws IOException {
-    return new Connection(endpoint, 5_000);
+    return open(endpoint, ClientSecurity.NONE);
+  }
+
+  public static Connection open(String endpoint, ClientSecurity security) throws IOException {
+    return new Connection(endpoint, 5_000, security);
+  }
+
+  /** TLS over a connected socket; the node's certificate must name the host that was dialled. */
+  private static Socket tls(Socket plain, String host, SSLContext context) throws IOException {
+    try {
+      SSLSocket s =
+          (SSLSocket) context.getSocketFactory().createSocket(plain, host, plain.getPort(), true);
+      SSLParameters p = s.getSSLParameters();
+      p.setEndpointIdentificationAlgorithm("HTTPS");
+      s.setSSLParameters(p);
+      s.setSoTimeout(5_000);
+      s.startHandshake();
+      s.setSoTimeout(0);
+      return s;
+    } catch (IOException e) {
+      plain.close();
+      throw new IOException("TLS with " + host + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  private static Hello hello(ClientSecurity security) {
+    return security
+        .credential()
+        .map(
+            c ->
+                new Hello(
+                    FrameCodec.PROTOCOL_VERSION, "esc-java", Credential.MECHANISM, c.helloData()))
+        .orElse(Hello.anonymous("esc-java"));
   }
 
   public String endpoint() {

@@ -22,7 +22,11 @@ public final class Consumer implements AutoCloseable {
   private long position;
 
   public Consumer(List<String> bootstrap, String topic, long fromOffset) {
-    this.endpoints = new Endpoints(bootstrap, false);
+    this(bootstrap, topic, fromOffset, ClientSecurity.NONE);
+  }
+
+  public Consumer(List<String> bootstrap, String topic, long fromOffset, ClientSecurity security) {
+    this.endpoints = new Endpoints(bootstrap, false, security);
     this.topic = topic;
     this.position = fromOffset;
   }

@@ -18,9 +18,11 @@ final class Endpoints implements AutoCloseable {
   private int next;
   private String preferred;
   private Connection current;
+  private final ClientSecurity security;
 
-  Endpoints(List<String> bootstrap, boolean preferLeader) {
+  Endpoints(List<String> bootstrap, boolean preferLeader, ClientSecurity security) {
     this.preferLeader = preferLeader;
+    this.security = security;
     if (bootstrap.isEmpty()) {
       throw new IllegalArgumentException("at least one bootstrap endpoint (host:port) is needed");
     }
@@ -43,7 +45,7 @@ final class Endpoints implements AutoCloseable {
     IOException last = null;
     for (String endpoint : order) {
       try {
-        current = Connection.open(endpoint);
+        current = Connection.open(endpoint, security);
         if (preferLeader) {
           current = toLeader(current);
         }
@@ -69,13 +71,13 @@ final class Endpoints implements AutoCloseable {
   }
 
   /** The leader's connection if {@code conn} names another node as leader and it answers. */
-  private static Connection toLeader(Connection conn) {
+  private Connection toLeader(Connection conn) {
     try {
       MetadataResult.Member leader = conn.metadata().leader();
       if (leader == null || leader.clientEndpoint().equals(conn.endpoint())) {
         return conn;
       }
-      Connection direct = Connection.open(leader.clientEndpoint());
+      Connection direct = Connection.open(leader.clientEndpoint(), security);
       conn.close();
       return direct;
     } catch (InterruptedException e) {

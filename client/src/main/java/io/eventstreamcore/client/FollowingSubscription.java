@@ -33,8 +33,11 @@ public final class FollowingSubscription implements AutoCloseable {
   private volatile int resubscriptions;
 
   private FollowingSubscription(
-      List<String> bootstrap, SubscribeRequest request, Subscription.Listener listener) {
-    this.endpoints = new Endpoints(bootstrap, false);
+      List<String> bootstrap,
+      SubscribeRequest request,
+      Subscription.Listener listener,
+      ClientSecurity security) {
+    this.endpoints = new Endpoints(bootstrap, false, security);
     this.request = request;
     this.listener = listener;
     this.follower = new Thread(this::follow, "esc-following-" + request.topic());
@@ -49,7 +52,17 @@ public final class FollowingSubscription implements AutoCloseable {
   public static FollowingSubscription start(
       List<String> bootstrap, SubscribeRequest request, Subscription.Listener listener)
       throws IOException {
-    FollowingSubscription s = new FollowingSubscription(bootstrap, request, listener);
+    return start(bootstrap, request, listener, ClientSecurity.NONE);
+  }
+
+  /** As {@link #start(List, SubscribeRequest, Subscription.Listener)}, over a secured cluster. */
+  public static FollowingSubscription start(
+      List<String> bootstrap,
+      SubscribeRequest request,
+      Subscription.Listener listener,
+      ClientSecurity security)
+      throws IOException {
+    FollowingSubscription s = new FollowingSubscription(bootstrap, request, listener, security);
     if (!request.prefix() && request.fromOffset() == SubscribeRequest.FROM_END) {
       s.next.put(request.topic(), s.endOf(request.topic()));
     }

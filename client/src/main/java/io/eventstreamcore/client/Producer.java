@@ -32,7 +32,28 @@ public final class Producer implements AutoCloseable {
       int maxInFlight,
       Duration deliveryTimeout,
       Duration retryBackoff,
-      Duration requestTimeout) {
+      Duration requestTimeout,
+      ClientSecurity security) {
+    /** Settings for a cluster that runs without security. */
+    public Settings(
+        List<String> bootstrap,
+        int batchSize,
+        Duration linger,
+        int maxInFlight,
+        Duration deliveryTimeout,
+        Duration retryBackoff,
+        Duration requestTimeout) {
+      this(
+          bootstrap,
+          batchSize,
+          linger,
+          maxInFlight,
+          deliveryTimeout,
+          retryBackoff,
+          requestTimeout,
+          ClientSecurity.NONE);
+    }
+
     public static Settings defaults(List<String> bootstrap) {
       return new Settings(
           bootstrap,
@@ -41,28 +62,56 @@ public final class Producer implements AutoCloseable {
           32,
           Duration.ofSeconds(30),
           Duration.ofMillis(50),
-          Duration.ofSeconds(20));
+          Duration.ofSeconds(20),
+          ClientSecurity.NONE);
     }
 
     public Settings withBatchSize(int n) {
       return new Settings(
-          bootstrap, n, linger, maxInFlight, deliveryTimeout, retryBackoff, requestTimeout);
+          bootstrap,
+          n,
+          linger,
+          maxInFlight,
+          deliveryTimeout,
+          retryBackoff,
+          requestTimeout,
+          security);
     }
 
     public Settings withMaxInFlight(int n) {
       return new Settings(
-          bootstrap, batchSize, linger, n, deliveryTimeout, retryBackoff, requestTimeout);
+          bootstrap, batchSize, linger, n, deliveryTimeout, retryBackoff, requestTimeout, security);
     }
 
     public Settings withLinger(Duration d) {
       return new Settings(
-          bootstrap, batchSize, d, maxInFlight, deliveryTimeout, retryBackoff, requestTimeout);
+          bootstrap,
+          batchSize,
+          d,
+          maxInFlight,
+          deliveryTimeout,
+          retryBackoff,
+          requestTimeout,
+          security);
     }
 
     /** How long an event is retried before its send fails for good. */
     public Settings withDeliveryTimeout(Duration d) {
       return new Settings(
-          bootstrap, batchSize, linger, maxInFlight, d, retryBackoff, requestTimeout);
+          bootstrap, batchSize, linger, maxInFlight, d, retryBackoff, requestTimeout, security);
+    }
+
+    /** TLS and credentials for a secured cluster. */
+    public Settings withSecurity(ClientSecurity s) {
+      return new Settings(
+          bootstrap,
+          batchSize,
+          linger,
+          maxInFlight,
+          deliveryTimeout,
+          retryBackoff,
+          requestTimeout,
+          s);
     }
 
     /** Retryable failures fail at once: for callers that must know each attempt's outcome. */
@@ -89,7 +138,7 @@ public final class Producer implements AutoCloseable {
 
   public Producer(Settings settings) {
     this.settings = settings;
-    this.endpoints = new Endpoints(settings.bootstrap(), true);
+    this.endpoints = new Endpoints(settings.bootstrap(), true, settings.security());
     this.inFlight = new Semaphore(settings.maxInFlight());
     this.timer =
         Executors.newSingleThreadScheduledExecutor(

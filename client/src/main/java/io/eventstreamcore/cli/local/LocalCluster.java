@@ -1,16 +1,16 @@
 package io.eventstreamcore.cli.local;
 
+import io.eventstreamcore.security.ClusterMaterial;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
@@ -26,8 +26,6 @@ public final class LocalCluster implements AutoCloseable {
   public static final int HTTP_OFFSET = 1010;
   public static final int RAFT_OFFSET = 2800;
   private static final Pattern ROLE = Pattern.compile("\"role\"\\s*:\\s*\"([A-Z]+)\"");
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
   private final List<LocalNode> nodes;
 
@@ -35,7 +33,13 @@ public final class LocalCluster implements AutoCloseable {
     this.nodes = nodes;
   }
 
+  /**
+   * A cluster in {@code dir}; secured (TLS and authentication) when {@code dir/}{@value #SECURITY}
+   * holds a cluster's material, which {@link #secure} creates.
+   */
   public static LocalCluster of(Path dir, int size, int basePort, List<String> extraProperties) {
+    ClusterMaterial material = new ClusterMaterial(dir.resolve(SECURITY));
+    boolean secured = material.exists();
     if (size < 1 || size > 7 || size % 2 == 0) {
       throw new IllegalArgumentException("a cluster has an odd number of nodes, 1..7; got " + size);
     }
@@ -59,10 +63,34 @@ public final class LocalCluster implements AutoCloseable {
               client + HTTP_OFFSET,
               client + RAFT_OFFSET,
               peers,
-              extraProperties);
+              secured
+                  ? withAll(extraProperties, material.nodeProperties("n" + i))
+                  : extraProperties);
       nodes.add(new LocalNode(spec, jar));
     }
     return new LocalCluster(List.copyOf(nodes));
+  }
+
+  /** Where in a cluster's folder its CA, certificates and credentials are. */
+  public static final String SECURITY = "security";
+
+  /** Creates the security material of a cluster in {@code dir}, unless it has some already. */
+  public static ClusterMaterial secure(Path dir, int size) throws IOException {
+    ClusterMaterial m = new ClusterMaterial(dir.resolve(SECURITY));
+    if (!m.exists()) {
+      Map<String, String> hosts = new LinkedHashMap<>();
+      for (int i = 1; i <= size; i++) {
+        hosts.put("n" + i, "127.0.0.1");
+      }
+      ClusterMaterial.create(m.dir(), "local", hosts);
+    }
+    return m;
+  }
+
+  private static List<String> withAll(List<String> a, List<String> b) {
+    List<String> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
   }
 
   /** Deletes a cluster's folder, for commands that start from nothing. */
@@ -125,12 +153,7 @@ public final class LocalCluster implements AutoCloseable {
   /** The role a node reports on its HTTP API, or "DOWN" when it does not answer. */
   public static String role(LocalNode n) {
     try {
-      HttpResponse<String> r =
-          HTTP.send(
-              HttpRequest.newBuilder(URI.create(n.spec().httpUrl() + "/api/v1/node"))
-                  .timeout(Duration.ofSeconds(1))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r = n.get("/api/v1/node", Duration.ofSeconds(1));
       Matcher m = ROLE.matcher(r.body());
       return m.find() ? m.group(1) : "UNKNOWN";
     } catch (IOException e) {

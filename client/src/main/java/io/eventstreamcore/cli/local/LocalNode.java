@@ -1,5 +1,8 @@
 package io.eventstreamcore.cli.local;
 
+import io.eventstreamcore.client.ClientSecurity;
+import io.eventstreamcore.security.ClusterMaterial;
+import io.eventstreamcore.security.Credential;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
@@ -11,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -34,7 +38,20 @@ public final class LocalNode implements AutoCloseable {
     }
 
     public String httpUrl() {
-      return "http://" + host + ":" + httpPort;
+      return (security().isPresent() ? "https://" : "http://") + host + ":" + httpPort;
+    }
+
+    /** The cluster's TLS and credentials, when its nodes run secured. */
+    public Optional<ClusterMaterial> security() {
+      return ClusterMaterial.named(extraProperties);
+    }
+
+    /** How a tool reaches this node: as the cluster's admin over TLS, or plainly. */
+    public ClientSecurity clientSecurity() throws IOException {
+      Optional<ClusterMaterial> m = security();
+      return m.isEmpty()
+          ? ClientSecurity.NONE
+          : ClientSecurity.of(m.get().caCertificate(), Credential.read(m.get().adminCredential()));
     }
 
     public String peerEntry() {
@@ -48,15 +65,13 @@ public final class LocalNode implements AutoCloseable {
     return id + "=" + host + ":" + raftPort + ":" + clientPort + ":" + httpPort;
   }
 
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-
   /** Environment variable with JVM options for every node this machine starts. */
   private static final String NODE_JAVA_OPTS = "ESC_NODE_JAVA_OPTS";
 
   private final Spec spec;
   private final Path nodeJar;
   private Process process;
+  private HttpClient http;
 
   public LocalNode(Spec spec, Path nodeJar) {
     this.spec = spec;
@@ -163,15 +178,28 @@ public final class LocalNode implements AutoCloseable {
     throw new IOException("node " + spec.id() + " not ready after " + timeout);
   }
 
+  /** GET of a path of this node's HTTP API, as the cluster's admin when it runs secured. */
+  public HttpResponse<String> get(String path, Duration timeout)
+      throws IOException, InterruptedException {
+    ClientSecurity security = spec.clientSecurity();
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(spec.httpUrl() + path)).timeout(timeout);
+    security.credential().ifPresent(c -> request.header("Authorization", c.basicAuthorization()));
+    return http(security).send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private synchronized HttpClient http(ClientSecurity security) {
+    if (http == null) {
+      HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
+      security.tls().ifPresent(b::sslContext);
+      http = b.build();
+    }
+    return http;
+  }
+
   public boolean ready() {
     try {
-      HttpResponse<String> r =
-          HTTP.send(
-              HttpRequest.newBuilder(URI.create(spec.httpUrl() + "/q/health/ready"))
-                  .timeout(Duration.ofSeconds(2))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      return r.statusCode() == 200;
+      return get("/q/health/ready", Duration.ofSeconds(2)).statusCode() == 200;
     } catch (IOException e) {
       return false;
     } catch (InterruptedException e) {
