@@ -44,6 +44,24 @@ public record ClusterMaterial(Path dir) {
     return dir.resolve(MEMBER + ".credential");
   }
 
+  /** The settings that make node {@code node} use this material (TLS and authentication on). */
+  public List<String> nodeProperties(String node) {
+    return List.of(
+        "esc.tls.cert-file=" + nodeCertificate(node).toAbsolutePath(),
+        "esc.tls.key-file=" + nodeKey(node).toAbsolutePath(),
+        "esc.tls.ca-file=" + caCertificate().toAbsolutePath(),
+        "esc.auth.users-file=" + usersFile().toAbsolutePath(),
+        "esc.auth.member-credential-file=" + memberCredential().toAbsolutePath());
+  }
+
+  /** The material a node's settings point at, if they do ({@link #nodeProperties}). */
+  public static java.util.Optional<ClusterMaterial> named(List<String> properties) {
+    return properties.stream()
+        .filter(p -> p.startsWith("esc.tls.ca-file="))
+        .findFirst()
+        .map(p -> new ClusterMaterial(Path.of(p.substring(p.indexOf('=') + 1)).getParent()));
+  }
+
   public boolean exists() {
     return Files.isRegularFile(caCertificate()) && Files.isRegularFile(usersFile());
   }
