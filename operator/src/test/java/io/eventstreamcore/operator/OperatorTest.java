@@ -35,7 +35,7 @@ class OperatorTest {
   private final EngineAdmin admin =
       viewOnly(
           httpUrl ->
-              httpUrl.startsWith("http://demo-0.")
+              httpUrl.startsWith("https://demo-0.")
                   ? Optional.ofNullable(leader.get())
                   : Optional.empty());
 
@@ -140,7 +140,7 @@ class OperatorTest {
         viewOnly(
             httpUrl -> {
               // The mock API server keeps the other tests' clusters: only this one's count.
-              if (!httpUrl.startsWith("http://flaky-0.")) {
+              if (!httpUrl.startsWith("https://flaky-0.")) {
                 return Optional.empty();
               }
               if (failures.getAndDecrement() > 0) {

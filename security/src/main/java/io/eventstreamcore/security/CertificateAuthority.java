@@ -66,7 +66,7 @@ public final class CertificateAuthority {
     KeyPair pair = newKeyPair();
     X500Name subject = new X500Name("CN=" + name);
     try {
-      X509v3CertificateBuilder b = builder(subject, subject, pair, validity);
+      X509v3CertificateBuilder b = builder(subject, subject, pair, Instant.now(), validity);
       b.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
       b.addExtension(
           Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
@@ -77,6 +77,11 @@ public final class CertificateAuthority {
   }
 
   public static CertificateAuthority load(Path certificate, Path key) throws IOException {
+    return new CertificateAuthority(Pem.certificates(certificate).get(0), Pem.privateKey(key));
+  }
+
+  /** From PEM text, e.g. the values of a Kubernetes Secret. */
+  public static CertificateAuthority fromPem(String certificate, String key) throws IOException {
     return new CertificateAuthority(Pem.certificates(certificate).get(0), Pem.privateKey(key));
   }
 
@@ -93,6 +98,13 @@ public final class CertificateAuthority {
    * given host names and IP addresses.
    */
   public Issued issue(String commonName, List<String> hosts, Duration validity) {
+    return issue(commonName, hosts, Instant.now(), validity);
+  }
+
+  /**
+   * As {@link #issue(String, List, Duration)}, valid from {@code now} (a minute's slack before).
+   */
+  public Issued issue(String commonName, List<String> hosts, Instant now, Duration validity) {
     KeyPair pair = newKeyPair();
     try {
       X509v3CertificateBuilder b =
@@ -100,6 +112,7 @@ public final class CertificateAuthority {
               new X500Name(certificate.getSubjectX500Principal().getName()),
               new X500Name("CN=" + commonName),
               pair,
+              now,
               validity);
       b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
       b.addExtension(
@@ -131,9 +144,9 @@ public final class CertificateAuthority {
   }
 
   private static X509v3CertificateBuilder builder(
-      X500Name issuer, X500Name subject, KeyPair pair, Duration validity) {
+      X500Name issuer, X500Name subject, KeyPair pair, Instant now, Duration validity) {
     // A minute of slack before now: clocks of the members differ a little.
-    Instant from = Instant.now().minusSeconds(60);
+    Instant from = now.minusSeconds(60);
     return new JcaX509v3CertificateBuilder(
         issuer,
         new BigInteger(64, RANDOM).abs().add(BigInteger.ONE),

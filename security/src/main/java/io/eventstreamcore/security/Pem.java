@@ -24,6 +24,20 @@ public final class Pem {
 
   public static List<X509Certificate> certificates(Path file) throws IOException {
     try (InputStream in = Files.newInputStream(file)) {
+      return certificates(in, file.toString());
+    }
+  }
+
+  /** Certificates from PEM text, such as a Kubernetes Secret's value. */
+  public static List<X509Certificate> certificates(String pem) throws IOException {
+    return certificates(
+        new java.io.ByteArrayInputStream(pem.getBytes(java.nio.charset.StandardCharsets.US_ASCII)),
+        "PEM text");
+  }
+
+  private static List<X509Certificate> certificates(InputStream in, String file)
+      throws IOException {
+    try {
       List<X509Certificate> certs =
           CertificateFactory.getInstance("X.509").generateCertificates(in).stream()
               .map(X509Certificate.class::cast)
@@ -39,8 +53,17 @@ public final class Pem {
 
   /** A private key in PKCS#8, PKCS#1 (RSA) or SEC1 (EC) form. */
   public static PrivateKey privateKey(Path file) throws IOException {
-    try (Reader in = Files.newBufferedReader(file);
-        PEMParser parser = new PEMParser(in)) {
+    try (Reader in = Files.newBufferedReader(file)) {
+      return privateKey(in, file.toString());
+    }
+  }
+
+  public static PrivateKey privateKey(String pem) throws IOException {
+    return privateKey(new java.io.StringReader(pem), "PEM text");
+  }
+
+  private static PrivateKey privateKey(Reader in, String file) throws IOException {
+    try (PEMParser parser = new PEMParser(in)) {
       Object o = parser.readObject();
       JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
       if (o instanceof PEMKeyPair pair) {

@@ -37,11 +37,15 @@ public final class TlsContexts {
 
   /** Trusts exactly the certificates in {@code ca}, not the JDK's public roots. */
   public static TrustManager[] trustManagers(Path ca) throws IOException {
+    return trustManagers(Pem.certificates(ca));
+  }
+
+  public static TrustManager[] trustManagers(List<X509Certificate> ca) throws IOException {
     try {
       KeyStore store = KeyStore.getInstance("PKCS12");
       store.load(null, null);
       int i = 0;
-      for (X509Certificate c : Pem.certificates(ca)) {
+      for (X509Certificate c : ca) {
         store.setCertificateEntry("ca-" + i++, c);
       }
       TrustManagerFactory f =
@@ -49,12 +53,16 @@ public final class TlsContexts {
       f.init(store);
       return f.getTrustManagers();
     } catch (GeneralSecurityException e) {
-      throw new IOException("cannot trust " + ca + ": " + e.getMessage(), e);
+      throw new IOException("cannot trust the CA: " + e.getMessage(), e);
     }
   }
 
   /** A client context that trusts {@code ca} and presents nothing. */
   public static SSLContext trusting(Path ca) throws IOException {
+    return context(null, trustManagers(ca));
+  }
+
+  public static SSLContext trusting(List<X509Certificate> ca) throws IOException {
     return context(null, trustManagers(ca));
   }
 

@@ -73,6 +73,9 @@ public final class EngineConfig {
     p.put("esc.dedup.window", s.dedup.window);
     p.put("esc.dedup.kubernetes-service-dns", Names.peersDns(ec));
     p.put("esc.pipeline.topic-policy-file", MOUNT + "/" + TOPIC_POLICIES);
+    if (s.security.enabled) {
+      new java.util.TreeMap<>(EngineSecrets.engineProperties()).forEach(p::put);
+    }
     if (ec.getStatus() != null && Boolean.TRUE.equals(ec.getStatus().raftFormed)) {
       p.put(FORMED, "true");
     }

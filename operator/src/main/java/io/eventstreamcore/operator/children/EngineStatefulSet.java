@@ -12,9 +12,14 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -30,6 +35,8 @@ public final class EngineStatefulSet {
   static final String CONFIG_VOLUME = "config";
   // The root file system is read-only; the JVM and Vert.x still need a scratch directory.
   static final String TMP_VOLUME = "tmp";
+  static final String TLS_VOLUME = "tls";
+  static final String AUTH_VOLUME = "auth";
 
   private EngineStatefulSet() {}
 
@@ -88,6 +95,7 @@ public final class EngineStatefulSet {
         .withNewEmptyDir()
         .endEmptyDir()
         .endVolume()
+        .addAllToVolumes(secretVolumes(ec))
         .withNodeSelector(s.podTemplate.nodeSelector)
         .withTolerations(s.podTemplate.tolerations)
         .withAffinity(affinity(ec))
@@ -146,9 +154,10 @@ public final class EngineStatefulSet {
         .withContainerPort(s.listeners.raftPort + PeerService.DEDUP_PORT_OFFSET)
         .endPort()
         .withResources(s.resources)
-        .withStartupProbe(probe("/q/health/started", http, 60))
-        .withLivenessProbe(probe("/q/health/live", http, 3))
-        .withReadinessProbe(probe("/q/health/ready", http, 3))
+        .withStartupProbe(probe("/q/health/started", ec, 60))
+        .withLivenessProbe(probe("/q/health/live", ec, 3))
+        .withReadinessProbe(probe("/q/health/ready", ec, 3))
+        .withVolumeMounts(secretMounts(ec))
         .addNewVolumeMount()
         .withName(DATA_VOLUME)
         .withMountPath(EngineConfig.DATA_DIR)
@@ -197,11 +206,51 @@ public final class EngineStatefulSet {
         .build();
   }
 
-  private static Probe probe(String path, int port, int failureThreshold) {
+  /** The certificate and the users file, when the cluster runs secured; read-only. */
+  private static List<VolumeMount> secretMounts(EventCluster ec) {
+    if (!ec.getSpec().security.enabled) {
+      return List.of();
+    }
+    return List.of(
+        new VolumeMountBuilder()
+            .withName(TLS_VOLUME)
+            .withMountPath(EngineSecrets.TLS_MOUNT)
+            .withReadOnly(true)
+            .build(),
+        new VolumeMountBuilder()
+            .withName(AUTH_VOLUME)
+            .withMountPath(EngineSecrets.AUTH_MOUNT)
+            .withReadOnly(true)
+            .build());
+  }
+
+  private static List<Volume> secretVolumes(EventCluster ec) {
+    if (!ec.getSpec().security.enabled) {
+      return List.of();
+    }
+    return List.of(
+        new VolumeBuilder()
+            .withName(TLS_VOLUME)
+            .withNewSecret()
+            .withSecretName(EngineSecrets.tlsName(ec))
+            .withDefaultMode(0440)
+            .endSecret()
+            .build(),
+        new VolumeBuilder()
+            .withName(AUTH_VOLUME)
+            .withNewSecret()
+            .withSecretName(EngineSecrets.authName(ec))
+            .withDefaultMode(0440)
+            .endSecret()
+            .build());
+  }
+
+  private static Probe probe(String path, EventCluster ec, int failureThreshold) {
     return new ProbeBuilder()
         .withNewHttpGet()
         .withPath(path)
-        .withNewPort(port)
+        .withNewPort(ec.getSpec().listeners.httpPort)
+        .withScheme(Names.httpScheme(ec).toUpperCase(java.util.Locale.ROOT))
         .endHttpGet()
         .withPeriodSeconds(5)
         // The default of 1 s is missed by a JVM in a long GC pause or on a busy node.

@@ -59,9 +59,15 @@ public final class Names {
     return peers(ec) + "." + ec.getMetadata().getNamespace() + ".svc." + ec.getSpec().clusterDomain;
   }
 
+  /** {@code https} when the cluster runs secured: engines then serve no plain HTTP. */
+  public static String httpScheme(EventCluster ec) {
+    return ec.getSpec().security.enabled ? "https" : "http";
+  }
+
   /** The HTTP base URL of one engine pod, through the headless Service. */
   public static String podHttpUrl(EventCluster ec, int ordinal) {
-    return "http://"
+    return httpScheme(ec)
+        + "://"
         + cluster(ec)
         + "-"
         + ordinal

@@ -72,6 +72,9 @@ public class EventClusterSpec {
   public Raft raft = new Raft();
 
   @Default("{}")
+  public Security security = new Security();
+
+  @Default("{}")
   public Batching batching = new Batching();
 
   @Default("{}")
@@ -195,6 +198,22 @@ public class EventClusterSpec {
     @JsonPropertyDescription("Type of the client Service")
     @Default("ClusterIP")
     public ServiceType serviceType = ServiceType.ClusterIP;
+
+    @JsonPropertyDescription(
+        "Whether the client Service also carries the HTTP port (admin API, dashboard); off by"
+            + " default, so clients reach the binary protocol only")
+    @Default("false")
+    public boolean exposeHttp = false;
+  }
+
+  /** TLS and authentication of a cluster; docs/operations.md, Security. */
+  public static class Security {
+    @JsonPropertyDescription(
+        "TLS on every channel, mutual TLS between members, and authentication of every client;"
+            + " the operator makes the cluster's CA, certificates and first admin credential in"
+            + " Secrets and renews the certificates before they expire")
+    @Default("true")
+    public boolean enabled = true;
   }
 
   /** When the kubelet pulls the engine image. */

@@ -4,6 +4,14 @@ import java.util.Optional;
 
 /** The engines' admin API as the operator uses it. */
 public interface EngineAdmin {
+  /**
+   * The same API for a cluster that runs secured: over TLS trusting its CA, as its admin. An
+   * implementation that reaches engines some other way (a test's) may answer itself.
+   */
+  default EngineAdmin with(EngineAccess access) {
+    return this;
+  }
+
   /** The Raft view of the engine at {@code httpUrl}, or empty when it does not answer. */
   Optional<ClusterView> cluster(String httpUrl);
 

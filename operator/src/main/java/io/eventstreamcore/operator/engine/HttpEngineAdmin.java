@@ -7,7 +7,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
@@ -17,8 +19,29 @@ public final class HttpEngineAdmin implements EngineAdmin {
   private static final Logger LOG = Logger.getLogger(HttpEngineAdmin.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient http;
+  private final Optional<EngineAccess> access;
+  private final Map<EngineAccess, HttpEngineAdmin> secured;
+
+  /** For clusters without security; {@link #with} gives one for each secured cluster. */
+  public HttpEngineAdmin() {
+    this(Optional.empty(), new ConcurrentHashMap<>());
+  }
+
+  private HttpEngineAdmin(
+      Optional<EngineAccess> access, Map<EngineAccess, HttpEngineAdmin> secured) {
+    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
+    access.ifPresent(a -> b.sslContext(a.tls()));
+    this.http = b.build();
+    this.access = access;
+    this.secured = secured;
+  }
+
+  /** One client per cluster's access, kept while that access is the cluster's. */
+  @Override
+  public EngineAdmin with(EngineAccess a) {
+    return secured.computeIfAbsent(a, x -> new HttpEngineAdmin(Optional.of(x), secured));
+  }
 
   @Override
   public boolean transferLeadership(String leaderHttpUrl, String toNodeId) {
@@ -66,7 +89,7 @@ public final class HttpEngineAdmin implements EngineAdmin {
   /** Sends a membership request to the leader; true on 200. */
   private boolean call(HttpRequest request, String what) {
     try {
-      HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r = http.send(authorized(request), HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() != 200) {
         LOG.infof("%s refused: %d %s", what, r.statusCode(), r.body());
       }
@@ -80,14 +103,25 @@ public final class HttpEngineAdmin implements EngineAdmin {
     }
   }
 
+  private HttpRequest authorized(HttpRequest request) {
+    return access
+        .map(
+            a ->
+                HttpRequest.newBuilder(request, (name, value) -> true)
+                    .header("Authorization", a.admin().basicAuthorization())
+                    .build())
+        .orElse(request);
+  }
+
   @Override
   public Optional<ClusterView> cluster(String httpUrl) {
     try {
       HttpResponse<String> r =
           http.send(
-              HttpRequest.newBuilder(URI.create(httpUrl + "/api/v1/cluster"))
-                  .timeout(Duration.ofSeconds(3))
-                  .build(),
+              authorized(
+                  HttpRequest.newBuilder(URI.create(httpUrl + "/api/v1/cluster"))
+                      .timeout(Duration.ofSeconds(3))
+                      .build()),
               HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() != 200) {
         return Optional.empty();

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.eventstreamcore.operator.children.Names;
 import io.eventstreamcore.operator.crd.EventCluster;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -33,22 +34,23 @@ public final class ChildApplier {
     this.events = events;
   }
 
+  /** Owned by the cluster, so it goes with it. */
+  static OwnerReference ownerReference(EventCluster owner) {
+    return new OwnerReferenceBuilder()
+        .withApiVersion(owner.getApiVersion())
+        .withKind(owner.getKind())
+        .withName(owner.getMetadata().getName())
+        .withUid(owner.getMetadata().getUid())
+        .withController(true)
+        .withBlockOwnerDeletion(true)
+        .build();
+  }
+
   /**
    * @return true when the child was created or updated
    */
   public <T extends HasMetadata> boolean apply(EventCluster owner, T desired) {
-    desired
-        .getMetadata()
-        .setOwnerReferences(
-            List.of(
-                new OwnerReferenceBuilder()
-                    .withApiVersion(owner.getApiVersion())
-                    .withKind(owner.getKind())
-                    .withName(owner.getMetadata().getName())
-                    .withUid(owner.getMetadata().getUid())
-                    .withController(true)
-                    .withBlockOwnerDeletion(true)
-                    .build()));
+    desired.getMetadata().setOwnerReferences(List.of(ownerReference(owner)));
     String hash = hash(desired);
     Map<String, String> annotations = new LinkedHashMap<>();
     if (desired.getMetadata().getAnnotations() != null) {

@@ -37,7 +37,7 @@ public final class ClusterReconciliation {
   private final EngineAdmin admin;
   private final ChildApplier children;
   private final EventRecorder events;
-  private final RaftSafeActions actions;
+  private final ClusterCredentials credentials;
   private final StorageChange storage;
   private final Clock clock;
 
@@ -46,7 +46,7 @@ public final class ClusterReconciliation {
     this.admin = admin;
     this.events = new EventRecorder(client);
     this.children = new ChildApplier(client, events);
-    this.actions = new RaftSafeActions(client, admin, events);
+    this.credentials = new ClusterCredentials(client, events, clock);
     this.storage = new StorageChange(client);
     this.clock = clock;
   }
@@ -74,20 +74,22 @@ public final class ClusterReconciliation {
 
   /** Each step a named method, in the order a reconciliation takes them. */
   private Reconciled reconcileValid(EventCluster ec) {
-    Observed seen = observe(ec);
+    Optional<ClusterCredentials.Material> secured = credentials.ensure(ec);
+    EngineAdmin engines = secured.map(m -> admin.with(m.access())).orElse(admin);
+    Observed seen = observe(ec, engines);
     EventCluster effective = sizedForEveryMember(ec, seen);
-    StorageChange.Outcome volumes = applyChildren(ec, effective, seen);
+    StorageChange.Outcome volumes = applyChildren(ec, effective, seen, secured);
     Reported status = reportStatus(ec, effective, seen, volumes);
     boolean acted =
-        actions.act(
-            ec, status.sts(), status.pods(), seen.leader(), status.report(), clock.instant());
+        new RaftSafeActions(client, engines, events)
+            .act(ec, status.sts(), status.pods(), seen.leader(), status.report(), clock.instant());
     return nextLook(ec, effective, status, acted);
   }
 
   /** What exists before anything is changed: the StatefulSet, the Raft view, the founders. */
   private record Observed(StatefulSet existing, Optional<ClusterView> leader, int bootstrap) {}
 
-  private Observed observe(EventCluster ec) {
+  private Observed observe(EventCluster ec, EngineAdmin engines) {
     StatefulSet existing =
         client
             .apps()
@@ -98,7 +100,7 @@ public final class ClusterReconciliation {
     int running = existing == null ? 0 : existing.getSpec().getReplicas();
     return new Observed(
         existing,
-        leaderView(ec, Math.max(running, ec.getSpec().replicas)),
+        leaderView(ec, engines, Math.max(running, ec.getSpec().replicas)),
         bootstrapReplicas(ec, existing));
   }
 
@@ -121,13 +123,18 @@ public final class ClusterReconciliation {
   }
 
   private StorageChange.Outcome applyChildren(
-      EventCluster ec, EventCluster effective, Observed seen) {
+      EventCluster ec,
+      EventCluster effective,
+      Observed seen,
+      Optional<ClusterCredentials.Material> secured) {
     ConfigMap config = EngineConfig.desired(effective, seen.bootstrap());
-    String configHash =
-        ChildApplier.hash(
-            new ConfigMapBuilder()
-                .addToData(EngineConfig.PROPERTIES, EngineConfig.restartRelevant(config))
-                .build());
+    // A renewed certificate is read by the engines' protocol and Raft listeners at start only:
+    // its serial in the hash rolls the pods, one at a time, through the Raft-safe restart.
+    ConfigMapBuilder restartRelevant =
+        new ConfigMapBuilder()
+            .addToData(EngineConfig.PROPERTIES, EngineConfig.restartRelevant(config));
+    secured.ifPresent(m -> restartRelevant.addToData("certificate-serial", m.certificateSerial()));
+    String configHash = ChildApplier.hash(restartRelevant.build());
     children.apply(ec, EngineServiceAccount.desired(effective));
     children.apply(ec, config);
     children.apply(ec, PeerService.desired(effective));
@@ -228,9 +235,9 @@ public final class ClusterReconciliation {
   }
 
   /** The view of the engine that leads, asked of each pod in turn. */
-  private Optional<ClusterView> leaderView(EventCluster ec, int pods) {
+  private static Optional<ClusterView> leaderView(EventCluster ec, EngineAdmin engines, int pods) {
     for (int i = 0; i < pods; i++) {
-      Optional<ClusterView> v = admin.cluster(Names.podHttpUrl(ec, i));
+      Optional<ClusterView> v = engines.cluster(Names.podHttpUrl(ec, i));
       if (v.isPresent() && v.get().fromLeader()) {
         return v;
       }

@@ -58,9 +58,17 @@ public final class StatusReport {
     String ns = ec.getMetadata().getNamespace();
     String name = ec.getMetadata().getName();
     s.clientEndpoints =
-        List.of(
-            name + "." + ns + ".svc:" + ec.getSpec().listeners.clientPort,
-            "http://" + name + "." + ns + ".svc:" + ec.getSpec().listeners.httpPort);
+        ec.getSpec().listeners.exposeHttp
+            ? List.of(
+                name + "." + ns + ".svc:" + ec.getSpec().listeners.clientPort,
+                Names.httpScheme(ec)
+                    + "://"
+                    + name
+                    + "."
+                    + ns
+                    + ".svc:"
+                    + ec.getSpec().listeners.httpPort)
+            : List.of(name + "." + ns + ".svc:" + ec.getSpec().listeners.clientPort);
     s.lastRecoveryAction = previous.lastRecoveryAction;
     s.lastFailover = previous.lastFailover;
     s.raftFormed = Boolean.TRUE.equals(previous.raftFormed) || leaderView.isPresent() ? true : null;

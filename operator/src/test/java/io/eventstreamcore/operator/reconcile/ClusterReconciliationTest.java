@@ -119,7 +119,7 @@ class ClusterReconciliationTest {
     }
     engines.clear();
     engines.put(
-        "http://" + leader + "." + name() + "-peers.prod.svc:8080",
+        "https://" + leader + "." + name() + "-peers.prod.svc:8080",
         new ClusterView(leader, "LEADER", leader, 4, 100, members));
   }
 
@@ -130,7 +130,7 @@ class ClusterReconciliationTest {
         (i, role) -> members.add(new ClusterView.Member(pod(i), role, "", 100L, 0L, 10L)));
     engines.clear();
     engines.put(
-        "http://" + pod(leader) + "." + name() + "-peers.prod.svc:8080",
+        "https://" + pod(leader) + "." + name() + "-peers.prod.svc:8080",
         new ClusterView(pod(leader), "LEADER", pod(leader), 4, 100, members));
   }
 
@@ -420,7 +420,7 @@ class ClusterReconciliationTest {
     reconciliation.reconcile(ec);
     assertThat(podNames()).as("the leader is not restarted while it leads").hasSize(3);
     assertThat(transfers)
-        .containsExactly("http://" + pod(2) + "." + name() + "-peers.prod.svc:8080 -> " + pod(0));
+        .containsExactly("https://" + pod(2) + "." + name() + "-peers.prod.svc:8080 -> " + pod(0));
 
     leaderIs(pod(0), 0);
     EventClusterStatus s = reconciliation.reconcile(ec).cluster().getStatus();
