@@ -299,7 +299,12 @@ final class KubeletSimulation implements AutoCloseable {
         });
   }
 
-  /** The engine as the pod would run it: the ConfigMap's settings, loopback addresses. */
+  /**
+   * The engine as the pod would run it: the ConfigMap's settings, loopback addresses. The TLS and
+   * authentication settings of a secured cluster are left out: the certificate the operator made
+   * names the pods' DNS names, and here every engine is 127.0.0.1 (K3sClusterIT runs them as they
+   * are; SecureClusterIT runs secured engines on loopback with certificates for it).
+   */
   private LocalNode start(int ordinal, int replicas, ConfigMap config) throws IOException {
     Properties p = new Properties();
     p.load(new StringReader(config.getData().get("engine.properties")));
@@ -337,9 +342,13 @@ final class KubeletSimulation implements AutoCloseable {
     return engine;
   }
 
-  /** A pod's HTTP base URL (its DNS name in the cluster) as this simulation serves it. */
+  /**
+   * A pod's HTTP base URL (its DNS name in the cluster) as this simulation serves it: plain HTTP
+   * even for a secured cluster, whose engines run here without TLS (their certificates name the
+   * pods' DNS names, which loopback addresses are not), see {@link #start}.
+   */
   String loopbackUrl(String podUrl) {
-    String host = podUrl.substring("http://".length(), podUrl.indexOf('.'));
+    String host = podUrl.substring(podUrl.indexOf("://") + 3, podUrl.indexOf('.'));
     return "http://127.0.0.1:"
         + httpPort(Integer.parseInt(host.substring(host.lastIndexOf('-') + 1)));
   }

@@ -59,6 +59,10 @@ final class WireSocket implements AutoCloseable {
     out.flush();
   }
 
+  void readTimeout(Duration d) throws IOException {
+    socket.setSoTimeout((int) d.toMillis());
+  }
+
   Frame read() throws IOException {
     int length = in.readInt();
     byte[] rest = new byte[length];
