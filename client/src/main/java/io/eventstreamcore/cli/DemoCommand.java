@@ -90,6 +90,10 @@ final class DemoCommand implements Callable<Integer> {
       LocalNode reader = cluster.nodes().stream().filter(n -> n != leading).findFirst().get();
       say(t0, "3 nodes ready (logs in %s/n*/node.log); leader is %s", dir, leader.spec().id());
       say(t0, "dashboard: %s/ui", dashboard.spec().httpUrl());
+      say(
+          t0,
+          "this demo runs WITHOUT security (no TLS, no authentication): for one with both,"
+              + " ./esc cluster up --secure");
 
       ConcurrentLinkedQueue<Record> seen = new ConcurrentLinkedQueue<>();
       try (Connection conn = Connection.open(reader.spec().clientEndpoint());
