@@ -33,6 +33,14 @@ final class HeadlessChromium implements AutoCloseable {
 
   /** Skips the test where the packages are missing (.ci/run installs them). */
   static HeadlessChromium start(Path profile) {
+    return start(profile, false);
+  }
+
+  /**
+   * @param acceptAnyCertificate for pages of a secured cluster: its CA is not in the browser's
+   *     store, and importing it needs NSS tools the machine may lack
+   */
+  static HeadlessChromium start(Path profile, boolean acceptAnyCertificate) {
     assumeTrue(
         Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
         "needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)");
@@ -51,6 +59,7 @@ final class HeadlessChromium implements AutoCloseable {
         "--window-size=1440,1000",
         "--user-data-dir=" + profile.toAbsolutePath());
     options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
+    options.setAcceptInsecureCerts(acceptAnyCertificate);
     ChromeDriverService service =
         new ChromeDriverService.Builder()
             .usingDriverExecutable(CHROMEDRIVER.toFile())

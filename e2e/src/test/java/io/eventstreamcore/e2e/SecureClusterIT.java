@@ -57,6 +57,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
 
 /**
  * A real three-node cluster started secured (TLS everywhere, authentication on), tried as an
@@ -190,6 +191,34 @@ class SecureClusterIT {
                     HttpResponse.BodyHandlers.ofString()))
         .as("no plain HTTP on a TLS node")
         .isInstanceOf(java.io.IOException.class);
+  }
+
+  /**
+   * The dashboard in a real browser, as the admin with HTTP Basic: the page's own requests and its
+   * event stream must carry the credentials the browser was given for the page.
+   */
+  @Test
+  void theDashboardShowsTheClusterToTheAdminInARealBrowser() throws Exception {
+    Credential adminCredential = Credential.read(material.adminCredential());
+    LocalNode serving = cluster.nodes().get(0);
+    String page =
+        serving.spec().httpUrl().replace("https://", "https://" + adminCredential.text() + "@");
+    try (HeadlessChromium chromium = HeadlessChromium.start(dir.resolve("chromium"), true)) {
+      chromium.driver.get(page + "/ui/");
+      await("three members on the page")
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          chromium
+                              .driver
+                              .findElements(By.cssSelector("table.members tbody tr"))
+                              .stream()
+                              .map(r -> r.getDomAttribute("data-role"))
+                              .toList())
+                      .hasSize(3)
+                      .doesNotContain("UNREACHABLE"));
+    }
   }
 
   @Test
