@@ -42,6 +42,7 @@ final class PriorityBenchCommand implements Callable<Integer> {
 
   @Mixin Bootstrap bootstrap;
   @Mixin SecurityOptions access;
+  private HttpGet nodeApi;
 
   @Option(
       names = "--critical-rate",
@@ -144,10 +145,18 @@ final class PriorityBenchCommand implements Callable<Integer> {
     }
   }
 
+  /** One HTTP client for every look at the nodes, not one per look. */
+  private synchronized HttpGet nodeApi() {
+    if (nodeApi == null) {
+      nodeApi = HttpGet.using(access);
+    }
+    return nodeApi;
+  }
+
   private boolean settled(String httpEndpoint) {
     JsonNode node;
     try {
-      node = JSON.readTree(HttpGet.using(access).get(httpEndpoint + "/api/v1/node").body());
+      node = JSON.readTree(nodeApi().get(httpEndpoint + "/api/v1/node").body());
     } catch (Exception e) {
       return false;
     }

@@ -58,6 +58,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 
 /**
  * A real three-node cluster started secured (TLS everywhere, authentication on), tried as an
@@ -207,6 +208,8 @@ class SecureClusterIT {
       chromium.driver.get(page + "/ui/");
       await("three members on the page")
           .atMost(Duration.ofSeconds(30))
+          // The page redraws its tables each second: a row found may be gone when it is read.
+          .ignoreException(StaleElementReferenceException.class)
           .untilAsserted(
               () ->
                   assertThat(

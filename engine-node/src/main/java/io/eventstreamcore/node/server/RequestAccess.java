@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * Whether a connection's user may make a request: a whole PRODUCE is refused when any of its events
- * is for a topic the user may not write, before anything of it is queued.
+ * is for a topic the user may not write, before anything of it is queued. An event whose topic
+ * cannot be read is left to ingest, which refuses it alone.
  */
 final class RequestAccess {
   private RequestAccess() {}
@@ -21,7 +22,14 @@ final class RequestAccess {
     }
     String allowed = null;
     for (ByteBuffer e : events) {
-      String topic = EventCodec.topicOf(e);
+      String topic;
+      try {
+        topic = EventCodec.topicOf(e);
+      } catch (ProtocolException | IndexOutOfBoundsException malformed) {
+        // Not validated yet, and too short to name a topic: ingest refuses it with its own
+        // code, as for any other client.
+        continue;
+      }
       // Requests usually carry one topic: look at each new one once.
       if (!topic.equals(allowed)) {
         if (!who.rights().mayProduce(topic)) {
