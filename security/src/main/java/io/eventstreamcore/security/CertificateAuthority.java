@@ -76,10 +76,6 @@ public final class CertificateAuthority {
     }
   }
 
-  public static CertificateAuthority load(Path certificate, Path key) throws IOException {
-    return new CertificateAuthority(Pem.certificates(certificate).get(0), Pem.privateKey(key));
-  }
-
   /** From PEM text, e.g. the values of a Kubernetes Secret. */
   public static CertificateAuthority fromPem(String certificate, String key) throws IOException {
     return new CertificateAuthority(Pem.certificates(certificate).get(0), Pem.privateKey(key));

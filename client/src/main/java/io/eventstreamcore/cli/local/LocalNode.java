@@ -72,6 +72,7 @@ public final class LocalNode implements AutoCloseable {
   private final Path nodeJar;
   private Process process;
   private HttpClient http;
+  private ClientSecurity security;
 
   public LocalNode(Spec spec, Path nodeJar) {
     this.spec = spec;
@@ -181,15 +182,17 @@ public final class LocalNode implements AutoCloseable {
   /** GET of a path of this node's HTTP API, as the cluster's admin when it runs secured. */
   public HttpResponse<String> get(String path, Duration timeout)
       throws IOException, InterruptedException {
-    ClientSecurity security = spec.clientSecurity();
+    HttpClient client = http();
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(spec.httpUrl() + path)).timeout(timeout);
     security.credential().ifPresent(c -> request.header("Authorization", c.basicAuthorization()));
-    return http(security).send(request.build(), HttpResponse.BodyHandlers.ofString());
+    return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  private synchronized HttpClient http(ClientSecurity security) {
+  /** Read once: readiness is polled every 100 ms, and the files do not change meanwhile. */
+  private synchronized HttpClient http() throws IOException {
     if (http == null) {
+      security = spec.clientSecurity();
       HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
       security.tls().ifPresent(b::sslContext);
       http = b.build();
