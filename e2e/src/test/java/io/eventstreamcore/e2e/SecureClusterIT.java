@@ -79,7 +79,15 @@ class SecureClusterIT {
   @BeforeAll
   static void start() throws Exception {
     material = LocalCluster.secure(dir, 3);
-    cluster = LocalCluster.of(dir, 3, Nodes.freeBasePort(3), List.of());
+    // Longer elections than the default: TLS handshakes make a cold start slow, and a leader
+    // change while the group forms can leave a follower stuck on a divergent first entry (a
+    // Ratis 3.3.0 bug, issue 20). This test is about who may do what, not about formation.
+    cluster =
+        LocalCluster.of(
+            dir,
+            3,
+            Nodes.freeBasePort(3),
+            List.of("esc.raft.election-timeout-min=600ms", "esc.raft.election-timeout-max=1200ms"));
     cluster.start();
     cluster.awaitReady(Duration.ofSeconds(120));
     admin = cluster.nodes().get(0).spec().clientSecurity();
