@@ -75,9 +75,12 @@ class MembershipIT {
       assertThat(roleOf(cluster(leader), "n4")).isEqualTo("FOLLOWER");
       send(producer, 5_000, 6_000);
 
-      // Ratis may answer a transfer DIFFERENT_LEADER when an election races it; callers retry.
+      // Ratis may answer a transfer DIFFERENT_LEADER when an election races it, and a follower
+      // knows no leader until that election ends (503 either way); callers retry, as this does
+      // for up to 20 s.
       HttpResponse<String> moved = post(follower, "/api/v1/cluster/leadership", "{\"to\":\"n4\"}");
-      for (int attempt = 1; attempt < 3 && moved.statusCode() == 503; attempt++) {
+      long retryUntil = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (moved.statusCode() == 503 && System.nanoTime() < retryUntil) {
         moved = post(follower, "/api/v1/cluster/leadership", "{\"to\":\"n4\"}");
       }
       assertThat(moved.statusCode()).as(moved.body()).isEqualTo(200);
