@@ -23,11 +23,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 
 /**
@@ -83,8 +85,7 @@ class DashboardBrowserIT {
         page.get(proxy.url("/ui"));
         assertThat(page.getCurrentUrl()).isEqualTo(proxy.url("/ui/"));
 
-        await("three members and leader " + leader.spec().id() + " on the page")
-            .atMost(PAGE_WAIT)
+        onPage("three members and leader " + leader.spec().id() + " on the page")
             .untilAsserted(
                 () -> {
                   assertThat(roles(page)).hasSize(3).doesNotContain("UNREACHABLE");
@@ -104,8 +105,7 @@ class DashboardBrowserIT {
                 new SubscribeRequest(false, "burst", SubscribeRequest.FROM_START, 16),
                 r -> awaitQuietly(stuck)));
         produceBurst(serving, "burst", 40, 50);
-        await("the throughput chart draws the burst, the consumer is shown behind")
-            .atMost(PAGE_WAIT)
+        onPage("the throughput chart draws the burst, the consumer is shown behind")
             .untilAsserted(
                 () -> {
                   assertThat(chartMax(page, "throughput", "in")).isGreaterThan(0);
@@ -123,8 +123,7 @@ class DashboardBrowserIT {
         page.findElement(By.name("topic")).sendKeys("audit.orders");
         page.findElement(By.id("dlq-search")).click();
         WebElement row =
-            await("dead letter " + deadId + " listed")
-                .atMost(PAGE_WAIT)
+            onPage("dead letter " + deadId + " listed")
                 .until(() -> letterRow(page, deadId), r -> r != null);
         row.findElement(By.className("view")).click();
         assertThat(page.findElement(By.cssSelector(".letter pre.payload")).getText())
@@ -136,8 +135,7 @@ class DashboardBrowserIT {
         // it on.
         page.findElement(By.id("dlq-purge")).click();
         page.findElement(By.id("confirm-yes")).click();
-        await("the purge recorded and the list empty")
-            .atMost(PAGE_WAIT)
+        onPage("the purge recorded and the list empty")
             .untilAsserted(
                 () -> {
                   assertThat(message(page)).isNotNull();
@@ -154,8 +152,7 @@ class DashboardBrowserIT {
         writer.submit(() -> writeSteadily(serving, writing));
         await().atMost(PAGE_WAIT).until(() -> idsIn(serving, "steady").size() > 100);
         leader.kill();
-        await("the page shows a new leader, " + leader.spec().id() + " unreachable, writes waited")
-            .atMost(PAGE_WAIT)
+        onPage("the page shows a new leader, " + leader.spec().id() + " unreachable, writes waited")
             .untilAsserted(
                 () -> {
                   assertThat(shownLeader(page)).isNotEmpty().isNotEqualTo(leader.spec().id());
@@ -177,6 +174,14 @@ class DashboardBrowserIT {
         assertThat(chromium.consoleErrors()).as("console errors").isEmpty();
       }
     }
+  }
+
+  /**
+   * Waits for what the page shows. The page redraws its tables every second, so a row found may be
+   * gone by the time it is read: that is a reason to look again, not a failure.
+   */
+  private static ConditionFactory onPage(String what) {
+    return await(what).atMost(PAGE_WAIT).ignoreException(StaleElementReferenceException.class);
   }
 
   private static void awaitQuietly(CountDownLatch latch) {
@@ -230,12 +235,14 @@ class DashboardBrowserIT {
     await("letter " + id + " replayed from the page")
         .atMost(Duration.ofSeconds(30))
         .pollInterval(Duration.ofSeconds(1))
+        .ignoreException(StaleElementReferenceException.class)
         .until(
             () -> {
               letterRow(page, id).findElement(By.className("replay")).click();
               page.findElement(By.id("confirm-yes")).click();
               WebElement message =
-                  await().atMost(PAGE_WAIT).until(() -> message(page), m -> m != null);
+                  onPage("a message in the dead-letter view")
+                      .until(() -> message(page), m -> m != null);
               return message.getText().contains("replayed: " + id);
             });
   }
