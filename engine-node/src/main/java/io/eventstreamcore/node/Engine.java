@@ -26,6 +26,7 @@ import io.eventstreamcore.node.processing.WindowedAggregates;
 import io.eventstreamcore.node.replication.Admission;
 import io.eventstreamcore.node.replication.ApplyListener;
 import io.eventstreamcore.node.replication.Batcher;
+import io.eventstreamcore.node.replication.DivergedFoundingWatch;
 import io.eventstreamcore.node.replication.EventStateMachine;
 import io.eventstreamcore.node.replication.Peer;
 import io.eventstreamcore.node.replication.RaftLogMetrics;
@@ -79,7 +80,6 @@ public class Engine {
   int httpPort;
 
   private EventStore store;
-  private EventStateMachine stateMachine;
   private RaftNode raft;
   private Batcher batcher;
   private IngestService ingest;
@@ -124,11 +124,15 @@ public class Engine {
           new DedupTable(
               dedupSettings(self, peers), () -> raft.term(), () -> raft.isLeader(), store, meters);
     }
-    stateMachine =
-        new EventStateMachine(
-            store, self, dedup == null ? ApplyListener.NONE : dedup.recorder(), peerHttp);
+    ApplyListener applied = dedup == null ? ApplyListener.NONE : dedup.recorder();
     try {
-      raft = new RaftNode(config, peers, stateMachine, peerHttp, tls);
+      raft =
+          new RaftNode(
+              config,
+              peers,
+              () -> new EventStateMachine(store, self, applied, peerHttp),
+              peerHttp,
+              tls);
       raft.start();
     } catch (IOException | RuntimeException e) {
       UnreadableStorage.cause(e)
@@ -175,7 +179,7 @@ public class Engine {
             topicPolicyFile == null ? () -> TopicPolicies.NONE : topicPolicyFile::current,
             pc.retryAfter().toMillis());
     batcher.start(ingest.queuedShedding(queues));
-    stateMachine.serve(ingest::serveForwarded);
+    raft.serve(ingest::serveForwarded);
     Checkpoints checkpoints = new Checkpoints(store, ingest, raft, node.id());
     deadLetters = new DeadLetterQueue(store, ingest, checkpoints);
     startProcessors(new NodeServices(raft, checkpoints, deadLetters));
@@ -201,6 +205,11 @@ public class Engine {
     housekeeping.scheduleWithFixedDelay(
         new StuckFollowerWatch(
             raft, Duration.ofSeconds(10), config.health().maxApplyLag(), peerHttp),
+        1,
+        1,
+        TimeUnit.SECONDS);
+    housekeeping.scheduleWithFixedDelay(
+        new DivergedFoundingWatch(raft, Duration.ofSeconds(3), System::currentTimeMillis, peerHttp),
         1,
         1,
         TimeUnit.SECONDS);
@@ -290,7 +299,7 @@ public class Engine {
 
   private void applyRetention() {
     try {
-      SnapshotPoint snapshot = stateMachine.latestSnapshot();
+      SnapshotPoint snapshot = raft.stateMachine().latestSnapshot();
       int deleted =
           store.applyRetention(
               System.currentTimeMillis(), snapshot == null ? Map.of() : snapshot.endOffsets());
@@ -364,7 +373,7 @@ public class Engine {
   }
 
   public EventStateMachine stateMachine() {
-    return stateMachine;
+    return raft.stateMachine();
   }
 
   /** The dedup table, or null when esc.dedup.enabled is false. */

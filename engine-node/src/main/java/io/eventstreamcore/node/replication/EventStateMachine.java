@@ -309,6 +309,11 @@ public final class EventStateMachine extends BaseStateMachine {
     return catchingUp;
   }
 
+  /** Whether this node stored any record or took a snapshot. */
+  public boolean holdsData() {
+    return latestSnapshot != null || store.endOffsets().values().stream().anyMatch(end -> end > 0);
+  }
+
   /** The latest snapshot, or null before the first: retention keeps every record above it. */
   public SnapshotPoint latestSnapshot() {
     return latestSnapshot;

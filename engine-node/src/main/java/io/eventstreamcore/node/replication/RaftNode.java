@@ -19,11 +19,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
-import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.proto.RaftProtos.ServerRpcProto;
 import org.apache.ratis.protocol.ClientId;
@@ -41,10 +41,8 @@ import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftConfiguration;
 import org.apache.ratis.server.RaftServer;
-import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
-import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.TimeDuration;
 import org.jboss.logging.Logger;
 
@@ -57,7 +55,13 @@ import org.jboss.logging.Logger;
 public final class RaftNode implements Closeable {
   private static final Logger LOG = Logger.getLogger(RaftNode.class);
 
-  private final RaftServer server;
+  private volatile RaftServer server;
+  private volatile EventStateMachine stateMachine;
+  private volatile LeaderRequests leaderRequests = LeaderRequests.NOT_YET;
+  private final Supplier<EventStateMachine> stateMachines;
+  private final RaftProperties serverProps;
+  private final RaftGroup startGroup;
+  private final File raftStorage;
   private final RaftProperties clientProps;
   private volatile RaftClient client;
   private volatile RaftClient ownBatches;
@@ -73,11 +77,12 @@ public final class RaftNode implements Closeable {
   public RaftNode(
       NodeConfig config,
       List<Peer> peers,
-      EventStateMachine stateMachine,
+      Supplier<EventStateMachine> stateMachines,
       PeerHttp peerHttp,
       Optional<NodeTls> tls)
       throws IOException {
     this.peerHttp = peerHttp;
+    this.stateMachines = stateMachines;
     // Without TLS, Ratis runs with empty parameters: plain gRPC, as before.
     this.rpcParameters = tls.map(NodeTls::raftParameters).orElseGet(Parameters::new);
     this.configuredPeers = peers;
@@ -90,57 +95,17 @@ public final class RaftNode implements Closeable {
     this.group = RaftGroup.valueOf(groupId, peers.stream().map(Peer::toRaftPeer).toList());
     this.self = peers.stream().filter(p -> p.id().equals(selfId)).findFirst().orElseThrow();
 
-    RaftProperties props = new RaftProperties();
-    File raftDir = new File(config.node().dataDir(), "raft");
-    RaftServerConfigKeys.setStorageDir(props, List.of(raftDir));
-    GrpcConfigKeys.Server.setPort(props, self.raftPort());
-    // Where the node is told to listen, not every interface: whoever reaches the Raft port can
-    // talk to the group (docs/operations.md, Security).
-    config.node().bindAddress().ifPresent(host -> GrpcConfigKeys.Server.setHost(props, host));
-    RaftServerConfigKeys.Rpc.setTimeoutMin(props, millis(raft.electionTimeoutMin().toMillis()));
-    RaftServerConfigKeys.Rpc.setTimeoutMax(props, millis(raft.electionTimeoutMax().toMillis()));
-    // A new leader that hears no majority within an election timeout steps down, and Ratis then
-    // keeps it out of elections for 10 s. If its log is the longest, no one else can win meanwhile:
-    // on a busy host that cost 10 s of no leader after a kill (ThreeNodeFailoverIT). Pre-vote
-    // already keeps a node cut off from the majority from disrupting it.
-    RaftServerConfigKeys.LeaderElection.setLeaderStepDownWaitTime(
-        props, millis(raft.electionTimeoutMax().toMillis()));
-    RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(props, true);
-    RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(props, raft.snapshotThreshold());
-    RaftServerConfigKeys.Snapshot.setRetentionFileNum(props, 2);
-    RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(props, true);
-    RaftServerConfigKeys.Log.setPurgeGap(props, (int) Math.min(1024, raft.snapshotThreshold()));
-    // A follower behind the purged log is not streamed a snapshot by Ratis: it is told to catch up
-    // and copies the records it lacks from the leader's store (EventStateMachine).
-    RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(props, false);
-    // Ratis waits 1 s, then 5 s, between attempts to reach a follower that keeps failing; a
-    // follower restarted after 20 s down then went unheard for up to 9 s, failed elections in a
-    // loop meanwhile and was still 6,000 entries behind when the leader died (ThreeNodeFailoverIT).
-    // A quarter second between attempts costs a dead peer's refused connects, nothing more.
-    RaftServerConfigKeys.Log.Appender.setRetryPolicy(props, "1ms,10,250ms,1000000");
-    RaftServerConfigKeys.Log.setSegmentSizeMax(props, SizeInBytes.valueOf(raft.logSegmentSize()));
-    RaftServerConfigKeys.Log.setUnsafeFlushEnabled(props, raft.unsafeFlush());
-    // Ratis's defaults cache up to 200 MB of log and queue 64 MB of writes: bound them so a
-    // node fits a small heap (docs/operations.md gives the heap we run with).
-    RaftServerConfigKeys.Log.setSegmentCacheNumMax(props, 2);
-    RaftServerConfigKeys.Log.setSegmentCacheSizeMax(props, SizeInBytes.valueOf("32MB"));
-    RaftServerConfigKeys.Log.setQueueByteLimit(props, SizeInBytes.valueOf("16MB"));
-    RaftServerConfigKeys.Write.setByteLimit(props, SizeInBytes.valueOf("16MB"));
-
+    RaftProperties props = RaftServerSettings.of(config, self);
+    File raftDir = RaftServerSettings.storageDir(config);
     boolean joins = joins(raft);
     if (!joins && !new File(raftDir, groupId.getUuid().toString()).exists()) {
       joins = joinsInsteadOfFounding(raft, peers, raftDir);
     }
-    this.server =
-        RaftServer.newBuilder()
-            .setServerId(RaftPeerId.valueOf(selfId))
-            // A joining node starts outside any configuration; the leader adds it (addLearner).
-            .setGroup(joins ? RaftGroup.valueOf(groupId) : founders(raft, groupId, peers))
-            .setStateMachine(stateMachine)
-            .setProperties(props)
-            .setParameters(rpcParameters)
-            .setOption(RaftStorage.StartupOption.RECOVER)
-            .build();
+    // A joining node starts outside any configuration; the leader adds it (addLearner).
+    this.startGroup = joins ? RaftGroup.valueOf(groupId) : founders(raft, groupId, peers);
+    this.serverProps = props;
+    this.raftStorage = new File(new File(raftDir, groupId.getUuid().toString()), "current");
+    this.server = newServer();
 
     this.clientProps = new RaftProperties();
     RaftClientConfigKeys.Rpc.setRequestTimeout(
@@ -224,6 +189,58 @@ public final class RaftNode implements Closeable {
 
   private static TimeDuration millis(long ms) {
     return TimeDuration.valueOf(ms, TimeUnit.MILLISECONDS);
+  }
+
+  /** A Raft server over this node's storage, with a state machine of its own. */
+  private RaftServer newServer() throws IOException {
+    EventStateMachine machine = stateMachines.get();
+    machine.serve(leaderRequests);
+    RaftServer built =
+        RaftServer.newBuilder()
+            .setServerId(RaftPeerId.valueOf(selfId))
+            .setGroup(startGroup)
+            .setStateMachine(machine)
+            .setProperties(serverProps)
+            .setParameters(rpcParameters)
+            .setOption(RaftStorage.StartupOption.RECOVER)
+            .build();
+    stateMachine = machine;
+    return built;
+  }
+
+  /** The state machine of the running Raft server. */
+  public EventStateMachine stateMachine() {
+    return stateMachine;
+  }
+
+  /** Where followers' forwarded requests go on this node while it leads. */
+  public void serve(LeaderRequests requests) {
+    leaderRequests = requests;
+    stateMachine.serve(requests);
+  }
+
+  /**
+   * Drops this follower's Raft log and restarts its Raft server empty, when all it committed is a
+   * founding entry that diverged from the leader's ({@link FoundingLogReset}).
+   *
+   * @return why it was refused, or empty once the server runs again on an empty log
+   */
+  public synchronized Optional<String> resetFoundingLog() throws IOException {
+    Optional<String> refused =
+        FoundingLogReset.refusal(role(), commitIndex(), appliedIndex(), stateMachine.holdsData());
+    if (refused.isPresent()) {
+      return refused;
+    }
+    LOG.warnf(
+        "dropping this follower's Raft log (committed through %d, no records): its founding entry"
+            + " diverged from the leader's, which Ratis cannot repair; the leader resends it all",
+        commitIndex());
+    reconnect.close();
+    server.close();
+    FoundingLogReset.dropLogSegments(raftStorage);
+    server = newServer();
+    start();
+    return Optional.empty();
   }
 
   public void start() throws IOException {

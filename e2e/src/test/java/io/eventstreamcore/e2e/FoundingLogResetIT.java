@@ -1,0 +1,134 @@
+package io.eventstreamcore.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.eventstreamcore.cli.local.LocalCluster;
+import io.eventstreamcore.cli.local.LocalNode;
+import io.eventstreamcore.client.Producer;
+import io.eventstreamcore.protocol.Event;
+import io.eventstreamcore.protocol.Priority;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The "match index -1" state, reproduced on real node processes: a follower whose only log entry is
+ * a founding entry from a term of its own (left by a leader change during a cold start). Ratis
+ * 3.3.0 makes it commit that entry on the leader's first heartbeat without a previous entry, and
+ * then refuses every append for good. The follower must notice, drop that log and be sent the whole
+ * log without leadership ping-pong, and its vote must count afterwards.
+ */
+class FoundingLogResetIT {
+  private static final String TOPIC = "founding";
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+  Path dir;
+
+  @Test
+  void aFollowerWhoseFoundingEntryDivergedCatchesUpWithoutLeadershipPingPong() throws Exception {
+    LocalCluster cluster = LocalCluster.of(dir, 3, Nodes.freeBasePort(3), List.of());
+    try (cluster) {
+      cluster.start();
+      cluster.awaitReady(Duration.ofSeconds(90));
+      LocalNode first = cluster.awaitLeader(Duration.ofSeconds(30));
+      List<LocalNode> followers = cluster.nodes().stream().filter(n -> n != first).toList();
+      LocalNode diverged = followers.get(0);
+      LocalNode other = followers.get(1);
+      send(cluster.clientEndpoints(), 0, 200);
+      // Two leader changes: the leader's log then ends in a term above the diverged entry's, as
+      // the leader's did that won after the short-lived one.
+      transfer(first, other);
+      transfer(other, first);
+      send(cluster.clientEndpoints(), 200, 300);
+
+      diverged.kill();
+      DivergedFoundingLog.write(diverged.spec().dataDir(), 2, diverged.spec().id());
+      Path current = raftStorage(diverged);
+      diverged.start();
+
+      // The follower sees its commit index held at 0 for 3 s behind the leader's and drops its log;
+      // a leader (the next one, if the current one's view of it is stale) sends it the whole log.
+      await(diverged.spec().id() + " stores the whole topic again")
+          .atMost(Duration.ofSeconds(30))
+          .ignoreExceptions()
+          .until(() -> Nodes.readIds(diverged.spec().clientEndpoint(), TOPIC).size() == 300);
+      String log = Files.readString(diverged.spec().dataDir().resolve("node.log"));
+      assertThat(log).contains("dropping this follower's Raft log");
+      assertThat(Files.readString(current.resolve("raft-meta")))
+          .as("the term and vote survive the reset: it cannot vote twice in a term")
+          .contains("votedFor=");
+      // The leader that saw the follower before its restart keeps a stale view of it (RATIS-2605)
+      // and may hand leadership on once; without the reset every next leader was stuck with it too.
+      assertThat(allLogs(cluster).split("handing leadership", -1).length - 1)
+          .as("leadership hand-offs: at most one, no ping-pong")
+          .isLessThanOrEqualTo(1);
+
+      LocalNode leader = cluster.awaitLeader(Duration.ofSeconds(30));
+      // Two of three votes are needed: the remaining node's and the one that started over.
+      leader.kill();
+      LocalNode next = cluster.awaitLeader(Duration.ofSeconds(30));
+      send(List.of(next.spec().clientEndpoint()), 300, 400);
+      for (LocalNode n : cluster.nodes().stream().filter(n -> n != leader).toList()) {
+        assertThat(Nodes.readIds(n.spec().clientEndpoint(), TOPIC))
+            .as("events on %s", n.spec().id())
+            .hasSize(400)
+            .doesNotHaveDuplicates();
+      }
+    }
+  }
+
+  private static String allLogs(LocalCluster cluster) throws Exception {
+    StringBuilder all = new StringBuilder();
+    for (LocalNode n : cluster.nodes()) {
+      all.append(Files.readString(n.spec().dataDir().resolve("node.log")));
+    }
+    return all.toString();
+  }
+
+  /** Moves leadership from one node to another, retrying while an election races it. */
+  private static void transfer(LocalNode from, LocalNode to) throws Exception {
+    String body = "{\"to\":\"" + to.spec().id() + "\"}";
+    await("leadership moves to " + to.spec().id())
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> post(from, "/api/v1/cluster/leadership", body).statusCode() == 200);
+  }
+
+  private static Path raftStorage(LocalNode node) throws Exception {
+    try (Stream<Path> groups = Files.list(node.spec().dataDir().resolve("raft"))) {
+      return groups.findFirst().orElseThrow().resolve("current");
+    }
+  }
+
+  private static void send(List<String> bootstrap, int from, int to) {
+    try (Producer p = new Producer(Producer.Settings.defaults(bootstrap))) {
+      List<CompletableFuture<Long>> acks = new ArrayList<>();
+      for (int i = from; i < to; i++) {
+        acks.add(p.send(Event.of("e-" + i, TOPIC, Priority.HIGH, new byte[32])));
+      }
+      CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).join();
+    }
+  }
+
+  private static HttpResponse<String> post(LocalNode n, String path, String body) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create(n.spec().httpUrl() + path))
+            .timeout(Duration.ofSeconds(30))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+}
