@@ -92,21 +92,21 @@ public class ClusterResource {
     } catch (IllegalArgumentException e) {
       throw new BadRequestProblem(e.getMessage());
     }
-    raft.addLearner(peer);
+    raft.membership().addLearner(peer);
     return view();
   }
 
   @POST
   @Path("/members/{id}/promote")
   public ClusterView promote(@PathParam("id") String id) throws IOException {
-    engine.raft().promote(id);
+    engine.raft().membership().promote(id);
     return view();
   }
 
   @DELETE
   @Path("/members/{id}")
   public ClusterView remove(@PathParam("id") String id) throws IOException {
-    engine.raft().remove(id);
+    engine.raft().membership().remove(id);
     return view();
   }
 
@@ -125,7 +125,7 @@ public class ClusterResource {
       }
       timeout = timeoutMs.asLong();
     }
-    engine.raft().transferLeadership(to, timeout);
+    engine.raft().membership().transferLeadership(to, timeout);
     return view();
   }
 }

@@ -33,7 +33,6 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
-import org.apache.ratis.protocol.SetConfigurationRequest;
 import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
 import org.apache.ratis.protocol.exceptions.RaftRetryFailureException;
 import org.apache.ratis.retry.RetryPolicies;
@@ -49,8 +48,12 @@ import org.jboss.logging.Logger;
 /**
  * This node's Raft server and the client through which its batches and membership changes are
  * submitted. The same code runs a group of one or of seven: the group starts as whatever {@code
- * esc.raft.peers} lists and then changes only through {@link #addLearner}, {@link #promote} and
- * {@link #remove}.
+ * esc.raft.peers} lists and then changes only through {@link RaftMembership}.
+ *
+ * <p>Why it is longer than our ~400 lines: it is the one owner of the Ratis server, which it may
+ * rebuild ({@link #resetFoundingLog}), so every read of the server's state (role, indexes, members
+ * with their progress) goes through it, each a few lines. Tuning lives in {@link
+ * RaftServerSettings} and membership changes in {@link RaftMembership}.
  */
 public final class RaftNode implements Closeable {
   private static final Logger LOG = Logger.getLogger(RaftNode.class);
@@ -69,7 +72,7 @@ public final class RaftNode implements Closeable {
   private final List<Peer> configuredPeers;
   private final String selfId;
   private final Peer self;
-  private final long maxPromoteLag;
+  private final RaftMembership membership;
   private final PeerHttp peerHttp;
   private final Parameters rpcParameters;
   private PeerReconnect reconnect;
@@ -87,7 +90,7 @@ public final class RaftNode implements Closeable {
     this.rpcParameters = tls.map(NodeTls::raftParameters).orElseGet(Parameters::new);
     this.configuredPeers = peers;
     this.selfId = config.node().id();
-    this.maxPromoteLag = config.health().maxApplyLag();
+    this.membership = new RaftMembership(this, config.health().maxApplyLag());
     NodeConfig.Raft raft = config.raft();
     RaftGroupId groupId =
         RaftGroupId.valueOf(
@@ -348,12 +351,17 @@ public final class RaftNode implements Closeable {
     return all;
   }
 
-  private Optional<RaftConfiguration> conf() {
+  Optional<RaftConfiguration> conf() {
     try {
       return Optional.of(server.getDivision(group.getGroupId()).getRaftConf());
     } catch (IOException e) {
       return Optional.empty();
     }
+  }
+
+  /** The client that follows NotLeader answers to the leader, for membership changes. */
+  RaftClient leaderClient() {
+    return client;
   }
 
   /** Every member with its role; match index, lag and last contact when this node leads. */
@@ -423,7 +431,7 @@ public final class RaftNode implements Closeable {
   }
 
   /** On the leader: follower id → {match index, ms since its last answer}; else empty. */
-  private Map<String, long[]> followerProgress() {
+  Map<String, long[]> followerProgress() {
     Map<String, long[]> progress = new HashMap<>();
     DivisionInfo info = info().orElse(null);
     if (info == null || !info.isLeader()) {
@@ -443,87 +451,6 @@ public final class RaftNode implements Closeable {
     return progress;
   }
 
-  /** Adds a node as a learner: it receives and applies the log but does not vote. */
-  public void addLearner(Peer peer) throws IOException {
-    RaftConfiguration conf = leaderConf();
-    if (conf.getPeer(RaftPeerId.valueOf(peer.id()), RaftPeerRole.FOLLOWER, RaftPeerRole.LISTENER)
-        != null) {
-      throw MembershipException.refused("'" + peer.id() + "' is already a member");
-    }
-    List<RaftPeer> learners = new ArrayList<>(conf.getCurrentPeers(RaftPeerRole.LISTENER));
-    learners.add(peer.toRaftPeer());
-    setConfiguration(conf, List.copyOf(conf.getCurrentPeers(RaftPeerRole.FOLLOWER)), learners);
-  }
-
-  /** Makes a learner a voter, once its log is within the readiness lag of the commit index. */
-  public void promote(String id) throws IOException {
-    RaftConfiguration conf = leaderConf();
-    RaftPeer learner = conf.getPeer(RaftPeerId.valueOf(id), RaftPeerRole.LISTENER);
-    if (learner == null) {
-      throw conf.getPeer(RaftPeerId.valueOf(id)) == null
-          ? MembershipException.unknown(id)
-          : MembershipException.refused("'" + id + "' already votes");
-    }
-    long[] progress = followerProgress().get(id);
-    long lag = progress == null ? Long.MAX_VALUE : commitIndex() - progress[0];
-    if (lag > maxPromoteLag) {
-      throw MembershipException.refused(
-          "'"
-              + id
-              + "' is not caught up yet ("
-              + (progress == null ? "no progress known" : lag + " entries behind")
-              + ", at most "
-              + maxPromoteLag
-              + " allowed)");
-    }
-    // Ratis 3.3 never marks a learner (listener) that becomes a voter as caught up, so it would
-    // not start voting. Dropping it and adding it back as a voter makes Ratis stage it like any
-    // new member; it has the log already, so staging ends within a heartbeat or two. Voters are
-    // the same in between, so the quorum is never at stake.
-    List<RaftPeer> voters = List.copyOf(conf.getCurrentPeers(RaftPeerRole.FOLLOWER));
-    List<RaftPeer> learners = new ArrayList<>(conf.getCurrentPeers(RaftPeerRole.LISTENER));
-    learners.remove(learner);
-    setConfiguration(conf, voters, learners);
-    List<RaftPeer> withLearner = new ArrayList<>(voters);
-    withLearner.add(learner);
-    setConfiguration(leaderConf(), withLearner, learners);
-  }
-
-  /**
-   * Removes a member. The leader cannot remove itself (transfer leadership first) and the last
-   * voter cannot be removed.
-   */
-  public void remove(String id) throws IOException {
-    RaftConfiguration conf = leaderConf();
-    RaftPeerId peerId = RaftPeerId.valueOf(id);
-    if (conf.getPeer(peerId, RaftPeerRole.FOLLOWER, RaftPeerRole.LISTENER) == null) {
-      throw MembershipException.unknown(id);
-    }
-    if (id.equals(selfId)) {
-      throw MembershipException.refused(
-          "'" + id + "' is the leader: transfer leadership to another member first");
-    }
-    List<RaftPeer> voters = new ArrayList<>(conf.getCurrentPeers(RaftPeerRole.FOLLOWER));
-    List<RaftPeer> learners = new ArrayList<>(conf.getCurrentPeers(RaftPeerRole.LISTENER));
-    voters.removeIf(p -> p.getId().equals(peerId));
-    learners.removeIf(p -> p.getId().equals(peerId));
-    setConfiguration(conf, voters, learners);
-  }
-
-  /** Hands leadership to a voter and waits until it leads (or the timeout passes). */
-  public void transferLeadership(String id, long timeoutMs) throws IOException {
-    RaftConfiguration conf = leaderConf();
-    if (conf.getPeer(RaftPeerId.valueOf(id), RaftPeerRole.FOLLOWER) == null) {
-      throw conf.getPeer(RaftPeerId.valueOf(id)) == null
-          ? MembershipException.unknown(id)
-          : MembershipException.refused("'" + id + "' is a learner and cannot lead");
-    }
-    if (id.equals(selfId)) {
-      return;
-    }
-    check(client.admin().transferLeadership(RaftPeerId.valueOf(id), timeoutMs));
-  }
-
   /**
    * @throws NotLeaderException naming the leader when this node does not lead
    */
@@ -533,35 +460,9 @@ public final class RaftNode implements Closeable {
     }
   }
 
-  private RaftConfiguration leaderConf() {
-    requireLeader();
-    return conf().orElseThrow(() -> new NotLeaderException(Optional.empty()));
-  }
-
-  private void setConfiguration(
-      RaftConfiguration current, List<RaftPeer> voters, List<RaftPeer> learners)
-      throws IOException {
-    check(
-        client
-            .admin()
-            .setConfiguration(
-                SetConfigurationRequest.Arguments.newBuilder()
-                    .setServersInCurrentConf(
-                        List.copyOf(current.getCurrentPeers(RaftPeerRole.FOLLOWER)))
-                    .setListenersInCurrentConf(
-                        List.copyOf(current.getCurrentPeers(RaftPeerRole.LISTENER)))
-                    .setServersInNewConf(voters)
-                    .setListenersInNewConf(learners)
-                    .setMode(SetConfigurationRequest.Mode.COMPARE_AND_SET)
-                    .build()));
-  }
-
-  private static void check(RaftClientReply reply) throws IOException {
-    if (!reply.isSuccess()) {
-      throw reply.getException() != null
-          ? reply.getException()
-          : new IOException("Raft refused the change: " + reply);
-    }
+  /** Adds, promotes and removes members, and moves leadership, on the leader. */
+  public RaftMembership membership() {
+    return membership;
   }
 
   public NodeRole role() {

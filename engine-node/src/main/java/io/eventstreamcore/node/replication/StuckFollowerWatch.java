@@ -142,7 +142,7 @@ public final class StuckFollowerWatch implements Runnable {
         stuck.lag(),
         target.get().peer().id());
     try {
-      raft.transferLeadership(target.get().peer().id(), TRANSFER_TIMEOUT_MS);
+      raft.membership().transferLeadership(target.get().peer().id(), TRANSFER_TIMEOUT_MS);
       progress.clear();
     } catch (IOException e) {
       LOG.warnf("leadership transfer to %s failed: %s", target.get().peer().id(), e.toString());
