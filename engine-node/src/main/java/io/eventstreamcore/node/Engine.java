@@ -1,5 +1,6 @@
 package io.eventstreamcore.node;
 
+import io.eventstreamcore.node.batching.Batcher;
 import io.eventstreamcore.node.checkpoint.Checkpoints;
 import io.eventstreamcore.node.config.NodeConfig;
 import io.eventstreamcore.node.consume.AppendSignal;
@@ -25,7 +26,6 @@ import io.eventstreamcore.node.processing.TopicPatterns;
 import io.eventstreamcore.node.processing.WindowedAggregates;
 import io.eventstreamcore.node.replication.Admission;
 import io.eventstreamcore.node.replication.ApplyListener;
-import io.eventstreamcore.node.replication.Batcher;
 import io.eventstreamcore.node.replication.DivergedFoundingWatch;
 import io.eventstreamcore.node.replication.EventStateMachine;
 import io.eventstreamcore.node.replication.Peer;
@@ -147,7 +147,7 @@ public class Engine {
     RecentMax recentCommit = new RecentMax();
     pressure =
         new PressureController(
-            Signals.of(pc, queues, recentCommit, raft::quorumLag),
+            Signals.of(pc, queues, Batcher.Pending::arrivedNanos, recentCommit, raft::quorumLag),
             pc.minDwell().toMillis(),
             System::currentTimeMillis);
     int maxInFlight = config.batch().maxInFlight();

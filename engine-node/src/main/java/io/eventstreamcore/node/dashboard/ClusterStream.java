@@ -1,6 +1,6 @@
 package io.eventstreamcore.node.dashboard;
 
-import io.eventstreamcore.node.DaemonThreads;
+import io.eventstreamcore.node.threads.DaemonThreads;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;

@@ -1,8 +1,8 @@
 package io.eventstreamcore.node.dashboard;
 
-import io.eventstreamcore.node.DaemonThreads;
 import io.eventstreamcore.node.Engine;
 import io.eventstreamcore.node.health.RaftReadiness;
+import io.eventstreamcore.node.threads.DaemonThreads;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;

@@ -1,9 +1,10 @@
 package io.eventstreamcore.node.deadletter;
 
 import com.fasterxml.jackson.databind.node.LongNode;
+import io.eventstreamcore.node.batching.PendingProduce;
 import io.eventstreamcore.node.checkpoint.Checkpoints;
+import io.eventstreamcore.node.ingest.DeadLetter;
 import io.eventstreamcore.node.ingest.IngestService;
-import io.eventstreamcore.node.ingest.PendingProduce;
 import io.eventstreamcore.node.storage.EventStore;
 import io.eventstreamcore.node.storage.ReadChunk;
 import io.eventstreamcore.protocol.Event;

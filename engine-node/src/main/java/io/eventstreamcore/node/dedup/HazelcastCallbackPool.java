@@ -1,7 +1,7 @@
 package io.eventstreamcore.node.dedup;
 
 import com.hazelcast.internal.util.ConcurrencyUtil;
-import io.eventstreamcore.node.DaemonThreads;
+import io.eventstreamcore.node.threads.DaemonThreads;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 

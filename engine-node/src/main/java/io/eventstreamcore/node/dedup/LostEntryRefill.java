@@ -2,7 +2,7 @@ package io.eventstreamcore.node.dedup;
 
 import com.hazelcast.map.MapPartitionLostEvent;
 import com.hazelcast.map.listener.MapPartitionLostListener;
-import io.eventstreamcore.node.DaemonThreads;
+import io.eventstreamcore.node.threads.DaemonThreads;
 import java.io.Closeable;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;

@@ -1,6 +1,6 @@
 package io.eventstreamcore.node.dedup;
 
-import io.eventstreamcore.node.DaemonThreads;
+import io.eventstreamcore.node.threads.DaemonThreads;
 import java.io.Closeable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;

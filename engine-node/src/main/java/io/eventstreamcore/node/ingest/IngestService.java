@@ -1,11 +1,11 @@
 package io.eventstreamcore.node.ingest;
 
-import io.eventstreamcore.node.deadletter.DeadLetter;
+import io.eventstreamcore.node.batching.Batcher;
+import io.eventstreamcore.node.batching.PendingProduce;
 import io.eventstreamcore.node.pipeline.PipelineState;
 import io.eventstreamcore.node.pipeline.PriorityQueues;
 import io.eventstreamcore.node.pipeline.QueuedShedding;
 import io.eventstreamcore.node.pipeline.TopicPolicies;
-import io.eventstreamcore.node.replication.Batcher;
 import io.eventstreamcore.protocol.ErrorCode;
 import io.eventstreamcore.protocol.Event;
 import io.eventstreamcore.protocol.EventCodec;
@@ -135,7 +135,7 @@ public final class IngestService {
         .done()
         .thenAccept(
             p -> {
-              metrics.acknowledged(p.startNanos);
+              metrics.acknowledged(p.startNanos());
               for (int i = 0; i < p.size(); i++) {
                 if (p.code(i) == ErrorCode.OK) {
                   metrics.stored(topics[i], classes[i], events.get(i).remaining());

@@ -1,5 +1,6 @@
 package io.eventstreamcore.node.ingest;
 
+import io.eventstreamcore.node.batching.PendingProduce;
 import io.eventstreamcore.protocol.ErrorCode;
 import io.eventstreamcore.protocol.ProduceAck;
 import io.eventstreamcore.protocol.ProduceRequest;

@@ -1,21 +1,25 @@
 package io.eventstreamcore.node.pipeline;
 
 import io.eventstreamcore.node.config.NodeConfig;
-import io.eventstreamcore.node.replication.Batcher;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.DoubleSupplier;
+import java.util.function.ToLongFunction;
 
 /** The load measures the control loop watches, with their thresholds from the configuration. */
 public final class Signals {
   private Signals() {}
 
-  public static List<PressureSignal> of(
+  /**
+   * @param arrivedNanos when a queued element arrived, by {@link System#nanoTime()}
+   */
+  public static <T> List<PressureSignal> of(
       NodeConfig.Pipeline c,
-      PriorityQueues<Batcher.Pending> queues,
+      PriorityQueues<T> queues,
+      ToLongFunction<T> arrivedNanos,
       RecentMax recentLatency,
       DoubleSupplier replicationLag) {
     return List.of(
@@ -26,7 +30,7 @@ public final class Signals {
             () ->
                 Math.max(
                     recentLatency.takeMillis(),
-                    queues.oldestWaitNanos(Batcher.Pending::arrivedNanos, System.nanoTime()) / 1e6),
+                    queues.oldestWaitNanos(arrivedNanos, System.nanoTime()) / 1e6),
             c.produceLatencyMsUp(),
             c.produceLatencyMsDown()),
         new PressureSignal(

@@ -3,7 +3,7 @@ package io.eventstreamcore.node.processing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.eventstreamcore.node.deadletter.DeadLetter;
+import io.eventstreamcore.node.ingest.DeadLetter;
 import io.eventstreamcore.protocol.Event;
 import io.eventstreamcore.protocol.Priority;
 import io.eventstreamcore.protocol.Topics;

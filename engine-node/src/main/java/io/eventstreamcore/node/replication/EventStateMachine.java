@@ -1,9 +1,9 @@
 package io.eventstreamcore.node.replication;
 
-import io.eventstreamcore.node.DaemonThreads;
 import io.eventstreamcore.node.security.PeerHttp;
 import io.eventstreamcore.node.storage.EventStore;
 import io.eventstreamcore.node.storage.UnstorableTopicException;
+import io.eventstreamcore.node.threads.DaemonThreads;
 import io.eventstreamcore.protocol.EventCodec;
 import java.io.File;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.eventstreamcore.node.replication;
 
-import io.eventstreamcore.node.DaemonThreads;
+import io.eventstreamcore.node.threads.DaemonThreads;
 import java.io.Closeable;
 import java.util.List;
 import java.util.concurrent.Executors;

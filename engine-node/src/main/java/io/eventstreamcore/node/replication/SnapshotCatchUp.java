@@ -20,11 +20,14 @@ import java.util.Optional;
 
 /**
  * Brings a follower's store to the leader's latest snapshot point by copying the records it lacks
- * from the leader's {@link CatchUpResource}. This is our snapshot installation: the store's
- * segments are the state, so a follower only fetches what it does not have instead of a whole
- * snapshot.
+ * from the leader's catch-up resource ({@code /internal/v1/catch-up}). This is our snapshot
+ * installation: the store's segments are the state, so a follower only fetches what it does not
+ * have instead of a whole snapshot.
  */
-final class SnapshotCatchUp {
+public final class SnapshotCatchUp {
+  /** Header with which the leader tells where the topic starts on it, after retention. */
+  public static final String START_OFFSET_HEADER = "ESC-Start-Offset";
+
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
   private final PeerHttp peers;
@@ -68,8 +71,7 @@ final class SnapshotCatchUp {
                   + URLEncoder.encode(topic, StandardCharsets.UTF_8)
                   + "&from="
                   + next);
-      long start =
-          Long.parseLong(r.headers().firstValue(CatchUpResource.START_OFFSET_HEADER).orElse("0"));
+      long start = Long.parseLong(r.headers().firstValue(START_OFFSET_HEADER).orElse("0"));
       if (start > next) {
         next = Math.min(start, end);
         store.restartTopicAt(topic, next);

@@ -1,8 +1,8 @@
 package io.eventstreamcore.node.server;
 
+import io.eventstreamcore.node.batching.PendingProduce;
 import io.eventstreamcore.node.consume.FetchService;
 import io.eventstreamcore.node.ingest.IngestService;
-import io.eventstreamcore.node.ingest.PendingProduce;
 import io.eventstreamcore.node.replication.RaftNode;
 import io.eventstreamcore.node.security.Authenticator;
 import io.eventstreamcore.node.security.Principal;

@@ -2,6 +2,7 @@ package io.eventstreamcore.node.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.eventstreamcore.node.batching.PendingProduce;
 import io.eventstreamcore.protocol.ErrorCode;
 import io.eventstreamcore.protocol.Event;
 import io.eventstreamcore.protocol.EventCodec;

@@ -3,7 +3,7 @@ package io.eventstreamcore.node.processing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.eventstreamcore.node.deadletter.DeadLetter;
+import io.eventstreamcore.node.ingest.DeadLetter;
 import io.eventstreamcore.protocol.Event;
 import io.eventstreamcore.protocol.Priority;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

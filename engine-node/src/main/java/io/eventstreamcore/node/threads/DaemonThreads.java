@@ -1,4 +1,4 @@
-package io.eventstreamcore.node;
+package io.eventstreamcore.node.threads;
 
 import java.util.concurrent.ThreadFactory;
 

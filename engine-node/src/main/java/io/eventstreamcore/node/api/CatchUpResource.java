@@ -1,7 +1,9 @@
-package io.eventstreamcore.node.replication;
+package io.eventstreamcore.node.api;
 
 import io.eventstreamcore.node.Engine;
 import io.eventstreamcore.node.QueryNumber;
+import io.eventstreamcore.node.replication.SnapshotCatchUp;
+import io.eventstreamcore.node.replication.SnapshotPoint;
 import io.eventstreamcore.node.storage.ReadChunk;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.BadRequestException;
@@ -19,9 +21,6 @@ import jakarta.ws.rs.core.Response;
  */
 @Path("/internal/v1/catch-up")
 public class CatchUpResource {
-  /** Header telling the follower where the topic starts here, after retention. */
-  static final String START_OFFSET_HEADER = "ESC-Start-Offset";
-
   @Inject Engine engine;
 
   @GET
@@ -53,6 +52,6 @@ public class CatchUpResource {
         engine.store().read(topic, Math.max(from, start), Integer.MAX_VALUE, maxBytes);
     byte[] body = new byte[chunk.records().remaining()];
     chunk.records().duplicate().get(body);
-    return Response.ok(body).header(START_OFFSET_HEADER, start).build();
+    return Response.ok(body).header(SnapshotCatchUp.START_OFFSET_HEADER, start).build();
   }
 }

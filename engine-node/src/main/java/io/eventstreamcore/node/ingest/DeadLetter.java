@@ -1,4 +1,4 @@
-package io.eventstreamcore.node.deadletter;
+package io.eventstreamcore.node.ingest;
 
 import io.eventstreamcore.protocol.Event;
 import io.eventstreamcore.protocol.Header;

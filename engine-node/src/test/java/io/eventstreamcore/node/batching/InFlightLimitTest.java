@@ -1,4 +1,4 @@
-package io.eventstreamcore.node.replication;
+package io.eventstreamcore.node.batching;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.eventstreamcore.node.replication;
+package io.eventstreamcore.node.batching;
 
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;

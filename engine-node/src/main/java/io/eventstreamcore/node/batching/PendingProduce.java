@@ -1,4 +1,4 @@
-package io.eventstreamcore.node.ingest;
+package io.eventstreamcore.node.batching;
 
 import io.eventstreamcore.protocol.ErrorCode;
 import java.util.Arrays;
@@ -17,9 +17,9 @@ public final class PendingProduce {
   private final AtomicInteger open;
   private final CompletableFuture<PendingProduce> done = new CompletableFuture<>();
   private volatile String leaderHint = "";
-  final long startNanos = System.nanoTime();
+  private final long startNanos = System.nanoTime();
 
-  PendingProduce(int events) {
+  public PendingProduce(int events) {
     codes = new ErrorCode[events];
     offsets = new long[events];
     messages = new String[events];
@@ -32,7 +32,7 @@ public final class PendingProduce {
   }
 
   /** The event at {@code index} goes to the dead-letter queue: its success is answered so. */
-  void deadLetter(int index) {
+  public void deadLetter(int index) {
     deadLettered[index] = true;
   }
 
@@ -68,6 +68,11 @@ public final class PendingProduce {
     if (open.decrementAndGet() == 0) {
       done.complete(this);
     }
+  }
+
+  /** When the request arrived, by {@link System#nanoTime()}. */
+  public long startNanos() {
+    return startNanos;
   }
 
   public CompletableFuture<PendingProduce> done() {

@@ -1,9 +1,13 @@
-package io.eventstreamcore.node.replication;
+package io.eventstreamcore.node.batching;
 
-import io.eventstreamcore.node.ingest.PendingProduce;
 import io.eventstreamcore.node.pipeline.PriorityQueues;
 import io.eventstreamcore.node.pipeline.QueuedShedding;
 import io.eventstreamcore.node.pipeline.RecentMax;
+import io.eventstreamcore.node.replication.Admission;
+import io.eventstreamcore.node.replication.EventBatch;
+import io.eventstreamcore.node.replication.EventStateMachine;
+import io.eventstreamcore.node.replication.Peer;
+import io.eventstreamcore.node.replication.RaftNode;
 import io.eventstreamcore.protocol.ErrorCode;
 import io.eventstreamcore.protocol.Priority;
 import io.micrometer.core.instrument.DistributionSummary;
