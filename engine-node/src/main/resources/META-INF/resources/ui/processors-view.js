@@ -64,7 +64,11 @@ export class DedupView extends LitElement {
         if (!d.enabled) return html`<tr><td>${n.id}</td><td colspan="6">dedup is off</td></tr>`;
         const seen = d.hits + d.misses;
         return html`<tr>
-          <td>${n.id}</td><td>${duration(d.windowMs)}</td><td>${number(d.entries)}</td>
+          <td>${n.id}</td>
+          <td class=${d.effectiveWindowMs < d.windowMs ? 'bad' : ''}>${d.effectiveWindowMs < d.windowMs
+            ? `narrowed to ${duration(d.effectiveWindowMs)} of ${duration(d.windowMs)}`
+            : duration(d.windowMs)}</td>
+          <td>${number(d.entries)}</td>
           <td>${bytes(d.bytes)}</td>
           <td class=${d.evictedBeforeWindowEnd > 0 ? 'bad' : ''}>${number(d.evictedBeforeWindowEnd)}</td>
           <td>${number(n.status.traffic?.dedupHits, 1)} /s</td>

@@ -1,6 +1,7 @@
 package io.eventstreamcore.node.api;
 
 import io.eventstreamcore.node.Engine;
+import io.eventstreamcore.node.dedup.DedupWindow;
 import io.eventstreamcore.node.ingest.ProduceMetrics;
 import io.eventstreamcore.node.replication.Peer;
 import io.eventstreamcore.node.replication.RaftNode;
@@ -34,7 +35,8 @@ public class NodeResource {
       List<Peer> peers,
       String pipeline,
       Map<Priority, Integer> queueDepths,
-      Map<Priority, ProduceMetrics.ClassCounts> classCounts) {}
+      Map<Priority, ProduceMetrics.ClassCounts> classCounts,
+      DedupWindow.Kept dedupWindow) {}
 
   @GET
   public NodeInfo node() {
@@ -50,6 +52,7 @@ public class NodeResource {
         raft.peers(),
         engine.pressure().state().name(),
         engine.queues().depths(),
-        engine.produceMetrics().countsByClass());
+        engine.produceMetrics().countsByClass(),
+        engine.dedup() == null ? null : engine.dedup().keptWindow());
   }
 }

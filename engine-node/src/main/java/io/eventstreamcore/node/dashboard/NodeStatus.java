@@ -51,10 +51,14 @@ public record NodeStatus(
       Map<Priority, ProduceMetrics.ClassCounts> classCounts,
       long retryAfterMs) {}
 
-  /** Entries and evictions count the buckets this member owns; hits and misses are since start. */
+  /**
+   * Entries and evictions count the buckets this member owns; hits and misses are since start. The
+   * effective window is shorter than the configured one while the heap limit narrows it.
+   */
   public record Dedup(
       boolean enabled,
       long windowMs,
+      long effectiveWindowMs,
       long entries,
       long bytes,
       long evictedBeforeWindowEnd,

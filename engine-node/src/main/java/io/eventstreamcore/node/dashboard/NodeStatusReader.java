@@ -114,6 +114,9 @@ final class NodeStatusReader {
     return new NodeStatus.Dedup(
         on,
         engine.config().dedup().window().toMillis(),
+        on
+            ? engine.dedup().keptWindow().effectiveMillis()
+            : engine.config().dedup().window().toMillis(),
         (long) gauge("esc.dedup.table.entries"),
         (long) gauge("esc.dedup.table.bytes"),
         (long) gauge("esc.dedup.table.evictions"),

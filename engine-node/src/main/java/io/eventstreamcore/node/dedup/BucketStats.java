@@ -7,15 +7,18 @@ import com.hazelcast.nio.ObjectDataOutput;
 import java.util.Map;
 
 /**
- * A bucket's {entries, bytes, ids dropped early}, read where it lives: Hazelcast cannot size values
- * it keeps as objects, so the table's metrics add these up over the buckets a member owns.
+ * A bucket's {entries, bytes, ids dropped early, kept since}, read where it lives: Hazelcast cannot
+ * size values it keeps as objects, so the table's metrics add these up over the buckets a member
+ * owns.
  */
 final class BucketStats extends DedupSerializable
     implements EntryProcessor<Integer, IdBucket, long[]>, ReadOnly {
   @Override
   public long[] process(Map.Entry<Integer, IdBucket> entry) {
     IdBucket b = entry.getValue();
-    return b == null ? new long[3] : new long[] {b.size(), b.bytes(), b.droppedEarly()};
+    return b == null
+        ? new long[] {0, 0, 0, -1}
+        : new long[] {b.size(), b.bytes(), b.droppedEarly(), b.keptSince()};
   }
 
   @Override

@@ -87,13 +87,17 @@ final class DedupBuckets {
     return map.submitToKey(key.bucket(), new Lookup(key, limits())).toCompletableFuture();
   }
 
-  /** {entries, bytes, ids dropped early} over the buckets this member owns. */
+  /**
+   * {entries, bytes, ids dropped early} summed over the buckets this member owns, and the latest
+   * time since which one of them holds every id after dropping some early (-1 if none did).
+   */
   long[] localStats() {
-    long[] sum = new long[3];
+    long[] sum = {0, 0, 0, -1};
     for (long[] s : map.executeOnKeys(map.localKeySet(), new BucketStats()).values()) {
-      for (int i = 0; i < sum.length; i++) {
+      for (int i = 0; i < 3; i++) {
         sum[i] += s[i];
       }
+      sum[3] = Math.max(sum[3], s[3]);
     }
     return sum;
   }

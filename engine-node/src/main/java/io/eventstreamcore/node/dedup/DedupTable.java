@@ -60,14 +60,12 @@ public final class DedupTable implements Closeable {
   private final RecentIdsFill recentFill;
   private final AppliedEvents applied;
   private static final Logger LOG = Logger.getLogger(DedupTable.class);
-  private static final long EVICTION_LOG_EVERY_MILLIS = 60_000;
 
   private final ScheduledExecutorService watch =
       Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("esc-dedup-watch"));
   private volatile boolean backupsInSync;
-  private volatile long[] localStats = new long[3];
-  private long evictionsLogged;
-  private long evictionLoggedAt;
+  private volatile long[] localStats = {0, 0, 0, -1};
+  private final DedupWindow keptWindow;
 
   public record Settings(
       String clusterName,
@@ -106,6 +104,7 @@ public final class DedupTable implements Closeable {
     this.refill = new LostEntryRefill(table, window, s.window(), metrics);
     map.addPartitionLostListener(refill);
     long windowMillis = s.window().toMillis();
+    this.keptWindow = new DedupWindow(windowMillis);
     this.recent =
         new RecentIds(
             windowMillis, maxFilteredKeys(s, Runtime.getRuntime()), System.currentTimeMillis());
@@ -147,6 +146,13 @@ public final class DedupTable implements Closeable {
         .description(
             "Ids the buckets this member owns dropped before their window ended, at their heap"
                 + " limit")
+        .register(meters);
+    Gauge.builder(
+            "esc.dedup.window.effective", keptWindow, w -> w.kept().effectiveMillis() / 1000.0)
+        .description(
+            "The dedup window this member keeps every id for: the configured one, or less for one"
+                + " window after its buckets reached their heap limit")
+        .baseUnit("seconds")
         .register(meters);
     Gauge.builder("esc.dedup.table.bytes", this, t -> t.localStats[1])
         .description("Heap of the buckets this member owns (backups not counted)")
@@ -241,20 +247,15 @@ public final class DedupTable implements Closeable {
     try {
       backupsInSync = member.getPartitionService().isClusterSafe();
       localStats = table.localStats();
-      long evictions = localStats[2];
-      long now = System.currentTimeMillis();
-      if (evictions > evictionsLogged && now - evictionLoggedAt >= EVICTION_LOG_EVERY_MILLIS) {
-        LOG.warnf(
-            "the dedup table reached its heap limit and dropped %d ids before their window ended;"
-                + " retries of them would be stored again. Give the node more heap, a shorter"
-                + " esc.dedup.window or a higher esc.dedup.max-heap-percent",
-            evictions - evictionsLogged);
-        evictionsLogged = evictions;
-        evictionLoggedAt = now;
-      }
+      keptWindow.observe(localStats[3], localStats[2], System.currentTimeMillis());
     } catch (RuntimeException e) {
       backupsInSync = false;
     }
+  }
+
+  /** The window this member keeps every id for, and the configured one. */
+  public DedupWindow.Kept keptWindow() {
+    return keptWindow.kept();
   }
 
   public Admission admission() {

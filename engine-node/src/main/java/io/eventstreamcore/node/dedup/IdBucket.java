@@ -9,7 +9,7 @@ import java.io.IOException;
  * for one window after it was written. It is kept in the current generation, which after one window
  * becomes the previous one while the previous is dropped, so memory is reclaimed a whole generation
  * at a time. A generation that reaches its share of the heap ends early: the oldest ids go first,
- * which shortens the window (counted as dropped early).
+ * which shortens the window (counted as dropped early, and said openly: {@link #keptSince()}).
  *
  * <p>Only the entry processors touch a bucket, on its partition's thread, and every change takes
  * the time as an argument, so the backup replica replays it to the same state.
@@ -19,6 +19,7 @@ final class IdBucket extends DedupSerializable {
   private IdTable previous = new IdTable();
   private long currentSince = -1;
   private long droppedEarly;
+  private long keptSince = -1;
 
   /** The key's entry in {@link DedupEntry}'s form, or null if it has none within the window. */
   long[] get(long hi, long lo, Limits limits) {
@@ -33,8 +34,9 @@ final class IdBucket extends DedupSerializable {
     }
     boolean windowOver = limits.nowMillis() - currentSince >= limits.windowMillis();
     if (windowOver || current.size() >= limits.maxEntriesPerGeneration()) {
-      if (!windowOver) {
+      if (!windowOver && previous.size() > 0) {
         droppedEarly += previous.size();
+        keptSince = currentSince;
       }
       previous = current;
       current = new IdTable();
@@ -53,6 +55,14 @@ final class IdBucket extends DedupSerializable {
 
   long droppedEarly() {
     return droppedEarly;
+  }
+
+  /**
+   * Since when this bucket still holds every id, when a generation ended early and dropped ids; -1
+   * if none ever did. Until a window has passed since then, the window is that much shorter.
+   */
+  long keptSince() {
+    return keptSince;
   }
 
   /** What bounds a bucket, as of one change. */
@@ -77,6 +87,7 @@ final class IdBucket extends DedupSerializable {
   public void writeData(ObjectDataOutput out) throws IOException {
     out.writeLong(currentSince);
     out.writeLong(droppedEarly);
+    out.writeLong(keptSince);
     current.writeTo(out);
     previous.writeTo(out);
   }
@@ -85,6 +96,7 @@ final class IdBucket extends DedupSerializable {
   public void readData(ObjectDataInput in) throws IOException {
     currentSince = in.readLong();
     droppedEarly = in.readLong();
+    keptSince = in.readLong();
     current = IdTable.readFrom(in);
     previous = IdTable.readFrom(in);
   }

@@ -54,7 +54,16 @@ class DashboardResourceTest {
             hasItems("queue fill", "produce latency ms", "replication lag", "old-generation heap"))
         .body("pipeline.signals[0].up.size()", equalTo(4))
         .body("dedup.windowMs", equalTo(300_000))
+        .body("dedup.effectiveWindowMs", equalTo(300_000))
         .body("leaderChanges[-1].to", equalTo("n1"));
+    // What `esc node` prints: the window kept, openly, next to the configured one.
+    given()
+        .get("/api/v1/node")
+        .then()
+        .statusCode(200)
+        .body("dedupWindow.configuredMillis", equalTo(300_000))
+        .body("dedupWindow.effectiveMillis", equalTo(300_000))
+        .body("dedupWindow.droppedBeforeWindowEnd", equalTo(0));
   }
 
   @Test

@@ -61,10 +61,27 @@ class IdBucketTest {
   }
 
   @Test
+  void aGenerationEndedEarlySaysSinceWhenTheBucketHoldsEveryId() {
+    IdBucket b = new IdBucket();
+    assertThat(b.keptSince()).as("nothing dropped yet").isEqualTo(-1);
+    for (int i = 1; i <= 6; i++) {
+      b.put(i, 1, DedupEntry.stored(i), at(10 * i, 3));
+    }
+    assertThat(b.keptSince())
+        .as("the second generation, begun at 40, ended the first")
+        .isEqualTo(-1);
+    b.put(7, 1, DedupEntry.stored(7), at(70, 3));
+    assertThat(b.droppedEarly()).isEqualTo(3);
+    assertThat(b.keptSince()).as("ids from 40 on are all still there").isEqualTo(40);
+    assertThat(b.get(4, 1, at(70, 3))).isNotNull();
+    assertThat(b.get(3, 1, at(70, 3))).isNull();
+  }
+
+  @Test
   void survivesTheCopyToABackupOrANewOwner() {
     IdBucket b = new IdBucket();
     for (int i = 1; i <= 100; i++) {
-      b.put(i, 3, DedupEntry.claimed(1, i, 0), at(0, 60));
+      b.put(i, 3, DedupEntry.claimed(1, i, 0), at(0, 30));
     }
     InternalSerializationService ss =
         new DefaultSerializationServiceBuilder()
@@ -73,9 +90,10 @@ class IdBucketTest {
     Data bytes = ss.toData(b);
     IdBucket copy = ss.toObject(bytes);
     assertThat(copy.size()).isEqualTo(b.size());
-    assertThat(copy.droppedEarly()).isEqualTo(b.droppedEarly());
+    assertThat(copy.droppedEarly()).isEqualTo(b.droppedEarly()).isPositive();
+    assertThat(copy.keptSince()).isEqualTo(b.keptSince()).isZero();
     for (int i = 1; i <= 100; i++) {
-      assertThat(copy.get(i, 3, at(0, 60))).isEqualTo(b.get(i, 3, at(0, 60)));
+      assertThat(copy.get(i, 3, at(0, 30))).isEqualTo(b.get(i, 3, at(0, 30)));
     }
   }
 }
