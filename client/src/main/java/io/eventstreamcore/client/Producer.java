@@ -279,7 +279,7 @@ public final class Producer implements AutoCloseable {
                                   + ack.offsets()[i],
                               ""));
                 } else {
-                  item.result().completeExceptionally(new EscException(code, "event refused", ""));
+                  item.result().completeExceptionally(new EscException(code, refusal(code), ""));
                 }
               }
               if (!again.isEmpty()) {
@@ -289,6 +289,14 @@ public final class Producer implements AutoCloseable {
                 later(again, retryAfterMillis);
               }
             });
+  }
+
+  /** An ack carries a code per event but no text: what the code means to the caller. */
+  private static String refusal(ErrorCode code) {
+    return code == ErrorCode.STORAGE_FULL
+        ? "event refused: the leader's data volume is full; it takes events again once space is"
+            + " freed"
+        : "event refused";
   }
 
   private void retryAll(List<Item> batch, EscException e) {

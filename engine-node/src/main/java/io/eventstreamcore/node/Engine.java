@@ -38,6 +38,7 @@ import io.eventstreamcore.node.security.Authenticator;
 import io.eventstreamcore.node.security.NodeTls;
 import io.eventstreamcore.node.security.PeerHttp;
 import io.eventstreamcore.node.server.ClientServer;
+import io.eventstreamcore.node.storage.DiskSpace;
 import io.eventstreamcore.node.storage.EventStore;
 import io.eventstreamcore.node.storage.StoreConfig;
 import io.eventstreamcore.node.storage.StoreMetrics;
@@ -80,6 +81,7 @@ public class Engine {
   int httpPort;
 
   private EventStore store;
+  private DiskSpace diskSpace;
   private RaftNode raft;
   private Batcher batcher;
   private IngestService ingest;
@@ -111,6 +113,11 @@ public class Engine {
                     ? -1
                     : s.retention().toMillis(),
                 s.retentionBytes()));
+    diskSpace = DiskSpace.of(Path.of(node.dataDir()), s.minFreeBytes());
+    Gauge.builder("esc.storage.free.bytes", diskSpace, DiskSpace::usableBytes)
+        .description("Usable bytes left on the data volume")
+        .baseUnit("bytes")
+        .register(meters);
     AppendSignal signal = new AppendSignal();
     store.onAppend(signal::appended);
     Optional<NodeTls> tls = NodeTls.of(config.tls());
@@ -177,7 +184,8 @@ public class Engine {
             produceMetrics = new ProduceMetrics(meters),
             pressure::state,
             topicPolicyFile == null ? () -> TopicPolicies.NONE : topicPolicyFile::current,
-            pc.retryAfter().toMillis());
+            pc.retryAfter().toMillis(),
+            diskSpace::refusal);
     batcher.start(ingest.queuedShedding(queues));
     raft.serve(ingest::serveForwarded);
     Checkpoints checkpoints = new Checkpoints(store, ingest, raft, node.id());
@@ -366,6 +374,10 @@ public class Engine {
 
   public FetchService fetch() {
     return fetch;
+  }
+
+  public DiskSpace diskSpace() {
+    return diskSpace;
   }
 
   public EventStore store() {

@@ -34,7 +34,12 @@ public enum ErrorCode {
   /** HELLO did not prove who the client is, on a node that requires it; connection closed. */
   AUTHENTICATION_FAILED(20, false),
   /** The authenticated user lacks the right this request needs (a topic, or admin). */
-  NOT_AUTHORIZED(21, false);
+  NOT_AUTHORIZED(21, false),
+  /**
+   * Not stored: the node's data volume is short of space. Retryable: the node takes events again by
+   * itself once space returns, and another node may lead meanwhile.
+   */
+  STORAGE_FULL(22, true);
 
   private static final ErrorCode[] BY_CODE = new ErrorCode[values().length];
 

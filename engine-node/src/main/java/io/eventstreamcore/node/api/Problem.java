@@ -35,6 +35,7 @@ public record Problem(
       case TIMEOUT -> 504;
       case OVERLOADED -> 429;
       case NOT_LEADER, UNAVAILABLE -> 503;
+      case STORAGE_FULL -> 507;
       case INTERNAL -> 500;
       default -> 400;
     };

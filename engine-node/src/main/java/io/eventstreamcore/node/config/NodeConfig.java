@@ -402,5 +402,13 @@ public interface NodeConfig {
 
     @WithDefault("30s")
     Duration retentionCheckInterval();
+
+    /**
+     * Free space the data volume keeps: below it the node refuses new events (STORAGE_FULL) and is
+     * not ready, before a Raft log or store write fails half-way. It takes events again a quarter
+     * above it.
+     */
+    @WithDefault("67108864")
+    long minFreeBytes();
   }
 }

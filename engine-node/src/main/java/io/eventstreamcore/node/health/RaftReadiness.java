@@ -4,6 +4,7 @@ import io.eventstreamcore.node.Engine;
 import io.eventstreamcore.node.replication.RaftNode;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.Optional;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
@@ -11,7 +12,8 @@ import org.eclipse.microprofile.health.Readiness;
 /**
  * Ready means useful to clients: a member of the Raft group, a leader known, its commit index heard
  * from the leader, not copying a snapshot from the leader, and the state machine caught up with the
- * leader's commit index (within {@code esc.health.max-apply-lag}).
+ * leader's commit index (within {@code esc.health.max-apply-lag}), and room on its data volume
+ * ({@code esc.store.min-free-bytes}): a node that refuses every event is no use to a producer.
  */
 @Readiness
 @ApplicationScoped
@@ -35,13 +37,16 @@ public class RaftReadiness implements HealthCheck {
     boolean heardLeaderCommit = leader.isEmpty() || leaderCommit >= 0;
     boolean member = raft.peers().stream().anyMatch(p -> p.id().equals(raft.selfId()));
     boolean catchingUp = engine.stateMachine().isCatchingUp();
+    Optional<String> storageFull =
+        engine.diskSpace() == null ? Optional.empty() : engine.diskSpace().refusal();
     boolean ready =
         raft.isAlive()
             && member
             && !catchingUp
             && !leader.isEmpty()
             && heardLeaderCommit
-            && lag <= engine.config().health().maxApplyLag();
+            && lag <= engine.config().health().maxApplyLag()
+            && storageFull.isEmpty();
     return HealthCheckResponse.named("raft-member")
         .status(ready)
         .withData("role", raft.role().name())
@@ -52,6 +57,7 @@ public class RaftReadiness implements HealthCheck {
         .withData("applyLag", lag)
         .withData("leaderCommitKnown", heardLeaderCommit)
         .withData("catchingUp", catchingUp)
+        .withData("storage", storageFull.orElse("ok"))
         .withData("dedup", engine.dedup() == null ? "off" : engine.dedup().memberState())
         .withData(
             "pipeline", engine.pressure() == null ? "starting" : engine.pressure().state().name())

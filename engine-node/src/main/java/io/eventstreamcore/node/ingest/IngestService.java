@@ -17,6 +17,7 @@ import io.eventstreamcore.protocol.Topics;
 import io.eventstreamcore.protocol.WireReader;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
@@ -37,6 +38,7 @@ public final class IngestService {
   private final Supplier<PipelineState> pipeline;
   private final Supplier<TopicPolicies> policies;
   private final long retryAfterMillis;
+  private final Supplier<Optional<String>> storageRefusal;
 
   /**
    * @param leads whether this node leads and is ready to admit events itself
@@ -44,6 +46,7 @@ public final class IngestService {
    *     its PRODUCE_ACK body
    * @param pipeline the node's current load state, which decides which classes are admitted
    * @param policies the topic → priority table as it stands
+   * @param storageRefusal why this node's volume takes no more events now, if it does not
    */
   public IngestService(
       Batcher batcher,
@@ -54,7 +57,8 @@ public final class IngestService {
       ProduceMetrics metrics,
       Supplier<PipelineState> pipeline,
       Supplier<TopicPolicies> policies,
-      long retryAfterMillis) {
+      long retryAfterMillis,
+      Supplier<Optional<String>> storageRefusal) {
     this.batcher = batcher;
     this.leads = leads;
     this.forward = new LeaderForward(toLeader, answerWithinMillis);
@@ -63,6 +67,7 @@ public final class IngestService {
     this.pipeline = pipeline;
     this.policies = policies;
     this.retryAfterMillis = retryAfterMillis;
+    this.storageRefusal = storageRefusal;
   }
 
   public int maxPayloadBytes() {
@@ -95,6 +100,14 @@ public final class IngestService {
 
   private PendingProduce produceHere(List<ByteBuffer> events) {
     PendingProduce pending = new PendingProduce(events.size());
+    Optional<String> full = storageRefusal.get();
+    if (full.isPresent()) {
+      for (int i = 0; i < events.size(); i++) {
+        pending.fail(i, ErrorCode.STORAGE_FULL, full.get());
+        metrics.failed(ErrorCode.STORAGE_FULL);
+      }
+      return pending;
+    }
     long arrived = System.nanoTime();
     String[] topics = new String[events.size()];
     Priority[] classes = new Priority[events.size()];

@@ -64,6 +64,7 @@ public final class EventStateMachine extends BaseStateMachine {
   private final ExecutorService catchUpThread =
       Executors.newSingleThreadExecutor(DaemonThreads.named("esc-snapshot-catch-up"));
   private volatile boolean catchingUp;
+  private volatile boolean closed;
   private volatile LeaderRequests leaderRequests = LeaderRequests.NOT_YET;
 
   /**
@@ -191,7 +192,8 @@ public final class EventStateMachine extends BaseStateMachine {
       for (ByteBuffer e : batch.events()) {
         topics.add(EventCodec.topicOf(e));
       }
-      long[] offsets = store.append(batch.events(), topics);
+      long[] offsets =
+          FullDiskWait.append(store, batch.events(), topics, entry.getIndex(), () -> closed);
       listener.applied(
           entry.getTerm(), entry.getIndex(), batch.recordedThrough(), batch.events(), offsets);
       reply = Message.valueOf(ByteString.copyFrom(AppendResult.encode(offsets)));
@@ -321,6 +323,7 @@ public final class EventStateMachine extends BaseStateMachine {
 
   @Override
   public void close() throws IOException {
+    closed = true;
     catchUpThread.shutdownNow();
     super.close();
   }

@@ -8,6 +8,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -74,7 +75,8 @@ public final class EventStore implements Closeable {
 
   /**
    * Appends a batch's events (each given with its topic) and returns their offsets in batch order.
-   * Called only from the Raft apply thread.
+   * Called only from the Raft apply thread. All or nothing: when a write fails (a full disk), the
+   * topics written so far are cut back, so the same batch can be applied again.
    *
    * @throws UnstorableTopicException before anything is written, when a topic new to this store is
    *     not a name it can hold
@@ -90,6 +92,7 @@ public final class EventStore implements Closeable {
         UnstorableTopicException.check(topic);
       }
     }
+    Map<TopicLog, Long> endsBefore = new LinkedHashMap<>();
     try {
       for (Map.Entry<String, List<Integer>> e : byTopic.entrySet()) {
         List<Integer> idx = e.getValue();
@@ -97,12 +100,15 @@ public final class EventStore implements Closeable {
         for (int i : idx) {
           slice.add(events.get(i));
         }
-        long first = topicLog(e.getKey()).append(slice);
+        TopicLog log = topicLog(e.getKey());
+        endsBefore.put(log, log.endOffset());
+        long first = log.append(slice);
         for (int k = 0; k < idx.size(); k++) {
           offsets[idx.get(k)] = first + k;
         }
       }
     } catch (IOException ex) {
+      undo(endsBefore, ex);
       throw new UncheckedIOException(ex);
     }
     for (String topic : byTopic.keySet()) {
@@ -111,6 +117,16 @@ public final class EventStore implements Closeable {
       }
     }
     return offsets;
+  }
+
+  private static void undo(Map<TopicLog, Long> endsBefore, IOException failure) {
+    for (Map.Entry<TopicLog, Long> e : endsBefore.entrySet()) {
+      try {
+        e.getKey().truncateTo(e.getValue());
+      } catch (IOException cut) {
+        failure.addSuppressed(cut);
+      }
+    }
   }
 
   /** Reads records of a topic; an unknown topic reads as empty so consumers may wait for it. */

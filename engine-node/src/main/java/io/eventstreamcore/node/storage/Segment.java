@@ -189,28 +189,35 @@ final class Segment implements Closeable {
   }
 
   /**
-   * Appends already-encoded records whose offsets start at {@link #nextOffset()}.
+   * Appends already-encoded records whose offsets start at {@link #nextOffset()}. A write that
+   * fails part-way (a full disk) leaves the segment as it was: its bytes are cut off again, and the
+   * index learns of records only once they are written.
    *
    * @param records the records back to back; {@code recordSizes} their sizes in order
    */
-  void append(ByteBuffer records, int[] recordSizes, int count) {
+  void append(ByteBuffer records, int[] recordSizes, int count) throws IOException {
+    long writeAt = size;
     try {
-      long pos = size;
-      long offset = nextOffset;
-      for (int i = 0; i < count; i++) {
-        maybeIndex(offset + i, pos, recordSizes[i]);
-        pos += recordSizes[i];
-      }
-      long writeAt = size;
       while (records.hasRemaining()) {
         writeAt += log.write(records, writeAt);
       }
-      nextOffset = offset + count;
-      lastAppendMillis = System.currentTimeMillis();
-      size = writeAt;
     } catch (IOException e) {
-      throw new UncheckedIOException("append to " + logPath, e);
+      try {
+        log.truncate(size);
+      } catch (IOException cut) {
+        e.addSuppressed(cut);
+      }
+      throw new IOException("append to " + logPath + ": " + e.getMessage(), e);
     }
+    long pos = size;
+    long offset = nextOffset;
+    for (int i = 0; i < count; i++) {
+      maybeIndex(offset + i, pos, recordSizes[i]);
+      pos += recordSizes[i];
+    }
+    nextOffset = offset + count;
+    lastAppendMillis = System.currentTimeMillis();
+    size = writeAt;
   }
 
   /** Position of the record at {@code offset}, found via the index and a short scan. */

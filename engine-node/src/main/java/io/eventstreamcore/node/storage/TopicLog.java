@@ -149,7 +149,11 @@ final class TopicLog implements Closeable {
     }
   }
 
-  /** Drops every record at or above {@code offset}, whole newer segments first. */
+  /**
+   * Drops every record at or above {@code offset}, whole newer segments first.
+   *
+   * @throws StoreDataLostException when the topic starts above {@code offset}
+   */
   synchronized void truncateTo(long offset) throws IOException {
     List<Segment> kept = new ArrayList<>(segments);
     while (kept.size() > 1 && kept.get(kept.size() - 1).baseOffset() >= offset) {
@@ -157,8 +161,16 @@ final class TopicLog implements Closeable {
     }
     Segment last = kept.get(kept.size() - 1);
     if (last.baseOffset() > offset) {
-      throw new IOException(
-          "topic " + topic + " starts at " + last.baseOffset() + ", cannot truncate to " + offset);
+      // The records it would keep are gone (deleted, or never copied): what the snapshot says was
+      // fsynced is not on disk, and only a fresh copy can make this member whole again.
+      throw new StoreDataLostException(
+          "topic "
+              + topic
+              + " starts at "
+              + last.baseOffset()
+              + ", so it cannot be cut back to "
+              + offset
+              + ": the store lost records it had fsynced");
     }
     last.truncateTo(offset);
     segments = List.copyOf(kept);

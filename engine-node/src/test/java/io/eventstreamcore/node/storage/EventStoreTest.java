@@ -232,6 +232,19 @@ class EventStoreTest {
   }
 
   @Test
+  void cuttingBackBelowWhereATopicStartsIsLostData() throws IOException {
+    try (EventStore store = open()) {
+      appendN(store, "t", 0, 30);
+      store.restartTopicAt("t", 500);
+      appendN(store, "t", 500, 20);
+      assertThatThrownBy(() -> store.truncateTo(Map.of("t", 100L)))
+          .isInstanceOf(StoreDataLostException.class)
+          .hasMessageContaining("starts at 500")
+          .hasMessageContaining("cut back to 100");
+    }
+  }
+
+  @Test
   void aTopicRestartedAtAnOffsetContinuesFromThereAfterReopen() throws IOException {
     try (EventStore store = open()) {
       appendN(store, "t", 0, 30);

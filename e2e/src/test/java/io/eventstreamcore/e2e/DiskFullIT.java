@@ -1,0 +1,165 @@
+package io.eventstreamcore.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.eventstreamcore.cli.local.LocalCluster;
+import io.eventstreamcore.cli.local.LocalNode;
+import io.eventstreamcore.client.EscException;
+import io.eventstreamcore.client.Producer;
+import io.eventstreamcore.protocol.ErrorCode;
+import io.eventstreamcore.protocol.Event;
+import io.eventstreamcore.protocol.Priority;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A cluster whose data volumes fill up (64 MiB tmpfs mounts, 10 KiB events), as issue 20 found it:
+ * producers must get a clear, retryable STORAGE_FULL instead of timeouts, readiness must say so,
+ * nothing acknowledged may be lost or stored twice, and once space is freed the nodes must take
+ * events again by themselves, without a restart.
+ */
+class DiskFullIT {
+  private static final String TOPIC = "full";
+  private static final int VOLUME_MIB = 64;
+  private static final int BALLAST_BYTES = 12 << 20;
+  private static final long MIN_FREE_BYTES = 12L << 20;
+  private static final byte[] PAYLOAD = new byte[10 << 10];
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+  Path dir;
+
+  @Test
+  void aFullVolumeRefusesEventsClearlyAndTakesThemAgainOnceSpaceReturns() throws Exception {
+    assumeTrue(SmallVolumes.supported(dir.resolve("probe")), "tmpfs cannot be mounted here");
+    try (SmallVolumes volumes = new SmallVolumes()) {
+      List<Path> ballast = new ArrayList<>();
+      for (int i = 1; i <= 3; i++) {
+        Path volume = dir.resolve("n" + i);
+        volumes.mount(volume, VOLUME_MIB);
+        ballast.add(SmallVolumes.ballast(volume, BALLAST_BYTES));
+      }
+      LocalCluster cluster =
+          LocalCluster.of(
+              dir, 3, Nodes.freeBasePort(3), List.of("esc.store.min-free-bytes=" + MIN_FREE_BYTES));
+      try (cluster) {
+        cluster.start();
+        cluster.awaitReady(Duration.ofSeconds(90));
+
+        Map<String, Long> acked = new LinkedHashMap<>();
+        Set<ErrorCode> refusals = EnumSet.noneOf(ErrorCode.class);
+        String fullMessage = fillUntilRefused(cluster, acked, refusals);
+        assertThat(refusals)
+            .as("how writes to a full volume were refused")
+            .containsOnly(ErrorCode.STORAGE_FULL);
+        assertThat(fullMessage).contains("data volume is full");
+        assertThat(acked).as("events stored before the volume filled").hasSizeGreaterThan(500);
+        LocalNode leader = cluster.awaitLeader(Duration.ofSeconds(10));
+        HttpResponse<String> viaHttp =
+            HTTP.send(
+                HttpRequest.newBuilder(
+                        URI.create(leader.spec().httpUrl() + "/api/v1/topics/" + TOPIC + "/events"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"http-1\"}"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(viaHttp.statusCode()).as(viaHttp.body()).isEqualTo(507);
+        assertThat(viaHttp.body()).contains("storage full: ").contains("MiB free");
+        HttpResponse<String> ready = leader.get("/q/health/ready", Duration.ofSeconds(10));
+        assertThat(ready.statusCode()).isEqualTo(503);
+        assertThat(ready.body()).contains("storage full");
+
+        for (Path b : ballast) {
+          Files.delete(b);
+        }
+        try (Producer p = new Producer(Producer.Settings.defaults(cluster.clientEndpoints()))) {
+          List<CompletableFuture<Long>> more = new ArrayList<>();
+          for (int i = 0; i < 300; i++) {
+            String id = "after-" + i;
+            more.add(p.send(event(id)).thenApply(offset -> record(acked, id, offset)));
+          }
+          CompletableFuture.allOf(more.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        }
+        cluster.awaitReady(Duration.ofSeconds(30));
+
+        List<List<String>> logs = Nodes.converged(cluster, TOPIC);
+        for (List<String> log : logs) {
+          assertThat(log).as("every node's log").isEqualTo(logs.get(0)).doesNotHaveDuplicates();
+        }
+        for (Map.Entry<String, Long> a : acked.entrySet()) {
+          assertThat(logs.get(0).get(a.getValue().intValue()))
+              .as("the event acknowledged at offset %d", a.getValue())
+              .isEqualTo(a.getKey());
+        }
+      } finally {
+        Nodes.killAll(cluster);
+      }
+    }
+  }
+
+  /**
+   * Produces 10 KiB events, 50 at a time without retries, until the cluster refuses them or 4,000
+   * were sent.
+   *
+   * @return the message of the first refusal
+   */
+  private static String fillUntilRefused(
+      LocalCluster cluster, Map<String, Long> acked, Set<ErrorCode> refusals) throws Exception {
+    String first = null;
+    try (Producer p =
+        new Producer(Producer.Settings.defaults(cluster.clientEndpoints()).withoutRetries())) {
+      for (int round = 0; round < 80 && first == null; round++) {
+        List<CompletableFuture<?>> sent = new ArrayList<>();
+        List<String> messages = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+          String id = "e-" + round + "-" + i;
+          sent.add(
+              p.send(event(id))
+                  .handle(
+                      (offset, error) -> {
+                        if (error == null) {
+                          return record(acked, id, offset);
+                        }
+                        EscException e = EscException.of(error);
+                        synchronized (refusals) {
+                          refusals.add(e.code());
+                          messages.add(e.getMessage());
+                        }
+                        return null;
+                      }));
+        }
+        CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        synchronized (refusals) {
+          first = messages.isEmpty() ? null : messages.get(0);
+        }
+      }
+    }
+    return first;
+  }
+
+  private static synchronized Long record(Map<String, Long> acked, String id, long offset) {
+    acked.put(id, offset);
+    return offset;
+  }
+
+  private static Event event(String id) {
+    return Event.of(id, TOPIC, Priority.HIGH, PAYLOAD);
+  }
+}
