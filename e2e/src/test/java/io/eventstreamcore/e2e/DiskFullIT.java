@@ -1,6 +1,7 @@
 package io.eventstreamcore.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.eventstreamcore.cli.local.LocalCluster;
@@ -10,6 +11,7 @@ import io.eventstreamcore.client.Producer;
 import io.eventstreamcore.protocol.ErrorCode;
 import io.eventstreamcore.protocol.Event;
 import io.eventstreamcore.protocol.Priority;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -40,6 +42,7 @@ class DiskFullIT {
   private static final int VOLUME_MIB = 64;
   private static final int BALLAST_BYTES = 12 << 20;
   private static final long MIN_FREE_BYTES = 12L << 20;
+  private static final int FOLLOWER_EXTRA_BALLAST_BYTES = 24 << 20;
   private static final byte[] PAYLOAD = new byte[10 << 10];
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -99,18 +102,87 @@ class DiskFullIT {
         }
         cluster.awaitReady(Duration.ofSeconds(30));
 
-        List<List<String>> logs = Nodes.converged(cluster, TOPIC);
-        for (List<String> log : logs) {
-          assertThat(log).as("every node's log").isEqualTo(logs.get(0)).doesNotHaveDuplicates();
-        }
-        for (Map.Entry<String, Long> a : acked.entrySet()) {
-          assertThat(logs.get(0).get(a.getValue().intValue()))
-              .as("the event acknowledged at offset %d", a.getValue())
-              .isEqualTo(a.getKey());
-        }
+        assertLogsHoldEveryAckOnce(cluster, acked);
       } finally {
         Nodes.killAll(cluster);
+        keepNodeLogs(cluster);
       }
+    }
+  }
+
+  @Test
+  void aFollowerWhoseVolumeFillsFirstCatchesUpOnceSpaceReturns() throws Exception {
+    assumeTrue(SmallVolumes.supported(dir.resolve("probe")), "tmpfs cannot be mounted here");
+    try (SmallVolumes volumes = new SmallVolumes()) {
+      List<Path> ballast = new ArrayList<>();
+      for (int i = 1; i <= 3; i++) {
+        Path volume = dir.resolve("n" + i);
+        volumes.mount(volume, VOLUME_MIB);
+        ballast.add(SmallVolumes.ballast(volume, BALLAST_BYTES));
+      }
+      LocalCluster cluster =
+          LocalCluster.of(
+              dir, 3, Nodes.freeBasePort(3), List.of("esc.store.min-free-bytes=" + MIN_FREE_BYTES));
+      try (cluster) {
+        cluster.start();
+        cluster.awaitReady(Duration.ofSeconds(90));
+        LocalNode leader = cluster.awaitLeader(Duration.ofSeconds(10));
+        LocalNode follower = cluster.nodes().stream().filter(n -> n != leader).findFirst().get();
+        // The follower's volume fills well before the leader's, past its own reserve: its Raft
+        // log and store writes fail with ENOSPC while the other two still commit.
+        Path more = follower.spec().dataDir().resolve("ballast-2");
+        Files.write(more, new byte[FOLLOWER_EXTRA_BALLAST_BYTES]);
+        ballast.add(more);
+
+        Map<String, Long> acked = new LinkedHashMap<>();
+        Set<ErrorCode> refusals = EnumSet.noneOf(ErrorCode.class);
+        fillUntilRefused(cluster, acked, refusals);
+        assertThat(refusals).containsOnly(ErrorCode.STORAGE_FULL);
+        assertThat(follower.ready()).as("a follower with a full volume is ready").isFalse();
+
+        for (Path b : ballast) {
+          Files.delete(b);
+        }
+        try (Producer p = new Producer(Producer.Settings.defaults(cluster.clientEndpoints()))) {
+          List<CompletableFuture<Long>> more300 = new ArrayList<>();
+          for (int i = 0; i < 300; i++) {
+            String id = "after-" + i;
+            more300.add(p.send(event(id)).thenApply(offset -> record(acked, id, offset)));
+          }
+          CompletableFuture.allOf(more300.toArray(CompletableFuture[]::new))
+              .get(60, TimeUnit.SECONDS);
+        }
+        await(follower.spec().id() + " is ready again without a restart")
+            .atMost(Duration.ofSeconds(60))
+            .until(follower::ready);
+        assertLogsHoldEveryAckOnce(cluster, acked);
+      } finally {
+        Nodes.killAll(cluster);
+        keepNodeLogs(cluster);
+      }
+    }
+  }
+
+  /** The node logs live on the volumes, which go when the test ends: copies stay for a failure. */
+  private void keepNodeLogs(LocalCluster cluster) throws IOException {
+    for (LocalNode n : cluster.nodes()) {
+      Path log = n.spec().dataDir().resolve("node.log");
+      if (Files.exists(log)) {
+        Files.copy(log, dir.resolve(n.spec().id() + "-node.log"));
+      }
+    }
+  }
+
+  private static void assertLogsHoldEveryAckOnce(LocalCluster cluster, Map<String, Long> acked)
+      throws Exception {
+    List<List<String>> logs = Nodes.converged(cluster, TOPIC);
+    for (List<String> log : logs) {
+      assertThat(log).as("every node's log").isEqualTo(logs.get(0)).doesNotHaveDuplicates();
+    }
+    for (Map.Entry<String, Long> a : acked.entrySet()) {
+      assertThat(logs.get(0).get(a.getValue().intValue()))
+          .as("the event acknowledged at offset %d", a.getValue())
+          .isEqualTo(a.getKey());
     }
   }
 

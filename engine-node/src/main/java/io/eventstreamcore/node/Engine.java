@@ -32,6 +32,7 @@ import io.eventstreamcore.node.replication.Peer;
 import io.eventstreamcore.node.replication.RaftLogMetrics;
 import io.eventstreamcore.node.replication.RaftNode;
 import io.eventstreamcore.node.replication.SnapshotPoint;
+import io.eventstreamcore.node.replication.StorageFullRecovery;
 import io.eventstreamcore.node.replication.StuckFollowerWatch;
 import io.eventstreamcore.node.replication.UnreadableStorage;
 import io.eventstreamcore.node.security.Authenticator;
@@ -213,6 +214,11 @@ public class Engine {
     housekeeping.scheduleWithFixedDelay(
         new StuckFollowerWatch(
             raft, Duration.ofSeconds(10), config.health().maxApplyLag(), peerHttp),
+        1,
+        1,
+        TimeUnit.SECONDS);
+    housekeeping.scheduleWithFixedDelay(
+        new StorageFullRecovery(raft, diskSpace, Duration.ofSeconds(3), System::currentTimeMillis),
         1,
         1,
         TimeUnit.SECONDS);

@@ -31,10 +31,11 @@ final class FullDiskWait {
       BooleanSupplier stopped) {
     for (int attempt = 0; ; attempt++) {
       try {
+        long[] offsets = store.append(events, topics);
         if (attempt > 0) {
           LOG.infof("log entry %d is applied now that the data volume has room", logIndex);
         }
-        return store.append(events, topics);
+        return offsets;
       } catch (UncheckedIOException e) {
         if (!NoSpace.isCause(e) || stopped.getAsBoolean()) {
           throw e;

@@ -40,6 +40,7 @@ import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftConfiguration;
 import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.util.TimeDuration;
@@ -51,9 +52,9 @@ import org.jboss.logging.Logger;
  * esc.raft.peers} lists and then changes only through {@link RaftMembership}.
  *
  * <p>Why it is longer than our ~400 lines: it is the one owner of the Ratis server, which it may
- * rebuild ({@link #resetFoundingLog}), so every read of the server's state (role, indexes, members
- * with their progress) goes through it, each a few lines. Tuning lives in {@link
- * RaftServerSettings} and membership changes in {@link RaftMembership}.
+ * rebuild ({@link #resetFoundingLog}, {@link #restartInPlace}), so every read of the server's state
+ * (role, indexes, members with their progress) goes through it, each a few lines. Tuning lives in
+ * {@link RaftServerSettings} and membership changes in {@link RaftMembership}.
  */
 public final class RaftNode implements Closeable {
   private static final Logger LOG = Logger.getLogger(RaftNode.class);
@@ -238,12 +239,29 @@ public final class RaftNode implements Closeable {
         "dropping this follower's Raft log (committed through %d, no records): its founding entry"
             + " diverged from the leader's, which Ratis cannot repair; the leader resends it all",
         commitIndex());
+    rebuild(() -> FoundingLogReset.dropLogSegments(raftStorage));
+    return Optional.empty();
+  }
+
+  /**
+   * Closes this node's Raft server and starts a new one over the same storage, as a process restart
+   * would, for a log that Ratis stopped writing ({@link StorageFullRecovery}).
+   */
+  public synchronized void restartInPlace(String why) throws IOException {
+    LOG.warnf("restarting this node's Raft server in place: %s", why);
+    rebuild(() -> {});
+  }
+
+  private interface StorageStep {
+    void run() throws IOException;
+  }
+
+  private void rebuild(StorageStep whileClosed) throws IOException {
     reconnect.close();
     server.close();
-    FoundingLogReset.dropLogSegments(raftStorage);
+    whileClosed.run();
     server = newServer();
     start();
-    return Optional.empty();
   }
 
   public void start() throws IOException {
@@ -529,6 +547,25 @@ public final class RaftNode implements Closeable {
           .mapToLong(c -> c.getCommitIndex())
           .findFirst()
           .orElse(-1);
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  /** The last log index this node has written to disk, or -1 when unknown. */
+  public long flushIndex() {
+    try {
+      return server.getDivision(group.getGroupId()).getRaftLog().getFlushIndex();
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  /** The last index in this node's log, written to disk or not yet, or -1 when empty. */
+  public long lastLogIndex() {
+    try {
+      TermIndex last = server.getDivision(group.getGroupId()).getRaftLog().getLastEntryTermIndex();
+      return last == null ? -1 : last.getIndex();
     } catch (IOException e) {
       return -1;
     }

@@ -20,7 +20,8 @@ import org.jboss.logging.Logger;
  * for good, answering every heartbeat INCONSISTENCY. Only a new leader, whose view of its followers
  * starts fresh, gets it going again. So the leader checks every second: a voter that answers but
  * whose match index has not moved for {@code stuckAfter} while it is behind, and that is not
- * copying a snapshot, makes the leader hand leadership to a caught-up voter.
+ * copying a snapshot or short of disk space (a new leader would not help it, and every hand-off
+ * costs the producers an election), makes the leader hand leadership to a caught-up voter.
  */
 public final class StuckFollowerWatch implements Runnable {
   private static final Logger LOG = Logger.getLogger(StuckFollowerWatch.class);
@@ -61,7 +62,7 @@ public final class StuckFollowerWatch implements Runnable {
         return;
       }
       for (Member stuck : stuck(System.currentTimeMillis(), members)) {
-        if (!copyingSnapshot(stuck.peer())) {
+        if (!behindForAKnownReason(stuck.peer())) {
           handOver(stuck, members);
           return;
         }
@@ -102,7 +103,8 @@ public final class StuckFollowerWatch implements Runnable {
     return stuck;
   }
 
-  private boolean copyingSnapshot(Peer follower) {
+  /** The follower's readiness says it copies a snapshot or its volume is full. */
+  private boolean behindForAKnownReason(Peer follower) {
     try {
       if (http == null) {
         http = peers.newClient(HTTP_TIMEOUT);
@@ -114,7 +116,8 @@ public final class StuckFollowerWatch implements Runnable {
                   .timeout(HTTP_TIMEOUT)
                   .build(),
               HttpResponse.BodyHandlers.ofString());
-      return ready.body().replace(" ", "").contains("\"catchingUp\":true");
+      String body = ready.body().replace(" ", "");
+      return body.contains("\"catchingUp\":true") || body.contains("\"storage\":\"storagefull");
     } catch (IOException e) {
       // Unknown: leave leadership where it is rather than move it on a guess.
       return true;
