@@ -213,7 +213,7 @@ public class Engine {
     housekeeping.scheduleWithFixedDelay(this::applyRetention, every, every, TimeUnit.MILLISECONDS);
     housekeeping.scheduleWithFixedDelay(
         new StuckFollowerWatch(
-            raft, Duration.ofSeconds(10), config.health().maxApplyLag(), peerHttp),
+            raft, config.raft().stuckFollowerAfter(), config.health().maxApplyLag(), peerHttp),
         1,
         1,
         TimeUnit.SECONDS);

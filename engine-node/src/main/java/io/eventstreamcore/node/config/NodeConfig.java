@@ -368,6 +368,36 @@ public interface NodeConfig {
      */
     @WithDefault("false")
     boolean unsafeFlush();
+
+    /**
+     * Ratis's waits between attempts to reach a follower that keeps failing ({@code
+     * raft.server.log.appender.retry.policy}): pairs of wait and count.
+     */
+    @WithDefault("1ms,10,250ms,1000000")
+    String appenderRetryPolicy();
+
+    /** Log segments Ratis keeps in memory ({@code raft.server.log.segment.cache.num.max}). */
+    @WithDefault("2")
+    int logCacheSegments();
+
+    /** Bytes of log Ratis keeps in memory ({@code raft.server.log.segment.cache.size.max}). */
+    @WithDefault("32MB")
+    String logCacheSize();
+
+    /** Bytes of log writes Ratis queues ({@code raft.server.log.queue.byte-limit}). */
+    @WithDefault("16MB")
+    String logQueueSize();
+
+    /** Bytes of pending client writes Ratis holds ({@code raft.server.write.byte-limit}). */
+    @WithDefault("16MB")
+    String writeQueueSize();
+
+    /**
+     * How long a follower that answers the leader but does not advance, while behind, may stay so
+     * before the leader hands leadership away to resync it (RATIS-2605).
+     */
+    @WithDefault("10s")
+    Duration stuckFollowerAfter();
   }
 
   interface Batch {

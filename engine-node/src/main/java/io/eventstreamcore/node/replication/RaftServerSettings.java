@@ -46,16 +46,18 @@ final class RaftServerSettings {
     // Ratis waits 1 s, then 5 s, between attempts to reach a follower that keeps failing; a
     // follower restarted after 20 s down then went unheard for up to 9 s, failed elections in a
     // loop meanwhile and was still 6,000 entries behind when the leader died (ThreeNodeFailoverIT).
-    // A quarter second between attempts costs a dead peer's refused connects, nothing more.
-    RaftServerConfigKeys.Log.Appender.setRetryPolicy(props, "1ms,10,250ms,1000000");
+    // A quarter second between attempts (the default of esc.raft.appender-retry-policy) costs a
+    // dead peer's refused connects, nothing more.
+    RaftServerConfigKeys.Log.Appender.setRetryPolicy(props, raft.appenderRetryPolicy());
     RaftServerConfigKeys.Log.setSegmentSizeMax(props, SizeInBytes.valueOf(raft.logSegmentSize()));
     RaftServerConfigKeys.Log.setUnsafeFlushEnabled(props, raft.unsafeFlush());
     // Ratis's defaults cache up to 200 MB of log and queue 64 MB of writes: bound them so a
     // node fits a small heap (docs/operations.md gives the heap we run with).
-    RaftServerConfigKeys.Log.setSegmentCacheNumMax(props, 2);
-    RaftServerConfigKeys.Log.setSegmentCacheSizeMax(props, SizeInBytes.valueOf("32MB"));
-    RaftServerConfigKeys.Log.setQueueByteLimit(props, SizeInBytes.valueOf("16MB"));
-    RaftServerConfigKeys.Write.setByteLimit(props, SizeInBytes.valueOf("16MB"));
+    RaftServerConfigKeys.Log.setSegmentCacheNumMax(props, raft.logCacheSegments());
+    RaftServerConfigKeys.Log.setSegmentCacheSizeMax(
+        props, SizeInBytes.valueOf(raft.logCacheSize()));
+    RaftServerConfigKeys.Log.setQueueByteLimit(props, SizeInBytes.valueOf(raft.logQueueSize()));
+    RaftServerConfigKeys.Write.setByteLimit(props, SizeInBytes.valueOf(raft.writeQueueSize()));
 
     return props;
   }
