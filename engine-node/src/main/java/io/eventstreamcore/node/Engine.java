@@ -61,6 +61,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.apache.ratis.util.SizeInBytes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -138,7 +139,13 @@ public class Engine {
           new RaftNode(
               config,
               peers,
-              () -> new EventStateMachine(store, self, applied, peerHttp),
+              () ->
+                  new EventStateMachine(
+                      store,
+                      self,
+                      applied,
+                      peerHttp,
+                      SizeInBytes.valueOf(config.raft().snapshotSize()).getSize()),
               peerHttp,
               tls);
       raft.start();

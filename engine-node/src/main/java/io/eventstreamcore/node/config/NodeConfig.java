@@ -359,6 +359,13 @@ public interface NodeConfig {
     @WithDefault("20000")
     long snapshotThreshold();
 
+    /**
+     * Bytes of applied batches between snapshots, whichever of this and {@link #snapshotThreshold}
+     * comes first: it bounds what a restart replays.
+     */
+    @WithDefault("64MB")
+    String snapshotSize();
+
     @WithDefault("32MB")
     String logSegmentSize();
 

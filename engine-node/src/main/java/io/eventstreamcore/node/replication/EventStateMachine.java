@@ -56,6 +56,7 @@ public final class EventStateMachine extends BaseStateMachine {
   private final Peer self;
   private final ApplyListener listener;
   private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
+  private final SnapshotBySize snapshotBySize;
   private volatile SnapshotPoint latestSnapshot;
 
   /** Held while applying, snapshotting or catching up: the store has one writer at a time. */
@@ -71,9 +72,12 @@ public final class EventStateMachine extends BaseStateMachine {
    * @param self this node, whose client and HTTP ports other members use when the Raft
    *     configuration does not name theirs
    * @param listener told of every applied entry (the dedup table records stored events)
+   * @param snapshotBytes bytes of applied batches after which a snapshot is asked for
    */
-  public EventStateMachine(EventStore store, Peer self, ApplyListener listener, PeerHttp peerHttp) {
+  public EventStateMachine(
+      EventStore store, Peer self, ApplyListener listener, PeerHttp peerHttp, long snapshotBytes) {
     this.store = store;
+    this.snapshotBySize = new SnapshotBySize(snapshotBytes);
     this.catchUp = new SnapshotCatchUp(peerHttp);
     this.self = self;
     this.listener = listener;
@@ -207,6 +211,7 @@ public final class EventStateMachine extends BaseStateMachine {
       listener.applied(entry.getTerm(), entry.getIndex(), -1, List.of(), new long[0]);
     }
     updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
+    snapshotBySize.applied(data.size(), getServer().join(), getId(), getGroupId());
     return reply;
   }
 
@@ -233,6 +238,7 @@ public final class EventStateMachine extends BaseStateMachine {
     MD5Hash digest = new StoreSnapshot(ends).writeTo(file.toPath());
     FileInfo info = new FileInfo(file.toPath(), digest);
     storage.updateLatestSnapshot(new SingleFileSnapshotInfo(info, at));
+    snapshotBySize.taken();
     latestSnapshot = new SnapshotPoint(at.getTerm(), at.getIndex(), Map.copyOf(ends));
     LOG.debugf("snapshot at %s, %d topics", at, ends.size());
   }
@@ -325,6 +331,7 @@ public final class EventStateMachine extends BaseStateMachine {
   public void close() throws IOException {
     closed = true;
     catchUpThread.shutdownNow();
+    snapshotBySize.close();
     super.close();
   }
 

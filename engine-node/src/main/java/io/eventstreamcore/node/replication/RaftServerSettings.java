@@ -39,7 +39,10 @@ final class RaftServerSettings {
     RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(props, raft.snapshotThreshold());
     RaftServerConfigKeys.Snapshot.setRetentionFileNum(props, 2);
     RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(props, true);
-    RaftServerConfigKeys.Log.setPurgeGap(props, (int) Math.min(1024, raft.snapshotThreshold()));
+    // Every snapshot purges the log below it: a start reads every segment left on disk, and with
+    // a gap counted in entries (Ratis's default 1,024) big batches left up to 650 MB of log
+    // behind a snapshot taken by size. A follower behind the purged log copies from the leader.
+    RaftServerConfigKeys.Log.setPurgeGap(props, 1);
     // A follower behind the purged log is not streamed a snapshot by Ratis: it is told to catch up
     // and copies the records it lacks from the leader's store (EventStateMachine).
     RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(props, false);
