@@ -1,8 +1,6 @@
 package io.eventstreamcore.node.storage;
 
-import java.io.IOException;
-import java.nio.file.FileStore;
-import java.nio.file.Files;
+import java.io.File;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.LongSupplier;
@@ -32,17 +30,18 @@ public final class DiskSpace {
     this.resumeFreeBytes = minFreeBytes + minFreeBytes / 4;
   }
 
-  /** The space left on the volume that holds {@code dataDir}. */
-  public static DiskSpace of(Path dataDir, long minFreeBytes) throws IOException {
-    FileStore volume = Files.getFileStore(dataDir);
+  /**
+   * The space left on the volume that holds {@code dataDir}. Asked of the directory itself
+   * (statvfs), not through {@link java.nio.file.FileStore}, which looks the mount up in
+   * /proc/mounts and fails where that does not list it (a chroot; found by ContainerImagesIT).
+   */
+  public static DiskSpace of(Path dataDir, long minFreeBytes) {
+    File dir = dataDir.toFile();
     return new DiskSpace(
         () -> {
-          try {
-            return volume.getUsableSpace();
-          } catch (IOException e) {
-            // A volume that cannot be asked is not known to be full; its writes will say more.
-            return Long.MAX_VALUE;
-          }
+          long usable = dir.getUsableSpace();
+          // 0 with no total either means the volume could not be asked; its writes will say more.
+          return usable == 0 && dir.getTotalSpace() == 0 ? Long.MAX_VALUE : usable;
         },
         minFreeBytes,
         System::nanoTime);
