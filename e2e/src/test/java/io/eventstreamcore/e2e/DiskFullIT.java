@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,122 +50,108 @@ class DiskFullIT {
   @TempDir(cleanup = CleanupMode.ON_SUCCESS)
   Path dir;
 
+  private final SmallVolumes volumes = new SmallVolumes();
+  private final List<Path> ballast = new ArrayList<>();
+  private final Map<String, Long> acked = new LinkedHashMap<>();
+  private LocalCluster cluster;
+
+  /** Three nodes, each on a 64 MiB volume of its own that 12 MiB of ballast already fill. */
+  private void startOnSmallVolumes() throws Exception {
+    assumeTrue(SmallVolumes.supported(dir.resolve("probe")), "tmpfs cannot be mounted here");
+    for (int i = 1; i <= 3; i++) {
+      Path volume = dir.resolve("n" + i);
+      volumes.mount(volume, VOLUME_MIB);
+      ballast.add(SmallVolumes.ballast(volume, BALLAST_BYTES));
+    }
+    cluster =
+        LocalCluster.of(
+            dir, 3, Nodes.freeBasePort(3), List.of("esc.store.min-free-bytes=" + MIN_FREE_BYTES));
+    cluster.start();
+    cluster.awaitReady(Duration.ofSeconds(90));
+  }
+
+  @AfterEach
+  void stopAndUnmount() throws Exception {
+    try {
+      if (cluster != null) {
+        Nodes.killAll(cluster);
+        keepNodeLogs();
+      }
+    } finally {
+      volumes.close();
+    }
+  }
+
   @Test
   void aFullVolumeRefusesEventsClearlyAndTakesThemAgainOnceSpaceReturns() throws Exception {
-    assumeTrue(SmallVolumes.supported(dir.resolve("probe")), "tmpfs cannot be mounted here");
-    try (SmallVolumes volumes = new SmallVolumes()) {
-      List<Path> ballast = new ArrayList<>();
-      for (int i = 1; i <= 3; i++) {
-        Path volume = dir.resolve("n" + i);
-        volumes.mount(volume, VOLUME_MIB);
-        ballast.add(SmallVolumes.ballast(volume, BALLAST_BYTES));
-      }
-      LocalCluster cluster =
-          LocalCluster.of(
-              dir, 3, Nodes.freeBasePort(3), List.of("esc.store.min-free-bytes=" + MIN_FREE_BYTES));
-      try (cluster) {
-        cluster.start();
-        cluster.awaitReady(Duration.ofSeconds(90));
+    startOnSmallVolumes();
+    Set<ErrorCode> refusals = EnumSet.noneOf(ErrorCode.class);
+    String fullMessage = fillUntilRefused(refusals);
+    assertThat(refusals)
+        .as("how writes to a full volume were refused")
+        .containsOnly(ErrorCode.STORAGE_FULL);
+    assertThat(fullMessage).contains("data volume is full");
+    assertThat(acked).as("events stored before the volume filled").hasSizeGreaterThan(500);
+    LocalNode leader = cluster.awaitLeader(Duration.ofSeconds(10));
+    HttpResponse<String> viaHttp =
+        HTTP.send(
+            HttpRequest.newBuilder(
+                    URI.create(leader.spec().httpUrl() + "/api/v1/topics/" + TOPIC + "/events"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"http-1\"}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(viaHttp.statusCode()).as(viaHttp.body()).isEqualTo(507);
+    assertThat(viaHttp.body()).contains("storage full: ").contains("MiB free");
+    HttpResponse<String> ready = leader.get("/q/health/ready", Duration.ofSeconds(10));
+    assertThat(ready.statusCode()).isEqualTo(503);
+    assertThat(ready.body()).contains("storage full");
 
-        Map<String, Long> acked = new LinkedHashMap<>();
-        Set<ErrorCode> refusals = EnumSet.noneOf(ErrorCode.class);
-        String fullMessage = fillUntilRefused(cluster, acked, refusals);
-        assertThat(refusals)
-            .as("how writes to a full volume were refused")
-            .containsOnly(ErrorCode.STORAGE_FULL);
-        assertThat(fullMessage).contains("data volume is full");
-        assertThat(acked).as("events stored before the volume filled").hasSizeGreaterThan(500);
-        LocalNode leader = cluster.awaitLeader(Duration.ofSeconds(10));
-        HttpResponse<String> viaHttp =
-            HTTP.send(
-                HttpRequest.newBuilder(
-                        URI.create(leader.spec().httpUrl() + "/api/v1/topics/" + TOPIC + "/events"))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"http-1\"}"))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(viaHttp.statusCode()).as(viaHttp.body()).isEqualTo(507);
-        assertThat(viaHttp.body()).contains("storage full: ").contains("MiB free");
-        HttpResponse<String> ready = leader.get("/q/health/ready", Duration.ofSeconds(10));
-        assertThat(ready.statusCode()).isEqualTo(503);
-        assertThat(ready.body()).contains("storage full");
-
-        for (Path b : ballast) {
-          Files.delete(b);
-        }
-        try (Producer p = new Producer(Producer.Settings.defaults(cluster.clientEndpoints()))) {
-          List<CompletableFuture<Long>> more = new ArrayList<>();
-          for (int i = 0; i < 300; i++) {
-            String id = "after-" + i;
-            more.add(p.send(event(id)).thenApply(offset -> record(acked, id, offset)));
-          }
-          CompletableFuture.allOf(more.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
-        }
-        cluster.awaitReady(Duration.ofSeconds(30));
-
-        assertLogsHoldEveryAckOnce(cluster, acked);
-      } finally {
-        Nodes.killAll(cluster);
-        keepNodeLogs(cluster);
-      }
-    }
+    freeSpaceAndProduce300More();
+    cluster.awaitReady(Duration.ofSeconds(30));
+    assertLogsHoldEveryAckOnce();
   }
 
   @Test
   void aFollowerWhoseVolumeFillsFirstCatchesUpOnceSpaceReturns() throws Exception {
-    assumeTrue(SmallVolumes.supported(dir.resolve("probe")), "tmpfs cannot be mounted here");
-    try (SmallVolumes volumes = new SmallVolumes()) {
-      List<Path> ballast = new ArrayList<>();
-      for (int i = 1; i <= 3; i++) {
-        Path volume = dir.resolve("n" + i);
-        volumes.mount(volume, VOLUME_MIB);
-        ballast.add(SmallVolumes.ballast(volume, BALLAST_BYTES));
-      }
-      LocalCluster cluster =
-          LocalCluster.of(
-              dir, 3, Nodes.freeBasePort(3), List.of("esc.store.min-free-bytes=" + MIN_FREE_BYTES));
-      try (cluster) {
-        cluster.start();
-        cluster.awaitReady(Duration.ofSeconds(90));
-        LocalNode leader = cluster.awaitLeader(Duration.ofSeconds(10));
-        LocalNode follower = cluster.nodes().stream().filter(n -> n != leader).findFirst().get();
-        // The follower's volume fills well before the leader's, past its own reserve: its Raft
-        // log and store writes fail with ENOSPC while the other two still commit.
-        Path more = follower.spec().dataDir().resolve("ballast-2");
-        Files.write(more, new byte[FOLLOWER_EXTRA_BALLAST_BYTES]);
-        ballast.add(more);
+    startOnSmallVolumes();
+    LocalNode leader = cluster.awaitLeader(Duration.ofSeconds(10));
+    LocalNode follower = cluster.nodes().stream().filter(n -> n != leader).findFirst().get();
+    // The follower's volume fills well before the leader's, past its own reserve: its Raft log
+    // and store writes fail with ENOSPC while the other two still commit.
+    Path more = follower.spec().dataDir().resolve("ballast-2");
+    Files.write(more, new byte[FOLLOWER_EXTRA_BALLAST_BYTES]);
+    ballast.add(more);
 
-        Map<String, Long> acked = new LinkedHashMap<>();
-        Set<ErrorCode> refusals = EnumSet.noneOf(ErrorCode.class);
-        fillUntilRefused(cluster, acked, refusals);
-        assertThat(refusals).containsOnly(ErrorCode.STORAGE_FULL);
-        assertThat(follower.ready()).as("a follower with a full volume is ready").isFalse();
+    Set<ErrorCode> refusals = EnumSet.noneOf(ErrorCode.class);
+    fillUntilRefused(refusals);
+    assertThat(refusals).containsOnly(ErrorCode.STORAGE_FULL);
+    assertThat(follower.ready()).as("a follower with a full volume is ready").isFalse();
 
-        for (Path b : ballast) {
-          Files.delete(b);
-        }
-        try (Producer p = new Producer(Producer.Settings.defaults(cluster.clientEndpoints()))) {
-          List<CompletableFuture<Long>> more300 = new ArrayList<>();
-          for (int i = 0; i < 300; i++) {
-            String id = "after-" + i;
-            more300.add(p.send(event(id)).thenApply(offset -> record(acked, id, offset)));
-          }
-          CompletableFuture.allOf(more300.toArray(CompletableFuture[]::new))
-              .get(60, TimeUnit.SECONDS);
-        }
-        await(follower.spec().id() + " is ready again without a restart")
-            .atMost(Duration.ofSeconds(60))
-            .until(follower::ready);
-        assertLogsHoldEveryAckOnce(cluster, acked);
-      } finally {
-        Nodes.killAll(cluster);
-        keepNodeLogs(cluster);
+    freeSpaceAndProduce300More();
+    await(follower.spec().id() + " is ready again without a restart")
+        .atMost(Duration.ofSeconds(60))
+        .until(follower::ready);
+    assertLogsHoldEveryAckOnce();
+  }
+
+  /** Deletes the ballast, then 300 events, retried as a producer would, must all be stored. */
+  private void freeSpaceAndProduce300More() throws Exception {
+    for (Path b : ballast) {
+      Files.delete(b);
+    }
+    try (Producer p = new Producer(Producer.Settings.defaults(cluster.clientEndpoints()))) {
+      List<CompletableFuture<Long>> sent = new ArrayList<>();
+      for (int i = 0; i < 300; i++) {
+        String id = "after-" + i;
+        sent.add(p.send(event(id)).thenApply(offset -> record(id, offset)));
       }
+      CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
     }
   }
 
   /** The node logs live on the volumes, which go when the test ends: copies stay for a failure. */
-  private void keepNodeLogs(LocalCluster cluster) throws IOException {
+  private void keepNodeLogs() throws IOException {
     for (LocalNode n : cluster.nodes()) {
       Path log = n.spec().dataDir().resolve("node.log");
       if (Files.exists(log)) {
@@ -173,8 +160,7 @@ class DiskFullIT {
     }
   }
 
-  private static void assertLogsHoldEveryAckOnce(LocalCluster cluster, Map<String, Long> acked)
-      throws Exception {
+  private void assertLogsHoldEveryAckOnce() throws Exception {
     List<List<String>> logs = Nodes.converged(cluster, TOPIC);
     for (List<String> log : logs) {
       assertThat(log).as("every node's log").isEqualTo(logs.get(0)).doesNotHaveDuplicates();
@@ -192,8 +178,7 @@ class DiskFullIT {
    *
    * @return the message of the first refusal
    */
-  private static String fillUntilRefused(
-      LocalCluster cluster, Map<String, Long> acked, Set<ErrorCode> refusals) throws Exception {
+  private String fillUntilRefused(Set<ErrorCode> refusals) throws Exception {
     String first = null;
     try (Producer p =
         new Producer(Producer.Settings.defaults(cluster.clientEndpoints()).withoutRetries())) {
@@ -207,7 +192,7 @@ class DiskFullIT {
                   .handle(
                       (offset, error) -> {
                         if (error == null) {
-                          return record(acked, id, offset);
+                          return record(id, offset);
                         }
                         EscException e = EscException.of(error);
                         synchronized (refusals) {
@@ -226,7 +211,7 @@ class DiskFullIT {
     return first;
   }
 
-  private static synchronized Long record(Map<String, Long> acked, String id, long offset) {
+  private synchronized Long record(String id, long offset) {
     acked.put(id, offset);
     return offset;
   }

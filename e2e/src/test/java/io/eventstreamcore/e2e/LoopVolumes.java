@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * ext4 file systems on loop devices, one per node, whose image files can be copied as they stand:
@@ -44,8 +43,8 @@ final class LoopVolumes implements AutoCloseable {
   void create(Path dir, int mebibytes) throws IOException {
     Files.createDirectories(images);
     Path image = imageOf(dir);
-    run("truncate", "-s", mebibytes + "M", image.toString());
-    run("mkfs.ext4", "-q", "-F", image.toString());
+    Commands.run("truncate", "-s", mebibytes + "M", image.toString());
+    Commands.run("mkfs.ext4", "-q", "-F", image.toString());
     attach(image, dir);
   }
 
@@ -58,7 +57,7 @@ final class LoopVolumes implements AutoCloseable {
     List<Path> copies = new ArrayList<>();
     for (Path dir : dirs) {
       Path copy = images.resolve(dir.getFileName() + "-after-power-cut.img");
-      run("cp", "--sparse=always", imageOf(dir).toString(), copy.toString());
+      Commands.run("cp", "--sparse=always", imageOf(dir).toString(), copy.toString());
       copies.add(copy);
     }
     close();
@@ -73,24 +72,10 @@ final class LoopVolumes implements AutoCloseable {
 
   private void attach(Path image, Path dir) throws IOException {
     Files.createDirectories(dir);
-    String device = run("losetup", "-f", "--show", image.toString()).trim();
+    String device = Commands.run("losetup", "-f", "--show", image.toString()).trim();
     devices.add(device);
-    run("mount", "-o", MOUNT_OPTIONS, device, dir.toString());
+    Commands.run("mount", "-o", MOUNT_OPTIONS, device, dir.toString());
     mountPoints.add(dir);
-  }
-
-  private static String run(String... command) throws IOException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    try {
-      String out = new String(p.getInputStream().readAllBytes());
-      if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        throw new IOException(String.join(" ", command) + " failed: " + out);
-      }
-      return out;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted: " + String.join(" ", command), e);
-    }
   }
 
   /** Unmounts and detaches everything, newest first. */
@@ -99,14 +84,14 @@ final class LoopVolumes implements AutoCloseable {
     IOException first = null;
     for (int i = mountPoints.size() - 1; i >= 0; i--) {
       try {
-        run("umount", mountPoints.get(i).toString());
+        Commands.run("umount", mountPoints.get(i).toString());
       } catch (IOException e) {
         first = first == null ? e : first;
       }
     }
     for (int i = devices.size() - 1; i >= 0; i--) {
       try {
-        run("losetup", "-d", devices.get(i));
+        Commands.run("losetup", "-d", devices.get(i));
       } catch (IOException e) {
         first = first == null ? e : first;
       }

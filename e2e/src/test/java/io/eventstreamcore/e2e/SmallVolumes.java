@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Size-limited file systems (tmpfs mounts) standing in for small persistent volumes, so that a disk
@@ -29,7 +28,7 @@ final class SmallVolumes implements AutoCloseable {
   /** Mounts a tmpfs of {@code mebibytes} at {@code dir}, creating the directory. */
   void mount(Path dir, int mebibytes) throws IOException {
     Files.createDirectories(dir);
-    run("mount", "-t", "tmpfs", "-o", "size=" + mebibytes + "m", "tmpfs", dir.toString());
+    Commands.run("mount", "-t", "tmpfs", "-o", "size=" + mebibytes + "m", "tmpfs", dir.toString());
     mounted.add(dir);
   }
 
@@ -40,19 +39,6 @@ final class SmallVolumes implements AutoCloseable {
     return file;
   }
 
-  private static void run(String... command) throws IOException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    try {
-      if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        String out = new String(p.getInputStream().readAllBytes());
-        throw new IOException(String.join(" ", command) + " failed: " + out);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted: " + String.join(" ", command), e);
-    }
-  }
-
   /**
    * Unmounts everything this mounted; lazily, so a process still holding a file cannot block it.
    */
@@ -61,7 +47,7 @@ final class SmallVolumes implements AutoCloseable {
     IOException first = null;
     for (int i = mounted.size() - 1; i >= 0; i--) {
       try {
-        run("umount", "-l", mounted.get(i).toString());
+        Commands.run("umount", "-l", mounted.get(i).toString());
       } catch (IOException e) {
         first = first == null ? e : first;
       }
