@@ -211,7 +211,9 @@ public final class EventStateMachine extends BaseStateMachine {
       listener.applied(entry.getTerm(), entry.getIndex(), -1, List.of(), new long[0]);
     }
     updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
-    snapshotBySize.applied(data.size(), getServer().join(), getId(), getGroupId());
+    if (snapshotBySize.applied(data.size())) {
+      snapshotBySize.ask(getServer().join(), getId(), getGroupId());
+    }
     return reply;
   }
 

@@ -41,6 +41,7 @@ import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftConfiguration;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.raftlog.RaftLog;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.util.TimeDuration;
@@ -346,6 +347,14 @@ public final class RaftNode implements Closeable {
     }
   }
 
+  private Optional<RaftLog> log() {
+    try {
+      return Optional.of(server.getDivision(group.getGroupId()).getRaftLog());
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
   public String selfId() {
     return selfId;
   }
@@ -427,12 +436,11 @@ public final class RaftNode implements Closeable {
     if (conf == null || progress.isEmpty()) {
       return 0;
     }
-    long last;
-    try {
-      last = server.getDivision(group.getGroupId()).getRaftLog().getNextIndex() - 1;
-    } catch (IOException e) {
+    Optional<RaftLog> log = log();
+    if (log.isEmpty()) {
       return 0;
     }
+    long last = log.get().getNextIndex() - 1;
     List<Long> lags = new ArrayList<>();
     for (RaftPeer p : conf.getCurrentPeers(RaftPeerRole.FOLLOWER)) {
       long[] f = progress.get(p.getId().toString());
@@ -521,11 +529,7 @@ public final class RaftNode implements Closeable {
   }
 
   public long commitIndex() {
-    try {
-      return server.getDivision(group.getGroupId()).getRaftLog().getLastCommittedIndex();
-    } catch (IOException e) {
-      return -1;
-    }
+    return log().map(RaftLog::getLastCommittedIndex).orElse(-1L);
   }
 
   /**
@@ -554,21 +558,12 @@ public final class RaftNode implements Closeable {
 
   /** The last log index this node has written to disk, or -1 when unknown. */
   public long flushIndex() {
-    try {
-      return server.getDivision(group.getGroupId()).getRaftLog().getFlushIndex();
-    } catch (IOException e) {
-      return -1;
-    }
+    return log().map(RaftLog::getFlushIndex).orElse(-1L);
   }
 
   /** The last index in this node's log, written to disk or not yet, or -1 when empty. */
   public long lastLogIndex() {
-    try {
-      TermIndex last = server.getDivision(group.getGroupId()).getRaftLog().getLastEntryTermIndex();
-      return last == null ? -1 : last.getIndex();
-    } catch (IOException e) {
-      return -1;
-    }
+    return log().map(RaftLog::getLastEntryTermIndex).map(TermIndex::getIndex).orElse(-1L);
   }
 
   public long appliedIndex() {

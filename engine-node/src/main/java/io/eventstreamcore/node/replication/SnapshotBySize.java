@@ -40,19 +40,30 @@ final class SnapshotBySize {
     this.thresholdBytes = thresholdBytes;
   }
 
-  /** Counts an applied entry's bytes; asks for a snapshot once they reach the threshold. */
-  void applied(long entryBytes, RaftServer server, RaftPeerId self, RaftGroupId group) {
+  /**
+   * Counts an applied entry's bytes.
+   *
+   * @return true once they reach the threshold and no snapshot was asked for since: call {@link
+   *     #ask} then
+   */
+  boolean applied(long entryBytes) {
     bytesSinceSnapshot += entryBytes;
     if (bytesSinceSnapshot < thresholdBytes || asked) {
-      return;
+      return false;
     }
     asked = true;
-    // Not on the apply thread: the request takes the server's lock, and the snapshot itself is
-    // then taken by the apply thread between two entries.
-    asker.execute(() -> ask(server, self, group));
+    return true;
   }
 
-  private void ask(RaftServer server, RaftPeerId self, RaftGroupId group) {
+  /**
+   * Asks {@code server} for a snapshot, not on the apply thread: the request takes the server's
+   * lock, and the snapshot itself is then taken by the apply thread between two entries.
+   */
+  void ask(RaftServer server, RaftPeerId self, RaftGroupId group) {
+    asker.execute(() -> request(server, self, group));
+  }
+
+  private void request(RaftServer server, RaftPeerId self, RaftGroupId group) {
     SnapshotManagementRequest create =
         SnapshotManagementRequest.newCreate(
             CLIENT, self, group, CALL_IDS.incrementAndGet(), TIMEOUT_MS, ANY_GAP);
