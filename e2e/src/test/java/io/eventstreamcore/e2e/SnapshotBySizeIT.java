@@ -1,12 +1,14 @@
 package io.eventstreamcore.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.eventstreamcore.cli.local.LocalNode;
 import io.eventstreamcore.client.Producer;
 import io.eventstreamcore.protocol.Event;
 import io.eventstreamcore.protocol.Priority;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,10 +50,15 @@ class SnapshotBySizeIT {
         }
         CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
       }
-      // Read the files of a dead node: a live one purges them under the walk.
-      node.kill();
+      // The snapshot is taken after the acks, between two applied entries or when the apply
+      // thread next idles: wait for it on the live node, whose purges may remove files mid-walk.
       Path raft = data.resolve("raft");
-      assertThat(filesNamed(raft, "snapshot.")).as("snapshots taken").isNotEmpty();
+      await("a snapshot taken")
+          .atMost(Duration.ofSeconds(30))
+          .ignoreExceptionsInstanceOf(UncheckedIOException.class)
+          .until(() -> !filesNamed(raft, "snapshot.").isEmpty());
+      // Measure the log of a dead node, so that no purge runs under the walk.
+      node.kill();
       assertThat(bytesOf(raft, "log_"))
           .as("Raft log left on disk after 10 MB, purged below the snapshots")
           .isLessThan(6L << 20);
