@@ -9,17 +9,21 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A producer thread as a real application runs one: unique ids {@code id-0, id-1, …}, every
  * retryable failure retried with the same id (the client's default), paced in bursts. It stops
- * after {@code max} sends or when told, and remembers each acknowledged id with its offset.
+ * after {@code max} sends or when told, and remembers each acknowledged id with its offset and when
+ * each acknowledgement came.
  */
 final class PacedLoad {
   private final Map<String, Long> acked = new ConcurrentHashMap<>();
+  private final Queue<Long> ackedAtNanos = new ConcurrentLinkedQueue<>();
   private final Thread thread;
   private final int max;
   private volatile boolean stop;
@@ -42,6 +46,21 @@ final class PacedLoad {
       long pauseMillis,
       int bytes,
       Duration deliveryTimeout) {
+    this(bootstrap, topic, "id-", max, burst, pauseMillis, bytes, deliveryTimeout);
+  }
+
+  /**
+   * @param idPrefix what every id starts with, so that several loads can share a topic
+   */
+  PacedLoad(
+      List<String> bootstrap,
+      String topic,
+      String idPrefix,
+      int max,
+      int burst,
+      long pauseMillis,
+      int bytes,
+      Duration deliveryTimeout) {
     this.max = max;
     this.thread =
         new Thread(
@@ -51,13 +70,14 @@ final class PacedLoad {
                       Producer.Settings.defaults(bootstrap).withDeliveryTimeout(deliveryTimeout))) {
                 List<CompletableFuture<Long>> sends = new ArrayList<>();
                 for (int i = 0; i < max && !stop; i++) {
-                  String id = "id-" + i;
+                  String id = idPrefix + i;
                   sends.add(
                       p.send(Event.of(id, topic, Priority.HIGH, new byte[bytes]))
                           .whenComplete(
                               (offset, error) -> {
                                 if (error == null) {
                                   acked.put(id, offset);
+                                  ackedAtNanos.add(System.nanoTime());
                                 }
                               }));
                   if (i % burst == burst - 1) {
@@ -71,7 +91,7 @@ final class PacedLoad {
                 throw new IllegalStateException(e);
               }
             },
-            "paced-load");
+            "paced-load-" + idPrefix);
   }
 
   PacedLoad start() {
@@ -82,6 +102,11 @@ final class PacedLoad {
   /** Acknowledged ids and their offsets so far. */
   Map<String, Long> acked() {
     return acked;
+  }
+
+  /** {@link System#nanoTime} of every acknowledgement so far, in no particular order. */
+  List<Long> ackTimes() {
+    return List.copyOf(ackedAtNanos);
   }
 
   /** Waits up to a minute for that many acknowledgements (or all, if fewer were to be sent). */

@@ -71,6 +71,11 @@ public final class LocalCluster implements AutoCloseable {
     return new LocalCluster(List.copyOf(nodes));
   }
 
+  /** A cluster of nodes the caller laid out itself, e.g. each in a network namespace. */
+  public static LocalCluster of(List<LocalNode> nodes) {
+    return new LocalCluster(List.copyOf(nodes));
+  }
+
   /** Where in a cluster's folder its CA, certificates and credentials are. */
   public static final String SECURITY = "security";
 

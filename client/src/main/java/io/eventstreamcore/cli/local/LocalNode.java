@@ -70,13 +70,23 @@ public final class LocalNode implements AutoCloseable {
 
   private final Spec spec;
   private final Path nodeJar;
+  private final List<String> launcher;
   private Process process;
   private HttpClient http;
   private ClientSecurity security;
 
   public LocalNode(Spec spec, Path nodeJar) {
+    this(spec, nodeJar, List.of());
+  }
+
+  /**
+   * A node whose JVM is started through {@code launcher}, a command that runs the rest of its
+   * arguments in its own place and process (e.g. {@code ip netns exec <namespace>}, which execs).
+   */
+  public LocalNode(Spec spec, Path nodeJar, List<String> launcher) {
     this.spec = spec;
     this.nodeJar = nodeJar;
+    this.launcher = List.copyOf(launcher);
   }
 
   /** Finds the engine node's runnable jar from {@code esc.node.app}, ESC_HOME or the cwd. */
@@ -99,7 +109,7 @@ public final class LocalNode implements AutoCloseable {
           "engine node not built: " + nodeJar + " is missing (run ./mvnw -DskipTests package)");
     }
     Files.createDirectories(spec.dataDir());
-    List<String> cmd = new ArrayList<>();
+    List<String> cmd = new ArrayList<>(launcher);
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(jvmOptions(System.getenv(NODE_JAVA_OPTS)));
     cmd.add("-Desc.node.id=" + spec.id());
