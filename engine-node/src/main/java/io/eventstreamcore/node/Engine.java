@@ -186,6 +186,7 @@ public class Engine {
         new IngestService(
             batcher,
             raft::isLeaderReady,
+            () -> !raft.leaderId().isEmpty(),
             raft::forward,
             node.produceTimeout().toMillis(),
             node.maxPayloadBytes(),

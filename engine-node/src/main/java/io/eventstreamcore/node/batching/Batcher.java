@@ -259,15 +259,22 @@ public final class Batcher implements Closeable {
       return;
     }
     Throwable cause = error != null ? unwrap(error) : reply.getException();
-    if (cause instanceof NotLeaderException nle && nle.getSuggestedLeader() != null) {
-      String leader = nle.getSuggestedLeader().getId().toString();
+    if (cause instanceof NotLeaderException nle) {
+      // Without a suggested leader this node stepped down, e.g. cut off from the others: an empty
+      // hint still sends the client to another node rather than back here.
+      String leader =
+          nle.getSuggestedLeader() == null ? "" : nle.getSuggestedLeader().getId().toString();
       String endpoint =
           raft.peers().stream()
               .filter(p -> p.id().equals(leader))
               .map(Peer::clientEndpoint)
               .findFirst()
               .orElse("");
-      failAll(batch, ErrorCode.NOT_LEADER, "leader is " + leader, endpoint);
+      failAll(
+          batch,
+          ErrorCode.NOT_LEADER,
+          leader.isEmpty() ? "this node no longer leads" : "leader is " + leader,
+          endpoint);
     } else if (cause instanceof TimeoutIOException || cause instanceof TimeoutException) {
       failAll(batch, ErrorCode.TIMEOUT, "not committed in time: " + cause.getMessage(), "");
     } else {

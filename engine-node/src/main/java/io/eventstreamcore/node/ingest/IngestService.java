@@ -32,6 +32,7 @@ import java.util.function.Supplier;
 public final class IngestService {
   private final Batcher batcher;
   private final BooleanSupplier leads;
+  private final BooleanSupplier knowsLeader;
   private final LeaderForward forward;
   private final int maxPayloadBytes;
   private final ProduceMetrics metrics;
@@ -42,6 +43,7 @@ public final class IngestService {
 
   /**
    * @param leads whether this node leads and is ready to admit events itself
+   * @param knowsLeader whether this node knows a leader now, to forward to
    * @param toLeader sends a PRODUCE body to the leader ({@link #serveForwarded}) and completes with
    *     its PRODUCE_ACK body
    * @param pipeline the node's current load state, which decides which classes are admitted
@@ -51,6 +53,7 @@ public final class IngestService {
   public IngestService(
       Batcher batcher,
       BooleanSupplier leads,
+      BooleanSupplier knowsLeader,
       Function<byte[], CompletableFuture<ByteBuffer>> toLeader,
       long answerWithinMillis,
       int maxPayloadBytes,
@@ -61,6 +64,7 @@ public final class IngestService {
       Supplier<Optional<String>> storageRefusal) {
     this.batcher = batcher;
     this.leads = leads;
+    this.knowsLeader = knowsLeader;
     this.forward = new LeaderForward(toLeader, answerWithinMillis);
     this.maxPayloadBytes = maxPayloadBytes;
     this.metrics = metrics;
@@ -79,10 +83,28 @@ public final class IngestService {
    */
   public PendingProduce produce(List<ByteBuffer> events) {
     if (!leads.getAsBoolean()) {
-      metrics.forwarded(events.size());
-      return forward.forward(events);
+      return knowsLeader.getAsBoolean() ? forwardToLeader(events) : noLeader(events);
     }
     return produceHere(events);
+  }
+
+  private PendingProduce forwardToLeader(List<ByteBuffer> events) {
+    metrics.forwarded(events.size());
+    return forward.forward(events);
+  }
+
+  /**
+   * A node that knows no leader is in an election or cut off from the others. Forwarding would wait
+   * out the produce timeout on a cut-off node (FaultInjectionIT: writes stopped for as long as the
+   * cut lasted, and longer); NOT_LEADER without a hint sends the client to another node.
+   */
+  private PendingProduce noLeader(List<ByteBuffer> events) {
+    PendingProduce pending = new PendingProduce(events.size());
+    for (int i = 0; i < events.size(); i++) {
+      pending.failNotLeader(i, "this node knows no leader now; try another node", "");
+      metrics.failed(ErrorCode.NOT_LEADER);
+    }
+    return pending;
   }
 
   /** The leader's side of {@link LeaderForward}: a follower's PRODUCE body, answered here. */
