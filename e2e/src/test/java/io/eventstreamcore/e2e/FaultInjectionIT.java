@@ -57,7 +57,7 @@ class FaultInjectionIT {
   /** What one fault cost: the longest gap between acknowledgements from its start to recovery. */
   record Outcome(Fault fault, String nodes, long heldMillis, long longestGapMillis) {}
 
-  @TempDir(cleanup = CleanupMode.NEVER)
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
   Path dir;
 
   @Test
