@@ -18,6 +18,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,6 +44,7 @@ public final class Connection implements AutoCloseable {
   private final Thread reader;
   private final HelloOk hello;
   private volatile boolean closed;
+  private volatile long lastHeardNanos = System.nanoTime();
 
   private Connection(String endpoint, int connectTimeoutMs, ClientSecurity security)
       throws IOException {
@@ -80,7 +82,13 @@ public final class Connection implements AutoCloseable {
   }
 
   public static Connection open(String endpoint, ClientSecurity security) throws IOException {
-    return new Connection(endpoint, 5_000, security);
+    return open(endpoint, security, Duration.ofSeconds(5));
+  }
+
+  /** A connection whose connect and handshake each take at most {@code timeout}. */
+  public static Connection open(String endpoint, ClientSecurity security, Duration timeout)
+      throws IOException {
+    return new Connection(endpoint, (int) timeout.toMillis(), security);
   }
 
   /** TLS over a connected socket; the node's certificate must name the host that was dialled. */
@@ -127,10 +135,22 @@ public final class Connection implements AutoCloseable {
     return !closed;
   }
 
+  /**
+   * True if requests are waiting and the node has sent nothing for {@code nanos}: alive enough to
+   * keep the connection, too stuck (paused, cut off) to answer.
+   */
+  public boolean silentFor(long nanos) {
+    return !pending.isEmpty() && System.nanoTime() - lastHeardNanos > nanos;
+  }
+
   /** Sends a request; the future completes with the reply frame or an {@link EscException}. */
   public CompletableFuture<Frame> request(FrameType type, Consumer<WireWriter> body) {
     int id = nextRequestId.getAndIncrement();
     CompletableFuture<Frame> reply = new CompletableFuture<>();
+    if (pending.isEmpty()) {
+      // Silence counts from the first request that waits, not from the last answer.
+      lastHeardNanos = System.nanoTime();
+    }
     pending.put(id, reply);
     write(type, id, body, reply);
     return reply;
@@ -167,8 +187,14 @@ public final class Connection implements AutoCloseable {
   }
 
   public MetadataResult metadata() throws Exception {
+    return metadata(Duration.ofSeconds(10));
+  }
+
+  public MetadataResult metadata(Duration timeout) throws Exception {
     return MetadataResult.read(
-        request(FrameType.METADATA, w -> {}).get(10, TimeUnit.SECONDS).reader());
+        request(FrameType.METADATA, w -> {})
+            .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+            .reader());
   }
 
   private void readLoop() {
@@ -178,6 +204,7 @@ public final class Connection implements AutoCloseable {
         byte[] rest = new byte[length];
         in.readFully(rest);
         Frame f = FrameCodec.decode(ByteBuffer.wrap(rest));
+        lastHeardNanos = System.nanoTime();
         Consumer<Frame> stream = streams.get(f.requestId());
         if (stream != null) {
           stream.accept(f);

@@ -57,6 +57,29 @@ final class Endpoints implements AutoCloseable {
     throw new IOException("no node reachable of " + order + ": " + last.getMessage(), last);
   }
 
+  /** The connection in use, if one is open. */
+  synchronized Connection current() {
+    return current != null && current.isOpen() ? current : null;
+  }
+
+  List<String> bootstrap() {
+    return bootstrap;
+  }
+
+  ClientSecurity security() {
+    return security;
+  }
+
+  /** Gives up {@code stalled} for the leader another node named, if it is still the one in use. */
+  synchronized void moveTo(Connection stalled, String leaderEndpoint) {
+    if (stalled != current) {
+      return;
+    }
+    preferred = leaderEndpoint;
+    stalled.close();
+    current = null;
+  }
+
   synchronized void failed(Connection conn, EscException e) {
     if (conn != current) {
       return;

@@ -128,6 +128,7 @@ public final class Producer implements AutoCloseable {
   private final Settings settings;
   private final Endpoints endpoints;
   private final Semaphore inFlight;
+  private final StalledLeaderWatch leaderWatch;
   private final ScheduledExecutorService timer;
   private final Object lock = new Object();
   private final java.util.Set<CompletableFuture<Long>> unanswered =
@@ -149,6 +150,7 @@ public final class Producer implements AutoCloseable {
             });
     long lingerNanos = Math.max(settings.linger().toNanos(), 100_000);
     timer.scheduleAtFixedRate(this::flush, lingerNanos, lingerNanos, TimeUnit.NANOSECONDS);
+    this.leaderWatch = new StalledLeaderWatch(endpoints);
   }
 
   /** Completes with the event's topic offset once a quorum has it durably. */
@@ -338,6 +340,7 @@ public final class Producer implements AutoCloseable {
       }
     }
     timer.shutdownNow();
+    leaderWatch.close();
     List.copyOf(unanswered)
         .forEach(f -> f.completeExceptionally(new IllegalStateException("producer closed")));
     endpoints.close();

@@ -44,26 +44,50 @@ class ProducerRetryTest {
     /** The leader this node names in METADATA; itself unless a test says otherwise. */
     volatile String leader;
 
-    private final Thread thread;
+    /** While true, PRODUCE requests get no answer at all: a paused node. */
+    volatile boolean silent;
+
+    private final String id;
+    private final ErrorCode[] script;
+    private int produces;
 
     FakeNode(ErrorCode... script) throws IOException {
-      thread =
-          new Thread(
-              () -> {
-                try (Socket s = server.accept()) {
-                  serve(s, script);
-                } catch (IOException ignored) {
-                  // the test closed the fake node
-                }
-              });
-      thread.setDaemon(true);
-      thread.start();
+      this("fake", script);
     }
 
-    private void serve(Socket s, ErrorCode[] script) throws IOException {
+    /** A node that answers HELLO as {@code id}, on as many connections as are opened to it. */
+    FakeNode(String id, ErrorCode... script) throws IOException {
+      this.id = id;
+      this.script = script;
+      Thread acceptor =
+          new Thread(
+              () -> {
+                while (!server.isClosed()) {
+                  try {
+                    Socket s = server.accept();
+                    Thread serving = new Thread(() -> serveQuietly(s));
+                    serving.setDaemon(true);
+                    serving.start();
+                  } catch (IOException ignored) {
+                    // the test closed the fake node
+                  }
+                }
+              });
+      acceptor.setDaemon(true);
+      acceptor.start();
+    }
+
+    private void serveQuietly(Socket s) {
+      try (s) {
+        serve(s);
+      } catch (IOException ignored) {
+        // the client or the test closed the connection
+      }
+    }
+
+    private void serve(Socket s) throws IOException {
       DataInputStream in = new DataInputStream(s.getInputStream());
       OutputStream out = s.getOutputStream();
-      int produces = 0;
       while (true) {
         byte[] rest = new byte[in.readInt()];
         in.readFully(rest);
@@ -71,20 +95,18 @@ class ProducerRetryTest {
         if (f.type() == FrameType.HELLO) {
           out.write(
               FrameCodec.encode(
-                  FrameType.HELLO_OK,
-                  f.requestId(),
-                  new HelloOk(1, "fake", 8 << 20, 1 << 20)::write));
+                  FrameType.HELLO_OK, f.requestId(), new HelloOk(1, id, 8 << 20, 1 << 20)::write));
           continue;
         }
         if (f.type() == FrameType.METADATA) {
           String leaderEndpoint = leader == null ? endpoint() : leader;
-          MetadataResult.Member l = new MetadataResult.Member("leader", leaderEndpoint, "");
+          String leaderId = leader == null ? id : "leader";
+          MetadataResult.Member l = new MetadataResult.Member(leaderId, leaderEndpoint, "");
           out.write(
               FrameCodec.encode(
                   FrameType.METADATA_RESULT,
                   f.requestId(),
-                  new MetadataResult("fake", NodeRole.FOLLOWER, "leader", 1, 0, List.of(l))
-                      ::write));
+                  new MetadataResult(id, NodeRole.FOLLOWER, leaderId, 1, 0, List.of(l))::write));
           continue;
         }
         requestBytes.add(rest.length);
@@ -96,7 +118,10 @@ class ProducerRetryTest {
         }
         produceRequests.add(ids);
         produceNanos.add(System.nanoTime());
-        ErrorCode code = script[Math.min(produces++, script.length - 1)];
+        if (silent) {
+          continue;
+        }
+        ErrorCode code = nextCode();
         ErrorCode[] codes = new ErrorCode[n];
         long[] offsets = new long[n];
         Arrays.fill(codes, code);
@@ -105,6 +130,10 @@ class ProducerRetryTest {
             FrameCodec.encode(
                 FrameType.PRODUCE_ACK, f.requestId(), new ProduceAck(codes, offsets)::write));
       }
+    }
+
+    private synchronized ErrorCode nextCode() {
+      return script[Math.min(produces++, script.length - 1)];
     }
 
     String endpoint() {
@@ -183,6 +212,32 @@ class ProducerRetryTest {
       acks.forEach(java.util.concurrent.CompletableFuture::join);
       assertThat(node.requestBytes).allSatisfy(b -> assertThat(b).isLessThan(2 * 900_100));
       assertThat(node.produceRequests.stream().mapToInt(List::size).sum()).isEqualTo(20);
+    }
+  }
+
+  @Test
+  void aLeaderThatFallsSilentIsLeftForTheLeaderAnotherNodeNames() throws Exception {
+    try (FakeNode paused = new FakeNode("n1", ErrorCode.OK);
+        FakeNode elected = new FakeNode("n2", ErrorCode.OK)) {
+      Producer.Settings both =
+          Producer.Settings.defaults(List.of(paused.endpoint(), elected.endpoint()))
+              .withLinger(Duration.ofMillis(1));
+      try (Producer p = new Producer(both)) {
+        assertThat(p.send(Event.of("before", "t", Priority.HIGH, new byte[1])).join()).isEqualTo(5);
+        paused.silent = true;
+        long sentAt = System.nanoTime();
+        var during = p.send(Event.of("during", "t", Priority.HIGH, new byte[1]));
+
+        assertThat(during).succeedsWithin(Duration.ofSeconds(5)).isEqualTo(5L);
+        long waitedMillis = (System.nanoTime() - sentAt) / 1_000_000;
+        assertThat(waitedMillis)
+            .as("moved after a second of silence, long before the 20 s request timeout")
+            .isGreaterThanOrEqualTo(StalledLeaderWatch.SILENCE.toMillis());
+      }
+      assertThat(paused.produceRequests)
+          .extracting(ids -> ids.get(0))
+          .containsExactly("before", "during");
+      assertThat(elected.produceRequests).containsExactly(List.of("during"));
     }
   }
 }
