@@ -308,7 +308,8 @@ public class Engine {
         d.maxHeapPercent(),
         d.window(),
         // A claimed batch settles within the produce timeout (the Raft client's retries included).
-        2 * config.node().produceTimeout().toMillis());
+        2 * config.node().produceTimeout().toMillis(),
+        d.tableTimeout());
   }
 
   private void stepPressure() {

@@ -266,6 +266,15 @@ public interface NodeConfig {
      */
     @WithDefault("20")
     int maxHeapPercent();
+
+    /**
+     * Longest a batch waits for the table's answer about ids this node's filters may have seen
+     * (retries, and now and then a new id by chance). Past it those ids are refused, retryable, and
+     * the batch's other events go on: a cut-off or paused member holds the calls to its partitions
+     * until Hazelcast drops it (3 s).
+     */
+    @WithDefault("250ms")
+    Duration tableTimeout();
   }
 
   interface Health {

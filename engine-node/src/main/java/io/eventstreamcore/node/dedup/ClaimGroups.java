@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Sends batches' claims to the table one group at a time: the claims of batches formed while a
@@ -25,12 +26,18 @@ final class ClaimGroups {
       CompletableFuture<Map<DedupKey, long[]>> blocking) {}
 
   private final Table table;
+  private final long answerWithinMillis;
   private final DedupMetrics metrics;
   private List<Request> queued = new ArrayList<>();
   private boolean sending;
 
-  ClaimGroups(Table table, DedupMetrics metrics) {
+  /**
+   * @param answerWithinMillis a claim not answered by then fails with a timeout; one still queued
+   *     is then never sent
+   */
+  ClaimGroups(Table table, long answerWithinMillis, DedupMetrics metrics) {
     this.table = table;
+    this.answerWithinMillis = answerWithinMillis;
     this.metrics = metrics;
   }
 
@@ -40,6 +47,7 @@ final class ClaimGroups {
    */
   CompletableFuture<Map<DedupKey, long[]>> claim(long term, long batchId, List<DedupKey> distinct) {
     Request r = new Request(term, batchId, distinct, new CompletableFuture<>());
+    r.blocking().orTimeout(answerWithinMillis, TimeUnit.MILLISECONDS);
     synchronized (this) {
       queued.add(r);
       if (!sending) {
@@ -50,6 +58,9 @@ final class ClaimGroups {
   }
 
   private synchronized void sendQueued() {
+    // A claim that timed out while a group ahead of it was out has been answered: its batch will
+    // not carry the keys.
+    queued.removeIf(r -> r.blocking().isDone());
     if (queued.isEmpty()) {
       sending = false;
       return;

@@ -17,9 +17,9 @@ import org.jboss.logging.Logger;
  * Records every applied event as STORED (with its offset) in the dedup table, and knows through
  * which log index the records are complete ({@link #recordedThrough}). The leader writes them; a
  * follower holds its own copy only until the leader's stamp in a later batch says they are written
- * ({@link HeldRecords}). A node serves writes only once the records cover the whole log before its
- * current term ({@link #consistentFor}): what a leader that died had not yet recorded, the new
- * leader writes from what it holds, overwriting the claims it left with what really committed.
+ * ({@link HeldRecords}). A leader trusts the table's answers only once the records cover the whole
+ * log before its term ({@link #recordedBefore}): what a leader that died had not yet recorded, the
+ * new leader writes from what it holds, overwriting the claims it left with what really committed.
  */
 final class DedupMarker implements Closeable {
   private static final Logger LOG = Logger.getLogger(DedupMarker.class);
@@ -208,17 +208,26 @@ final class DedupMarker implements Closeable {
       markedThrough = pending.poll().index();
     }
     if (!termRecordedLogged && markedThrough >= latestTermStart) {
-      // How long a new leader refused writes for its records: after a failover, Hazelcast's own
-      // recovery from the lost member is in it.
+      // How long a new leader refused ids its filters may have seen: after a failover,
+      // Hazelcast's own recovery from the lost member is in it.
       termRecordedLogged = true;
       LOG.infof(
-          "dedup records complete through the log before term %d, %d ms into it: serving writes",
+          "dedup records complete through the log before term %d, %d ms into it: answering"
+              + " retries",
           latestTerm, (System.nanoTime() - termStartedNanos) / 1_000_000);
     }
   }
 
+  /**
+   * True once an entry of {@code term} applied here: every entry before it has applied too, so this
+   * node's filters hold every key the log had before the term.
+   */
+  boolean appliedInto(long term) {
+    return latestTerm == term;
+  }
+
   /** True when every entry before {@code term}'s first is recorded (and one of it was applied). */
-  boolean consistentFor(long term) {
+  boolean recordedBefore(long term) {
     return latestTerm == term && markedThrough >= latestTermStart;
   }
 

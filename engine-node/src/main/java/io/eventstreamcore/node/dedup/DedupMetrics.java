@@ -11,6 +11,7 @@ final class DedupMetrics {
   private final Counter hits;
   private final Counter misses;
   private final Counter inFlight;
+  private final Counter unanswered;
   private final Counter recordsLost;
   private final Counter partitionsLost;
   private final Counter refilled;
@@ -24,6 +25,11 @@ final class DedupMetrics {
     misses = counter(meters, "miss", "events seen for the first time and replicated");
     inFlight =
         counter(meters, "in_flight", "events refused while an earlier send of the id may commit");
+    unanswered =
+        counter(
+            meters,
+            "unanswered",
+            "events refused (retryable) because the table could not answer for them in time");
     recordsLost =
         Counter.builder("esc.dedup.records.lost")
             .description("Stored events the dedup table could not record")
@@ -75,10 +81,11 @@ final class DedupMetrics {
   }
 
   /** One batch's outcomes, counted together: an increment per event showed in profiles. */
-  void outcomes(int hit, int miss, int heldBack) {
+  void outcomes(int hit, int miss, int heldBack, int notAnswered) {
     hits.increment(hit);
     misses.increment(miss);
     inFlight.increment(heldBack);
+    unanswered.increment(notAnswered);
   }
 
   void recordsLost(int n) {

@@ -77,7 +77,8 @@ public final class DedupTable implements Closeable {
       int partitions,
       int maxHeapPercent,
       Duration window,
-      long staleClaimMillis) {}
+      long staleClaimMillis,
+      Duration tableTimeout) {}
 
   /**
    * @param leading whether this node leads the Raft group now (the leader writes the records)
@@ -122,6 +123,7 @@ public final class DedupTable implements Closeable {
             raftTerm,
             leading,
             s.staleClaimMillis(),
+            s.tableTimeout().toMillis(),
             metrics);
     // Asking Hazelcast whether every backup is in sync can block for seconds while members come
     // and go, so it is asked here, in the background, and never by a health probe.

@@ -9,8 +9,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
@@ -19,9 +22,23 @@ import java.util.function.LongSupplier;
  * claimed in the dedup table, in at most one round trip per batch (batches formed meanwhile share
  * it: {@link ClaimGroups}). An id stored before within the window is answered DUPLICATE with its
  * offset; an id carried by a batch that may still commit is refused (retryable) until that batch
- * settles.
+ * settles. When the table cannot answer (a new leader's records not yet written, a member cut off
+ * or paused), only the ids it would have been asked about are refused, retryable; ids this node's
+ * filters never saw go on, so a slow table never stops the write path
+ * (docs/decisions/0020-dedup-falls-back-to-the-log.md).
  */
 final class Deduplicator implements Admission {
+  /** The table's entries for the keys asked, or why it gave none. */
+  private record TableAnswer(Map<DedupKey, long[]> entries, String unanswered) {
+    static TableAnswer of(Map<DedupKey, long[]> entries) {
+      return new TableAnswer(entries, null);
+    }
+
+    static TableAnswer none(String why) {
+      return new TableAnswer(Map.of(), why);
+    }
+  }
+
   private static final Verdict IN_FLIGHT =
       new Refuse("an earlier send of this id is still being replicated; retry");
 
@@ -33,11 +50,14 @@ final class Deduplicator implements Admission {
   private final LostEntryRefill refill;
   private final LongSupplier term;
   private final BooleanSupplier leading;
+  private final long tableWithinMillis;
   private final DedupMetrics metrics;
 
   /**
    * @param staleClaimMillis after this, a claim's batch can no longer commit (longer than a batch's
    *     whole time in Raft, retries included)
+   * @param tableWithinMillis the longest a batch waits for the table's answer: a member that is cut
+   *     off or paused holds its partitions' calls until Hazelcast drops it, seconds later
    */
   Deduplicator(
       DedupBuckets table,
@@ -48,17 +68,21 @@ final class Deduplicator implements Admission {
       LongSupplier term,
       BooleanSupplier leading,
       long staleClaimMillis,
+      long tableWithinMillis,
       DedupMetrics metrics) {
     this.table = table;
     this.claims =
         new ClaimGroups(
-            (keys, t, claimId) -> table.claim(keys, t, claimId, staleClaimMillis), metrics);
+            (keys, t, claimId) -> table.claim(keys, t, claimId, staleClaimMillis),
+            tableWithinMillis,
+            metrics);
     this.triage = new TableTriage(inFlight, recent, marker::unwritten, metrics);
     this.inFlight = inFlight;
     this.marker = marker;
     this.refill = refill;
     this.term = term;
     this.leading = leading;
+    this.tableWithinMillis = tableWithinMillis;
     this.metrics = metrics;
   }
 
@@ -75,11 +99,10 @@ final class Deduplicator implements Admission {
       // leader has in flight would not be seen (docs/decisions/0013-only-the-leader-admits.md).
       return refuseAll(events, "this node does not lead; retry");
     }
-    if (!marker.consistentFor(currentTerm)) {
-      return refuseAll(events, "dedup table still recording the log before term " + currentTerm);
-    }
-    if (refill.inProgress()) {
-      return refuseAll(events, "dedup table refilling entries Hazelcast lost from the log");
+    if (!marker.appliedInto(currentTerm)) {
+      // Entries of earlier terms may still commit ahead of this term's first: until it applied,
+      // the filters may lack keys the log has.
+      return refuseAll(events, "this leader has not applied its term's first entry yet; retry");
     }
     List<DedupKey> keys = new ArrayList<>(events.size());
     for (ByteBuffer e : events) {
@@ -88,23 +111,8 @@ final class Deduplicator implements Admission {
     List<DedupKey> distinct = new ArrayList<>(new LinkedHashSet<>(keys));
     TableTriage.Sorted sorted =
         triage.sort(currentTerm, batchId, distinct, System.currentTimeMillis());
-    CompletableFuture<Map<DedupKey, long[]>> fromTable;
-    if (sorted.ask().isEmpty()) {
-      fromTable = CompletableFuture.completedFuture(Map.of());
-    } else {
-      long start = System.nanoTime();
-      fromTable =
-          claims
-              .claim(currentTerm, batchId, sorted.ask())
-              .thenCompose(
-                  previous -> {
-                    metrics.lookup(System.nanoTime() - start);
-                    return settleInFlight(previous);
-                  })
-              .toCompletableFuture();
-    }
-    return fromTable
-        .thenApply(previous -> verdicts(batchId, keys, sorted, previous))
+    return ask(currentTerm, batchId, sorted.ask())
+        .thenApply(answer -> verdicts(batchId, keys, sorted, answer))
         .whenComplete(
             (verdicts, error) -> {
               if (error != null) {
@@ -114,26 +122,86 @@ final class Deduplicator implements Admission {
   }
 
   /**
+   * Asks the table about the keys the filters may have seen, if it can answer: only once it holds
+   * every record of the log before this term, nothing is refilling, and within {@code
+   * tableWithinMillis}. Otherwise those keys are refused (retryable) and the batch's others go on:
+   * the filters, read from the Raft log, are certain about them whatever Hazelcast is doing.
+   */
+  private CompletableFuture<TableAnswer> ask(long currentTerm, long batchId, List<DedupKey> ask) {
+    if (ask.isEmpty()) {
+      return CompletableFuture.completedFuture(TableAnswer.of(Map.of()));
+    }
+    if (!marker.recordedBefore(currentTerm)) {
+      return unanswered("dedup table still recording the log before term " + currentTerm);
+    }
+    if (refill.inProgress()) {
+      return unanswered("dedup table refilling entries Hazelcast lost from the log");
+    }
+    long start = System.nanoTime();
+    return claims
+        .claim(currentTerm, batchId, ask)
+        .thenCompose(
+            previous -> {
+              metrics.lookup(System.nanoTime() - start);
+              return settleInFlight(currentTerm, previous);
+            })
+        .toCompletableFuture()
+        .orTimeout(tableWithinMillis, TimeUnit.MILLISECONDS)
+        .thenApply(TableAnswer::of)
+        .exceptionally(
+            error ->
+                TableAnswer.none(
+                    "dedup table did not answer within "
+                        + tableWithinMillis
+                        + " ms ("
+                        + unwrap(error)
+                        + ")"));
+  }
+
+  private static CompletableFuture<TableAnswer> unanswered(String why) {
+    return CompletableFuture.completedFuture(TableAnswer.none(why));
+  }
+
+  private static String unwrap(Throwable error) {
+    Throwable cause =
+        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    return cause instanceof TimeoutException ? "timed out" : cause.toString();
+  }
+
+  /**
    * Replaces claims whose batch did commit by their STORED entry. The producer was answered as soon
    * as that batch applied here, so its resend can overtake the record; the entry is then still in
-   * this node's unwritten records, or (if the write landed during the claim) in the table.
+   * this node's unwritten records, or (if the write landed during the claim) in the table. A claim
+   * of this term that is neither is dead: this leader's in-flight keys would have held a key whose
+   * batch may still commit, so that batch did not carry it (its admission was refused or timed
+   * out), and the key is admitted.
    */
-  private CompletionStage<Map<DedupKey, long[]>> settleInFlight(Map<DedupKey, long[]> previous) {
+  private CompletionStage<Map<DedupKey, long[]>> settleInFlight(
+      long currentTerm, Map<DedupKey, long[]> previous) {
     Map<DedupKey, long[]> settled = new ConcurrentHashMap<>();
     List<CompletableFuture<?>> rereads = new ArrayList<>();
     for (Map.Entry<DedupKey, long[]> e : previous.entrySet()) {
-      settled.put(e.getKey(), e.getValue());
+      DedupKey key = e.getKey();
+      settled.put(key, e.getValue());
       if (DedupEntry.isStored(e.getValue())) {
         continue;
       }
-      long[] unwritten = marker.unwritten(e.getKey());
+      long[] unwritten = marker.unwritten(key);
       if (unwritten != null) {
-        settled.put(e.getKey(), unwritten);
+        settled.put(key, unwritten);
       } else {
         rereads.add(
             table
-                .lookup(e.getKey())
-                .thenAccept(now -> settled.put(e.getKey(), now == null ? e.getValue() : now)));
+                .lookup(key)
+                .thenAccept(
+                    now -> {
+                      long[] entry = now == null ? e.getValue() : now;
+                      if (!DedupEntry.isStored(entry) && DedupEntry.term(entry) == currentTerm) {
+                        settled.remove(key);
+                      } else {
+                        settled.put(key, entry);
+                      }
+                    }));
       }
     }
     if (rereads.isEmpty()) {
@@ -150,20 +218,28 @@ final class Deduplicator implements Admission {
   }
 
   private List<Verdict> verdicts(
-      long batchId, List<DedupKey> keys, TableTriage.Sorted sorted, Map<DedupKey, long[]> table) {
+      long batchId, List<DedupKey> keys, TableTriage.Sorted sorted, TableAnswer table) {
     List<Verdict> verdicts = new ArrayList<>(keys.size());
     Set<DedupKey> seen = new HashSet<>();
     List<DedupKey> notCarried = new ArrayList<>();
+    Set<DedupKey> unasked = table.unanswered() == null ? Set.of() : new HashSet<>(sorted.ask());
+    Verdict unanswered =
+        table.unanswered() == null ? null : new Refuse(table.unanswered() + "; retry");
     int hits = 0;
     int heldBack = 0;
+    int unansweredKeys = 0;
     for (DedupKey key : keys) {
-      long[] before = sorted.known().getOrDefault(key, table.get(key));
+      long[] before = sorted.known().getOrDefault(key, table.entries().get(key));
       if (!seen.add(key)) {
         heldBack++;
         verdicts.add(new Refuse("the same id came twice in one batch; retry"));
       } else if (sorted.held().contains(key)) {
         heldBack++;
         verdicts.add(IN_FLIGHT);
+      } else if (unasked.contains(key)) {
+        unansweredKeys++;
+        verdicts.add(unanswered);
+        notCarried.add(key);
       } else if (before == null) {
         verdicts.add(ADMIT);
       } else if (DedupEntry.isStored(before)) {
@@ -176,7 +252,8 @@ final class Deduplicator implements Admission {
         notCarried.add(key);
       }
     }
-    metrics.outcomes(hits, keys.size() - hits - heldBack, heldBack);
+    metrics.outcomes(
+        hits, keys.size() - hits - heldBack - unansweredKeys, heldBack, unansweredKeys);
     inFlight.release(batchId, notCarried);
     return verdicts;
   }

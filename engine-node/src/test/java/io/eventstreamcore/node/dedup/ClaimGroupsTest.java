@@ -27,6 +27,7 @@ class ClaimGroupsTest {
             calls.add(c);
             return c.answer();
           },
+          60_000,
           new DedupMetrics(meters));
 
   private static DedupKey key(String id) {

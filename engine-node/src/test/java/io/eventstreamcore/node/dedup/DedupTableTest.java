@@ -1,5 +1,6 @@
 package io.eventstreamcore.node.dedup;
 
+import static io.eventstreamcore.node.replication.Admission.ADMIT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.config.AdvancedNetworkConfig;
@@ -27,6 +28,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,11 +44,12 @@ class DedupTableTest {
   @TempDir static Path dir;
   private static EventStore store;
   private static DedupTable table;
+  private static final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
   @BeforeAll
   static void start() throws IOException {
     store = EventStore.open(dir, new StoreConfig(1 << 20, 4096, -1, -1));
-    table = new DedupTable(settings(), term::get, leading::get, store, new SimpleMeterRegistry());
+    table = new DedupTable(settings(), term::get, leading::get, store, meters);
   }
 
   static DedupTable.Settings settings() throws IOException {
@@ -61,7 +64,8 @@ class DedupTableTest {
         7,
         40,
         Duration.ofMinutes(5),
-        60_000);
+        60_000,
+        Duration.ofSeconds(1));
   }
 
   @AfterAll
@@ -81,7 +85,7 @@ class DedupTableTest {
   }
 
   private static List<Admission.Verdict> admit(long batch, ByteBuffer... events) {
-    return table.admission().admit(batch, List.of(events)).join();
+    return table.admission().admit(batch, List.of(events)).orTimeout(30, TimeUnit.SECONDS).join();
   }
 
   @Test
@@ -105,7 +109,8 @@ class DedupTableTest {
             7,
             40,
             Duration.ofMinutes(5),
-            60_000);
+            60_000,
+            Duration.ofSeconds(5));
     AdvancedNetworkConfig net = DedupTable.config(s).getAdvancedNetworkConfig();
     assertThat(net.isEnabled()).isTrue();
     // No client endpoint: the port speaks the member protocol only.
@@ -229,5 +234,59 @@ class DedupTableTest {
 
   private static long[] at(long... offsets) {
     return offsets;
+  }
+
+  @Test
+  void aNewLeaderAdmitsIdsItsFiltersNeverSawWhileItsRecordsAreStillBeingWritten() {
+    long earlier = term.incrementAndGet();
+    table.recorder().caughtUp(earlier, 10 * earlier);
+    table.recorder().applied(earlier, 10 * earlier + 1, -1, List.of(event("nl", "retried")), at(4));
+    awaitRecordedThroughAndFiltersTrusted(10 * earlier + 1);
+
+    long t = term.incrementAndGet();
+    try (StuckPartitions stuck = StuckPartitions.hold()) {
+      // The term's first entry applies; its record cannot reach the table while it is stuck.
+      table.recorder().applied(t, 10 * t, -1, List.of(event("nl", "last-of-old-term")), at(5));
+      assertThat(
+              admit(
+                  1, event("nl", "retried"), event("nl", "fresh"), event("nl", "last-of-old-term")))
+          .satisfiesExactly(
+              v -> assertRefused(v, "dedup table still recording the log before term " + t),
+              v -> assertThat(v).as("never applied: certain from the log").isEqualTo(ADMIT),
+              v -> assertThat(v).as("applied here, record unwritten").isEqualTo(new Duplicate(5)));
+    }
+    assertThat(admitOnceRecorded(2, event("nl", "retried"))).containsExactly(new Duplicate(4));
+  }
+
+  @Test
+  void aTableThatDoesNotAnswerInTimeCostsOnlyTheIdsItWouldHaveBeenAsked() {
+    long t = term.incrementAndGet();
+    table.recorder().caughtUp(t, 10 * t);
+    table.recorder().applied(t, 10 * t + 1, -1, List.of(event("slow", "retried")), at(8));
+    awaitRecordedThroughAndFiltersTrusted(10 * t + 1);
+
+    try (StuckPartitions stuck = StuckPartitions.hold()) {
+      assertThat(admit(1, event("slow", "retried"), event("slow", "fresh")))
+          .satisfiesExactly(
+              v -> assertRefused(v, "dedup table did not answer within 1000 ms"),
+              v -> assertThat(v).isEqualTo(ADMIT));
+    }
+    assertThat(admit(2, event("slow", "retried")))
+        .as("once the table answers again")
+        .containsExactly(new Duplicate(8));
+  }
+
+  private static void assertRefused(Admission.Verdict v, String reason) {
+    assertThat(v)
+        .isInstanceOfSatisfying(Refuse.class, r -> assertThat(r.reason()).startsWith(reason));
+  }
+
+  private static void awaitRecordedThroughAndFiltersTrusted(long index) {
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                table.admission().recordedThrough() >= index
+                    && meters.get("esc.dedup.filter.trusted").gauge().value() == 1);
   }
 }
