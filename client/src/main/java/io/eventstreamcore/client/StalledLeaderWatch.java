@@ -16,8 +16,14 @@ import java.util.concurrent.TimeUnit;
  * leader, whose dedup answers any that did commit with their offsets.
  */
 final class StalledLeaderWatch implements AutoCloseable {
-  /** Longer than an election on a loaded host, so a slow but working leader is left alone. */
-  static final Duration SILENCE = Duration.ofSeconds(1);
+  /**
+   * About the nodes' longest election timeout: by then the others may have a new leader. A slow but
+   * working leader is left alone however early this asks, because the producer moves only when
+   * another node names a different leader; asking early costs a METADATA round trip per check.
+   */
+  static final Duration SILENCE = Duration.ofMillis(300);
+
+  private static final long CHECK_EVERY_MILLIS = 100;
 
   private static final Duration PROBE_TIMEOUT = Duration.ofMillis(500);
 
@@ -37,7 +43,8 @@ final class StalledLeaderWatch implements AutoCloseable {
 
   StalledLeaderWatch(Endpoints endpoints) {
     this.endpoints = endpoints;
-    checker.scheduleWithFixedDelay(this::check, 250, 250, TimeUnit.MILLISECONDS);
+    checker.scheduleWithFixedDelay(
+        this::check, CHECK_EVERY_MILLIS, CHECK_EVERY_MILLIS, TimeUnit.MILLISECONDS);
   }
 
   /** Asks another node who leads, but only while the connection in use is silent. */

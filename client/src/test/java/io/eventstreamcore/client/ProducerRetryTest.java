@@ -231,7 +231,7 @@ class ProducerRetryTest {
         assertThat(during).succeedsWithin(Duration.ofSeconds(5)).isEqualTo(5L);
         long waitedMillis = (System.nanoTime() - sentAt) / 1_000_000;
         assertThat(waitedMillis)
-            .as("moved after a second of silence, long before the 20 s request timeout")
+            .as("moved after the silence, long before the 20 s request timeout")
             .isGreaterThanOrEqualTo(StalledLeaderWatch.SILENCE.toMillis());
       }
       assertThat(paused.produceRequests)
