@@ -45,6 +45,7 @@ import io.eventstreamcore.node.storage.StoreConfig;
 import io.eventstreamcore.node.storage.StoreMetrics;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
@@ -131,7 +132,12 @@ public class Engine {
     if (config.dedup().enabled()) {
       dedup =
           new DedupTable(
-              dedupSettings(self, peers), () -> raft.term(), () -> raft.isLeader(), store, meters);
+              dedupSettings(self, peers),
+              () -> raft.term(),
+              () -> raft.isLeader(),
+              store,
+              meters,
+              Engine::stopOnDedupFailure);
     }
     ApplyListener applied = dedup == null ? ApplyListener.NONE : dedup.recorder();
     try {
@@ -280,6 +286,15 @@ public class Engine {
       processors.add(host);
       host.start();
     }
+  }
+
+  /**
+   * Without its Hazelcast member a node could never record what it stores, so a leader would refuse
+   * every retry for good: it stops instead, and is restarted like any node that fails to start.
+   */
+  private static void stopOnDedupFailure(Throwable e) {
+    LOG.errorf(e, "the dedup table's Hazelcast member could not start; stopping the node");
+    Quarkus.asyncExit(1);
   }
 
   private DedupTable.Settings dedupSettings(Peer self, List<Peer> peers) {

@@ -9,7 +9,6 @@ import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.ServerSocketEndpointConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.map.IMap;
 import io.eventstreamcore.node.replication.Admission;
 import io.eventstreamcore.node.replication.ApplyListener;
 import io.eventstreamcore.node.storage.EventStore;
@@ -22,10 +21,12 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.jboss.logging.Logger;
 
@@ -51,7 +52,7 @@ public final class DedupTable implements Closeable {
   /** Keeps a generation's slot array well within Java's array size limit. */
   private static final int MAX_ENTRIES_PER_GENERATION = 1 << 24;
 
-  private final HazelcastInstance member;
+  private final CompletableFuture<HazelcastInstance> member;
   private final DedupBuckets table;
   private final DedupMarker marker;
   private final Deduplicator deduplicator;
@@ -83,27 +84,26 @@ public final class DedupTable implements Closeable {
   /**
    * @param leading whether this node leads the Raft group now (the leader writes the records)
    * @param log this node's event store, from which lost entries are refilled
+   * @param onStartFailure told if this node's Hazelcast member cannot start (it starts in the
+   *     background)
    */
   public DedupTable(
       Settings s,
       LongSupplier raftTerm,
       BooleanSupplier leading,
       EventStore log,
-      MeterRegistry meters) {
+      MeterRegistry meters,
+      Consumer<Throwable> onStartFailure) {
     HazelcastCallbackPool.install();
-    this.member = Hazelcast.newHazelcastInstance(config(s));
-    IMap<Integer, IdBucket> map = member.getMap(MAP);
+    this.member = startMember(config(s), onStartFailure);
     this.table =
         new DedupBuckets(
-            map,
-            member.getPartitionService(),
-            s.window().toMillis(),
-            maxEntriesPerGeneration(s, Runtime.getRuntime()));
+            member, s.window().toMillis(), maxEntriesPerGeneration(s, Runtime.getRuntime()));
     DedupMetrics metrics = new DedupMetrics(meters);
     this.marker = new DedupMarker(table, metrics, leading);
     LogWindow window = new LogWindow(log);
     this.refill = new LostEntryRefill(table, window, s.window(), metrics);
-    map.addPartitionLostListener(refill);
+    member.thenAccept(m -> m.<Integer, IdBucket>getMap(MAP).addPartitionLostListener(refill));
     long windowMillis = s.window().toMillis();
     this.keptWindow = new DedupWindow(windowMillis);
     this.recent =
@@ -160,6 +160,30 @@ public final class DedupTable implements Closeable {
         .description("Heap of the buckets this member owns (backups not counted)")
         .baseUnit("bytes")
         .register(meters);
+  }
+
+  /**
+   * Starts this node's member on a thread of its own: the start and join take seconds (8.5 s of a
+   * restart under load), and Raft need not wait for them. A member that cannot start is fatal, as
+   * it was when the start was part of the node's.
+   */
+  private static CompletableFuture<HazelcastInstance> startMember(
+      Config config, Consumer<Throwable> onStartFailure) {
+    CompletableFuture<HazelcastInstance> started = new CompletableFuture<>();
+    Thread starter =
+        new Thread(
+            () -> {
+              try {
+                started.complete(Hazelcast.newHazelcastInstance(config));
+              } catch (RuntimeException | Error e) {
+                started.completeExceptionally(e);
+                onStartFailure.accept(e);
+              }
+            },
+            "esc-dedup-start");
+    starter.setDaemon(true);
+    starter.start();
+    return started;
   }
 
   /**
@@ -246,8 +270,11 @@ public final class DedupTable implements Closeable {
   }
 
   private void watch() {
+    if (!table.isStarted()) {
+      return;
+    }
     try {
-      backupsInSync = member.getPartitionService().isClusterSafe();
+      backupsInSync = member.join().getPartitionService().isClusterSafe();
       localStats = table.localStats();
       keptWindow.observe(localStats[3], localStats[2], System.currentTimeMillis());
     } catch (RuntimeException e) {
@@ -270,11 +297,15 @@ public final class DedupTable implements Closeable {
 
   /** For the health details: running, members seen, backups in sync, refilling. */
   public String memberState() {
-    if (!member.getLifecycleService().isRunning()) {
+    if (!table.isStarted()) {
+      return member.isCompletedExceptionally() ? "failed to start" : "starting";
+    }
+    HazelcastInstance m = member.join();
+    if (!m.getLifecycleService().isRunning()) {
       return "stopped";
     }
     return "running, members "
-        + member.getCluster().getMembers().size()
+        + m.getCluster().getMembers().size()
         + ", "
         + (backupsInSync ? "backups in sync" : "backups syncing")
         + (refill.inProgress() ? ", refilling lost entries from the log" : "")
@@ -287,6 +318,7 @@ public final class DedupTable implements Closeable {
     marker.close();
     refill.close();
     recentFill.close();
-    member.shutdown();
+    // A member still starting is shut down once it is up.
+    member.thenAccept(HazelcastInstance::shutdown);
   }
 }

@@ -148,24 +148,19 @@ final class Deduplicator implements Admission {
         .toCompletableFuture()
         .orTimeout(tableWithinMillis, TimeUnit.MILLISECONDS)
         .thenApply(TableAnswer::of)
-        .exceptionally(
-            error ->
-                TableAnswer.none(
-                    "dedup table did not answer within "
-                        + tableWithinMillis
-                        + " ms ("
-                        + unwrap(error)
-                        + ")"));
+        .exceptionally(error -> TableAnswer.none("dedup table gave no answer: " + why(error)));
   }
 
   private static CompletableFuture<TableAnswer> unanswered(String why) {
     return CompletableFuture.completedFuture(TableAnswer.none(why));
   }
 
-  private static String unwrap(Throwable error) {
+  private String why(Throwable error) {
     Throwable cause =
         error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-    return cause instanceof TimeoutException ? "timed out" : cause.toString();
+    return cause instanceof TimeoutException
+        ? "none within " + tableWithinMillis + " ms"
+        : cause.getMessage();
   }
 
   /**

@@ -49,7 +49,20 @@ class DedupTableTest {
   @BeforeAll
   static void start() throws IOException {
     store = EventStore.open(dir, new StoreConfig(1 << 20, 4096, -1, -1));
-    table = new DedupTable(settings(), term::get, leading::get, store, meters);
+    table =
+        new DedupTable(
+            settings(),
+            term::get,
+            leading::get,
+            store,
+            meters,
+            e -> {
+              throw new AssertionError("the member did not start", e);
+            });
+    // The member starts in the background; these tests are about a table that is up.
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> table.memberState().startsWith("running"));
   }
 
   static DedupTable.Settings settings() throws IOException {
@@ -268,7 +281,7 @@ class DedupTableTest {
     try (StuckPartitions stuck = StuckPartitions.hold()) {
       assertThat(admit(1, event("slow", "retried"), event("slow", "fresh")))
           .satisfiesExactly(
-              v -> assertRefused(v, "dedup table did not answer within 1000 ms"),
+              v -> assertRefused(v, "dedup table gave no answer: none within 1000 ms"),
               v -> assertThat(v).isEqualTo(ADMIT));
     }
     assertThat(admit(2, event("slow", "retried")))

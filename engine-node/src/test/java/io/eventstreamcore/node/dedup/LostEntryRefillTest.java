@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,8 +24,7 @@ class LostEntryRefillTest {
         Hazelcast.newHazelcastInstance(DedupTable.config(DedupTableTest.settings()));
     try (EventStore store = EventStore.open(dir, new StoreConfig(1 << 20, 4096, -1, -1))) {
       DedupBuckets table =
-          new DedupBuckets(
-              member.getMap(DedupTable.MAP), member.getPartitionService(), 300_000, 1_000);
+          new DedupBuckets(CompletableFuture.completedFuture(member), 300_000, 1_000);
       SimpleMeterRegistry meters = new SimpleMeterRegistry();
       store.append(
           List.of(
