@@ -155,6 +155,9 @@ public class Engine {
               peerHttp,
               tls);
       raft.start();
+      if (dedup != null) {
+        dedup.startMember();
+      }
     } catch (IOException | RuntimeException e) {
       UnreadableStorage.cause(e)
           .ifPresent(c -> UnreadableStorage.report(Path.of(node.terminationLog()), c));

@@ -52,7 +52,9 @@ public final class DedupTable implements Closeable {
   /** Keeps a generation's slot array well within Java's array size limit. */
   private static final int MAX_ENTRIES_PER_GENERATION = 1 << 24;
 
-  private final CompletableFuture<HazelcastInstance> member;
+  private final CompletableFuture<HazelcastInstance> member = new CompletableFuture<>();
+  private final Config memberConfig;
+  private final Consumer<Throwable> onStartFailure;
   private final DedupBuckets table;
   private final DedupMarker marker;
   private final Deduplicator deduplicator;
@@ -85,7 +87,7 @@ public final class DedupTable implements Closeable {
    * @param leading whether this node leads the Raft group now (the leader writes the records)
    * @param log this node's event store, from which lost entries are refilled
    * @param onStartFailure told if this node's Hazelcast member cannot start (it starts in the
-   *     background)
+   *     background, on {@link #startMember})
    */
   public DedupTable(
       Settings s,
@@ -95,7 +97,8 @@ public final class DedupTable implements Closeable {
       MeterRegistry meters,
       Consumer<Throwable> onStartFailure) {
     HazelcastCallbackPool.install();
-    this.member = startMember(config(s), onStartFailure);
+    this.memberConfig = config(s);
+    this.onStartFailure = onStartFailure;
     this.table =
         new DedupBuckets(
             member, s.window().toMillis(), maxEntriesPerGeneration(s, Runtime.getRuntime()));
@@ -163,27 +166,25 @@ public final class DedupTable implements Closeable {
   }
 
   /**
-   * Starts this node's member on a thread of its own: the start and join take seconds (8.5 s of a
-   * restart under load), and Raft need not wait for them. A member that cannot start is fatal, as
-   * it was when the start was part of the node's.
+   * Starts this node's member on a thread of its own, once Raft is up: the start and join take
+   * seconds (8.5 s of a restart under load), Raft need not wait for them, and on two vCPUs they are
+   * better not run beside Raft's own start. A member that cannot start is fatal, as it was when the
+   * start was part of the node's.
    */
-  private static CompletableFuture<HazelcastInstance> startMember(
-      Config config, Consumer<Throwable> onStartFailure) {
-    CompletableFuture<HazelcastInstance> started = new CompletableFuture<>();
+  public void startMember() {
     Thread starter =
         new Thread(
             () -> {
               try {
-                started.complete(Hazelcast.newHazelcastInstance(config));
+                member.complete(Hazelcast.newHazelcastInstance(memberConfig));
               } catch (RuntimeException | Error e) {
-                started.completeExceptionally(e);
+                member.completeExceptionally(e);
                 onStartFailure.accept(e);
               }
             },
             "esc-dedup-start");
     starter.setDaemon(true);
     starter.start();
-    return started;
   }
 
   /**

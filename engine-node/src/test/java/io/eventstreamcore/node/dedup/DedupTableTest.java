@@ -59,6 +59,7 @@ class DedupTableTest {
             e -> {
               throw new AssertionError("the member did not start", e);
             });
+    table.startMember();
     // The member starts in the background; these tests are about a table that is up.
     Awaitility.await()
         .atMost(Duration.ofSeconds(30))
