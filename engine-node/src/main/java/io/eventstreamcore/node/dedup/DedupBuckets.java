@@ -97,8 +97,12 @@ final class DedupBuckets {
         .thenApply(done -> blocking);
   }
 
-  /** Records each key as STORED at its offset; waits for the member if it is still starting. */
-  CompletableFuture<Void> markStored(Map<DedupKey, Long> offsets) {
+  /**
+   * Records each key as STORED at its offset; waits for the member if it is still starting.
+   *
+   * @param storedAtMillis when the latest of these events was stored: their window starts then
+   */
+  CompletableFuture<Void> markStored(Map<DedupKey, Long> offsets, long storedAtMillis) {
     List<DedupKey> keys = new ArrayList<>(offsets.keySet());
     long[] values = new long[keys.size()];
     for (int i = 0; i < values.length; i++) {
@@ -114,7 +118,8 @@ final class DedupBuckets {
               stored ->
                   table
                       .map()
-                      .submitToKeys(stored.bucketIds(), new MarkStored(limits, stored))
+                      .submitToKeys(
+                          stored.bucketIds(), new MarkStored(limits, storedAtMillis, stored))
                       .toCompletableFuture()
                       .thenAccept(done -> {}));
         });

@@ -58,6 +58,9 @@ final class DedupMarker implements Closeable {
    */
   private Map<DedupKey, Long> unsent = new HashMap<>();
 
+  /** When the latest of the unsent records was applied: their window starts no later. */
+  private long unsentAppliedAt;
+
   private CompletableFuture<Void> unsentWritten = new CompletableFuture<>();
   private boolean writing;
 
@@ -70,11 +73,18 @@ final class DedupMarker implements Closeable {
   /** The records of the write in flight, kept until it lands so that they stay visible here. */
   private Map<DedupKey, Long> sending = Map.of();
 
+  private long sendingAppliedAt;
+  private final long windowMillis;
+
   /**
    * @param leading whether this node leads the Raft group now
+   * @param windowMillis how long a record answers retries: a record still unwritten after that (its
+   *     member still starting) no longer does
    */
-  DedupMarker(DedupBuckets table, DedupMetrics metrics, BooleanSupplier leading) {
+  DedupMarker(
+      DedupBuckets table, DedupMetrics metrics, BooleanSupplier leading, long windowMillis) {
     this.table = table;
+    this.windowMillis = windowMillis;
     this.metrics = metrics;
     this.leading = leading;
     timer.scheduleWithFixedDelay(
@@ -96,6 +106,7 @@ final class DedupMarker implements Closeable {
       for (int i = 0; i < keys.size(); i++) {
         unsent.put(keys.get(i), offsets[i]);
       }
+      unsentAppliedAt = System.currentTimeMillis();
       enqueue(term, index, unsentWritten);
     } else {
       enqueue(term, index, held.hold(index, keys, offsets));
@@ -119,6 +130,8 @@ final class DedupMarker implements Closeable {
     Map<DedupKey, Long> all = held.takeAll(unsentWritten);
     all.putAll(unsent);
     unsent = all;
+    // The held records were applied earlier: dating them now only lengthens their window.
+    unsentAppliedAt = System.currentTimeMillis();
   }
 
   private synchronized void writeUnsent() {
@@ -129,9 +142,10 @@ final class DedupMarker implements Closeable {
     CompletableFuture<Void> written = unsentWritten;
     Map<DedupKey, Long> stored = unsent;
     sending = stored;
+    sendingAppliedAt = unsentAppliedAt;
     unsent = new HashMap<>();
     unsentWritten = new CompletableFuture<>();
-    record(stored, 3)
+    record(stored, sendingAppliedAt, 3)
         .whenComplete(
             (ok, error) -> {
               boolean again;
@@ -151,11 +165,13 @@ final class DedupMarker implements Closeable {
   /**
    * The STORED entry of a key that this node applied but has not yet written to the table, or null.
    * A producer is acknowledged once its event is applied here, so its immediate resend must be
-   * answered from this, not refused because the table still shows the claim.
+   * answered from this, not refused because the table still shows the claim. A record older than
+   * the window answers nothing, as the table would not.
    */
   synchronized long[] unwritten(DedupKey key) {
-    Long offset = unsent.get(key);
-    if (offset == null) {
+    long since = System.currentTimeMillis() - windowMillis;
+    Long offset = unsentAppliedAt > since ? unsent.get(key) : null;
+    if (offset == null && sendingAppliedAt > since) {
       offset = sending.get(key);
     }
     return offset == null ? null : DedupEntry.stored(offset);
@@ -166,16 +182,17 @@ final class DedupMarker implements Closeable {
     enqueue(term, index, CompletableFuture.completedFuture(null));
   }
 
-  private CompletableFuture<?> record(Map<DedupKey, Long> stored, int attemptsLeft) {
+  private CompletableFuture<?> record(
+      Map<DedupKey, Long> stored, long appliedAtMillis, int attemptsLeft) {
     return table
-        .markStored(stored)
+        .markStored(stored, appliedAtMillis)
         .handle(
             (ok, error) -> {
               if (error == null) {
                 return CompletableFuture.completedFuture(null);
               }
               if (attemptsLeft > 1) {
-                return record(stored, attemptsLeft - 1);
+                return record(stored, appliedAtMillis, attemptsLeft - 1);
               }
               metrics.recordsLost(stored.size());
               LOG.errorf(

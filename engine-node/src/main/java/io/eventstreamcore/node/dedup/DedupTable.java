@@ -9,6 +9,8 @@ import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.ServerSocketEndpointConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.partition.Partition;
+import com.hazelcast.partition.PartitionService;
 import io.eventstreamcore.node.replication.Admission;
 import io.eventstreamcore.node.replication.ApplyListener;
 import io.eventstreamcore.node.storage.EventStore;
@@ -20,7 +22,9 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -66,7 +70,14 @@ public final class DedupTable implements Closeable {
 
   private final ScheduledExecutorService watch =
       Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("esc-dedup-watch"));
-  private volatile boolean backupsInSync;
+
+  /**
+   * How many members there were when a sample last found every partition backed up and owned by all
+   * of them (-1 if none did): a member that joined since has no partitions yet, so "in sync" from
+   * before its join would let a roll stop the next node mid-migration.
+   */
+  private volatile int membersInSync = -1;
+
   private volatile long[] localStats = {0, 0, 0, -1};
   private final DedupWindow keptWindow;
 
@@ -103,7 +114,7 @@ public final class DedupTable implements Closeable {
         new DedupBuckets(
             member, s.window().toMillis(), maxEntriesPerGeneration(s, Runtime.getRuntime()));
     DedupMetrics metrics = new DedupMetrics(meters);
-    this.marker = new DedupMarker(table, metrics, leading);
+    this.marker = new DedupMarker(table, metrics, leading, s.window().toMillis());
     LogWindow window = new LogWindow(log);
     this.refill = new LostEntryRefill(table, window, s.window(), metrics);
     member.thenAccept(m -> m.<Integer, IdBucket>getMap(MAP).addPartitionLostListener(refill));
@@ -275,12 +286,21 @@ public final class DedupTable implements Closeable {
       return;
     }
     try {
-      backupsInSync = member.join().getPartitionService().isClusterSafe();
+      membersInSync = membersInSync(member.join());
       localStats = table.localStats();
       keptWindow.observe(localStats[3], localStats[2], System.currentTimeMillis());
     } catch (RuntimeException e) {
-      backupsInSync = false;
+      membersInSync = -1;
     }
+  }
+
+  private static int membersInSync(HazelcastInstance m) {
+    int members = m.getCluster().getMembers().size();
+    PartitionService partitions = m.getPartitionService();
+    Set<Partition> all = partitions.getPartitions();
+    long owners = all.stream().map(Partition::getOwner).filter(Objects::nonNull).distinct().count();
+    boolean balanced = owners == Math.min(members, all.size());
+    return balanced && partitions.isClusterSafe() ? members : -1;
   }
 
   /** The window this member keeps every id for, and the configured one. */
@@ -305,10 +325,11 @@ public final class DedupTable implements Closeable {
     if (!m.getLifecycleService().isRunning()) {
       return "stopped";
     }
+    int members = m.getCluster().getMembers().size();
     return "running, members "
-        + m.getCluster().getMembers().size()
+        + members
         + ", "
-        + (backupsInSync ? "backups in sync" : "backups syncing")
+        + (membersInSync == members ? "backups in sync" : "backups syncing")
         + (refill.inProgress() ? ", refilling lost entries from the log" : "")
         + (recent.trusted(System.currentTimeMillis()) ? "" : ", reading the log into its filters");
   }

@@ -29,6 +29,14 @@ final class IdBucket extends DedupSerializable {
   }
 
   void put(long hi, long lo, long[] entry, Limits limits) {
+    put(hi, lo, entry, limits, limits.nowMillis());
+  }
+
+  /**
+   * @param atMillis when the entry's window starts: the time the event was stored, which a record
+   *     written late carries; never later than {@code limits.nowMillis()}
+   */
+  void put(long hi, long lo, long[] entry, Limits limits, long atMillis) {
     if (currentSince < 0) {
       currentSince = limits.nowMillis();
     }
@@ -42,7 +50,8 @@ final class IdBucket extends DedupSerializable {
       current = new IdTable();
       currentSince = limits.nowMillis();
     }
-    current.put(hi, lo, entry, limits.nowMillis());
+    // An entry older than the current generation still lives in it for a window past its time.
+    current.put(hi, lo, entry, atMillis);
   }
 
   int size() {

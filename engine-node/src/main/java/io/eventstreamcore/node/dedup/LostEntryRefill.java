@@ -74,7 +74,7 @@ final class LostEntryRefill implements MapPartitionLostListener, Closeable {
     log.read(
         System.currentTimeMillis() - window.toMillis(),
         stored -> {
-          table.markStored(stored).join();
+          table.markStored(stored, System.currentTimeMillis()).join();
           metrics.refilled(stored.size());
           entries.addAndGet(stored.size());
         });

@@ -13,16 +13,20 @@ import java.util.Map;
 final class MarkStored extends DedupSerializable
     implements EntryProcessor<Integer, IdBucket, Void> {
   private IdBucket.Limits limits;
+  private long storedAtMillis;
   private BucketedKeys offsets;
 
   /** For {@link DedupSerialization}. */
   MarkStored() {}
 
   /**
+   * @param storedAtMillis when the events were stored (the latest of them): each key's window
+   *     starts then, not when the record is written
    * @param offsets each key with the topic offset its event was stored at
    */
-  MarkStored(IdBucket.Limits limits, BucketedKeys offsets) {
+  MarkStored(IdBucket.Limits limits, long storedAtMillis, BucketedKeys offsets) {
     this.limits = limits;
+    this.storedAtMillis = Math.min(storedAtMillis, limits.nowMillis());
     this.offsets = offsets;
   }
 
@@ -30,7 +34,12 @@ final class MarkStored extends DedupSerializable
   public Void process(Map.Entry<Integer, IdBucket> entry) {
     IdBucket bucket = entry.getValue() != null ? entry.getValue() : new IdBucket();
     for (int i = offsets.start(entry.getKey()), end = offsets.end(entry.getKey()); i < end; i++) {
-      bucket.put(offsets.hi(i), offsets.lo(i), DedupEntry.stored(offsets.value(i)), limits);
+      bucket.put(
+          offsets.hi(i),
+          offsets.lo(i),
+          DedupEntry.stored(offsets.value(i)),
+          limits,
+          storedAtMillis);
     }
     entry.setValue(bucket);
     return null;
@@ -44,12 +53,14 @@ final class MarkStored extends DedupSerializable
   @Override
   public void writeData(ObjectDataOutput out) throws IOException {
     limits.writeTo(out);
+    out.writeLong(storedAtMillis);
     offsets.writeTo(out);
   }
 
   @Override
   public void readData(ObjectDataInput in) throws IOException {
     limits = IdBucket.Limits.readFrom(in);
+    storedAtMillis = in.readLong();
     offsets = BucketedKeys.readFrom(in);
   }
 }

@@ -1,16 +1,21 @@
 package io.eventstreamcore.node.dedup;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
-/** The table while this node's member is still starting: Raft does not wait for it. */
+/**
+ * The table while this node's member is still starting: Raft does not wait for it, and records that
+ * wait for it keep the window of their events.
+ */
 class DedupBucketsTest {
   private static DedupKey key(String id) {
     return DedupKey.of(DedupTableTest.event("t", id));
@@ -26,9 +31,12 @@ class DedupBucketsTest {
         .failsWithin(Duration.ZERO)
         .withThrowableThat()
         .withMessageContaining("still starting");
+    assertThat(table.isStarted()).isFalse();
     assertThat(table.lookup(key("a"))).isCompletedExceptionally();
     assertThat(table.localStats()).containsExactly(0, 0, 0, -1);
-    CompletableFuture<Void> recorded = table.markStored(Map.of(key("a"), 7L));
+    long now = System.currentTimeMillis();
+    CompletableFuture<Void> recorded = table.markStored(Map.of(key("a"), 7L), now);
+    CompletableFuture<Void> recordedLate = table.markStored(Map.of(key("old"), 8L), now - 300_001);
     assertThat(recorded).isNotDone();
 
     HazelcastInstance started =
@@ -36,9 +44,37 @@ class DedupBucketsTest {
     try {
       member.complete(started);
       assertThat(recorded).succeedsWithin(Duration.ofSeconds(30));
+      assertThat(recordedLate).succeedsWithin(Duration.ofSeconds(30));
       assertThat(table.lookup(key("a")).join()).isEqualTo(DedupEntry.stored(7));
+      assertThat(table.lookup(key("old")).join())
+          .as("a record written after its event's window ended answers nothing")
+          .isNull();
     } finally {
       started.shutdown();
+    }
+  }
+
+  @Test
+  void aRecordTheStartingMemberHasNotTakenAnswersOnlyWithinTheWindow() {
+    long windowMillis = 400;
+    DedupBuckets table = new DedupBuckets(new CompletableFuture<>(), windowMillis, 1_000);
+    DedupMarker marker =
+        new DedupMarker(
+            table, new DedupMetrics(new SimpleMeterRegistry()), () -> true, windowMillis);
+    try (marker) {
+      marker.applied(1, 0, -1, List.of(key("a")), new long[] {3});
+      assertThat(marker.unwritten(key("a"))).isEqualTo(DedupEntry.stored(3));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .pollInterval(Duration.ofMillis(20))
+          .untilAsserted(
+              () ->
+                  assertThat(marker.unwritten(key("a")))
+                      .as("the id may be stored again once its window is over")
+                      .isNull());
+      assertThat(marker.recordedThrough())
+          .as("the record is still waiting for the member")
+          .isEqualTo(-1);
     }
   }
 }
