@@ -327,7 +327,9 @@ public class Engine {
         d.window(),
         // A claimed batch settles within the produce timeout (the Raft client's retries included).
         2 * config.node().produceTimeout().toMillis(),
-        d.tableTimeout());
+        d.tableTimeout(),
+        // The Raft group's members, learners too: each runs a member of the table.
+        () -> raft == null ? peers.size() : raft.peers().size());
   }
 
   private void stepPressure() {

@@ -63,7 +63,10 @@ class DedupTableTest {
     // The member starts in the background; these tests are about a table that is up.
     Awaitility.await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> table.memberState().startsWith("running"));
+        .until(
+            () ->
+                table.memberState().startsWith("running")
+                    && !table.memberState().contains("majority"));
   }
 
   static DedupTable.Settings settings() throws IOException {
@@ -79,7 +82,8 @@ class DedupTableTest {
         40,
         Duration.ofMinutes(5),
         60_000,
-        Duration.ofSeconds(1));
+        Duration.ofSeconds(1),
+        () -> 1);
   }
 
   @AfterAll
@@ -124,7 +128,8 @@ class DedupTableTest {
             40,
             Duration.ofMinutes(5),
             60_000,
-            Duration.ofSeconds(5));
+            Duration.ofSeconds(5),
+            () -> 3);
     AdvancedNetworkConfig net = DedupTable.config(s).getAdvancedNetworkConfig();
     assertThat(net.isEnabled()).isTrue();
     // No client endpoint: the port speaks the member protocol only.
