@@ -72,25 +72,25 @@ final class Endpoints implements AutoCloseable {
 
   /** Gives up {@code stalled} for the leader another node named, if it is still the one in use. */
   synchronized void moveTo(Connection stalled, String leaderEndpoint) {
-    drop(stalled, leaderEndpoint);
+    if (stalled != current) {
+      return;
+    }
+    preferred = leaderEndpoint;
+    stalled.close();
+    current = null;
   }
 
   synchronized void failed(Connection conn, EscException e) {
-    if (e.code() == ErrorCode.NOT_LEADER || !conn.isOpen()) {
-      drop(conn, e.leaderEndpoint());
-    }
-  }
-
-  /** Leaves {@code conn} if it is still the current one, for the named leader if any. */
-  private void drop(Connection conn, String leaderEndpoint) {
     if (conn != current) {
       return;
     }
-    if (!leaderEndpoint.isEmpty()) {
-      preferred = leaderEndpoint;
+    if (e.code() == ErrorCode.NOT_LEADER || !conn.isOpen()) {
+      if (!e.leaderEndpoint().isEmpty()) {
+        preferred = e.leaderEndpoint();
+      }
+      conn.close();
+      current = null;
     }
-    conn.close();
-    current = null;
   }
 
   /** The leader's connection if {@code conn} names another node as leader and it answers. */

@@ -327,9 +327,7 @@ public class Engine {
         d.window(),
         // A claimed batch settles within the produce timeout (the Raft client's retries included).
         2 * config.node().produceTimeout().toMillis(),
-        d.tableTimeout(),
-        // The Raft group's members, learners too: each runs a member of the table.
-        () -> raft == null ? peers.size() : raft.peers().size());
+        d.tableTimeout());
   }
 
   private void stepPressure() {

@@ -38,12 +38,6 @@ final class DedupMarker implements Closeable {
    */
   static final long MAX_HELD_BYTES = 16L << 20;
 
-  /**
-   * Records a node keeps while the table refuses them, about 100 bytes each on the heap: at 30,000
-   * events/s some 8 s of a split, and minutes at the rates most clusters see.
-   */
-  static final int MAX_KEPT_RECORDS = 250_000;
-
   private record Mark(long index, CompletableFuture<?> done) {}
 
   private final DedupBuckets table;
@@ -72,9 +66,6 @@ final class DedupMarker implements Closeable {
 
   /** A term started while a write was out: the next write goes as soon as that one lands. */
   private boolean writeAgainAtOnce;
-
-  /** The latest write was refused: said once until one lands. */
-  private boolean refusing;
 
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("esc-dedup-records"));
@@ -150,31 +141,21 @@ final class DedupMarker implements Closeable {
     writing = true;
     CompletableFuture<Void> written = unsentWritten;
     Map<DedupKey, Long> stored = unsent;
-    long appliedAt = unsentAppliedAt;
     sending = stored;
-    sendingAppliedAt = appliedAt;
+    sendingAppliedAt = unsentAppliedAt;
     unsent = new HashMap<>();
     unsentWritten = new CompletableFuture<>();
-    record(stored, appliedAt, 3)
+    record(stored, sendingAppliedAt, 3)
         .whenComplete(
             (ok, error) -> {
               boolean again;
-              boolean done;
               synchronized (this) {
                 sending = Map.of();
                 writing = false;
                 again = writeAgainAtOnce;
                 writeAgainAtOnce = false;
-                if (error == null) {
-                  tableTakesRecords();
-                  done = true;
-                } else {
-                  done = !kept(stored, appliedAt, written, error);
-                }
               }
-              if (done) {
-                written.complete(null);
-              }
+              written.complete(null);
               if (again) {
                 writeUnsent();
               }
@@ -201,59 +182,26 @@ final class DedupMarker implements Closeable {
     enqueue(term, index, CompletableFuture.completedFuture(null));
   }
 
-  /** Writes the records, with quick retries; fails if the last attempt does. */
-  private CompletableFuture<Void> record(
+  private CompletableFuture<?> record(
       Map<DedupKey, Long> stored, long appliedAtMillis, int attemptsLeft) {
     return table
         .markStored(stored, appliedAtMillis)
         .handle(
             (ok, error) -> {
               if (error == null) {
-                return CompletableFuture.<Void>completedFuture(null);
+                return CompletableFuture.completedFuture(null);
               }
-              return attemptsLeft > 1
-                  ? record(stored, appliedAtMillis, attemptsLeft - 1)
-                  : CompletableFuture.<Void>failedFuture(error);
+              if (attemptsLeft > 1) {
+                return record(stored, appliedAtMillis, attemptsLeft - 1);
+              }
+              metrics.recordsLost(stored.size());
+              LOG.errorf(
+                  "could not record %d stored events in the dedup table: %s; a retry of them"
+                      + " within the window may be stored again",
+                  stored.size(), error.toString());
+              return CompletableFuture.completedFuture(null);
             })
         .thenCompose(f -> f);
-  }
-
-  /**
-   * A write the table refused goes out again with the next one (the table may be on a minority side
-   * of a split, or its member starting). Until it lands, nothing applied after it counts as
-   * recorded, so followers keep their copies and a next leader writes them on its side. Only beyond
-   * {@link #MAX_KEPT_RECORDS} are records given up, openly.
-   *
-   * @return false if they were given up
-   */
-  private boolean kept(
-      Map<DedupKey, Long> failed, long appliedAt, CompletableFuture<Void> written, Throwable why) {
-    if (failed.size() + unsent.size() > MAX_KEPT_RECORDS) {
-      metrics.recordsLost(failed.size());
-      LOG.errorf(
-          "could not record %d stored events in the dedup table: %s; a retry of them within the"
-              + " window may be stored again",
-          failed.size(), why.toString());
-      return false;
-    }
-    if (!refusing) {
-      refusing = true;
-      LOG.warnf(
-          "the dedup table does not take records (%s); keeping them until it does", why.toString());
-    }
-    Map<DedupKey, Long> merged = new HashMap<>(failed);
-    merged.putAll(unsent);
-    unsent = merged;
-    unsentAppliedAt = Math.max(unsentAppliedAt, appliedAt);
-    unsentWritten.whenComplete((ok, error) -> written.complete(null));
-    return true;
-  }
-
-  private void tableTakesRecords() {
-    if (refusing) {
-      refusing = false;
-      LOG.info("the dedup table takes records again");
-    }
   }
 
   private synchronized void enqueue(long term, long index, CompletableFuture<?> done) {

@@ -7,12 +7,10 @@ import com.hazelcast.config.InterfacesConfig;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.ServerSocketEndpointConfig;
-import com.hazelcast.config.SplitBrainProtectionConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.partition.Partition;
 import com.hazelcast.partition.PartitionService;
-import com.hazelcast.splitbrainprotection.SplitBrainProtectionOn;
 import io.eventstreamcore.node.replication.Admission;
 import io.eventstreamcore.node.replication.ApplyListener;
 import io.eventstreamcore.node.storage.EventStore;
@@ -33,7 +31,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
-import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 import org.jboss.logging.Logger;
 
@@ -95,11 +92,7 @@ public final class DedupTable implements Closeable {
       int maxHeapPercent,
       Duration window,
       long staleClaimMillis,
-      Duration tableTimeout,
-      IntSupplier clusterSize) {}
-
-  /** Hazelcast's name of the rule that the table works only in a majority of the members. */
-  static final String MAJORITY = "esc-majority";
+      Duration tableTimeout) {}
 
   /**
    * @param leading whether this node leads the Raft group now (the leader writes the records)
@@ -276,26 +269,8 @@ public final class DedupTable implements Closeable {
         new MapConfig(MAP)
             .setInMemoryFormat(InMemoryFormat.OBJECT)
             .setBackupCount(1)
-            .setAsyncBackupCount(0)
-            .setSplitBrainProtectionName(MAJORITY));
-    // Members that lose sight of each other form separate Hazelcast clusters, each with a table of
-    // its own. Only one that holds a majority of the Raft group's members may change or answer from
-    // its table: a leader on a smaller side would otherwise record events where the next leader
-    // never looks, and that leader would store their retries again. Splits that heal merge within
-    // seconds, not Hazelcast's default minutes.
-    c.addSplitBrainProtectionConfig(
-        new SplitBrainProtectionConfig(MAJORITY)
-            .setEnabled(true)
-            .setProtectOn(SplitBrainProtectionOn.READ_WRITE)
-            .setFunctionImplementation(seen -> seen.size() > s.clusterSize().getAsInt() / 2));
-    c.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
-    c.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
+            .setAsyncBackupCount(0));
     return c;
-  }
-
-  /** Whether the member sees a majority and so may use the table (checked once a second). */
-  static boolean inMajority(HazelcastInstance m) {
-    return m.getSplitBrainProtectionService().getSplitBrainProtection(MAJORITY).hasMinimumSize();
   }
 
   private static String ipOf(String host) {
@@ -355,7 +330,6 @@ public final class DedupTable implements Closeable {
         + members
         + ", "
         + (membersInSync == members ? "backups in sync" : "backups syncing")
-        + (inMajority(m) ? "" : ", fewer than a majority of members: not answering")
         + (refill.inProgress() ? ", refilling lost entries from the log" : "")
         + (recent.trusted(System.currentTimeMillis()) ? "" : ", reading the log into its filters");
   }

@@ -63,10 +63,7 @@ class DedupTableTest {
     // The member starts in the background; these tests are about a table that is up.
     Awaitility.await()
         .atMost(Duration.ofSeconds(30))
-        .until(
-            () ->
-                table.memberState().startsWith("running")
-                    && !table.memberState().contains("majority"));
+        .until(() -> table.memberState().startsWith("running"));
   }
 
   static DedupTable.Settings settings() throws IOException {
@@ -82,8 +79,7 @@ class DedupTableTest {
         40,
         Duration.ofMinutes(5),
         60_000,
-        Duration.ofSeconds(1),
-        () -> 1);
+        Duration.ofSeconds(1));
   }
 
   @AfterAll
@@ -128,8 +124,7 @@ class DedupTableTest {
             40,
             Duration.ofMinutes(5),
             60_000,
-            Duration.ofSeconds(5),
-            () -> 3);
+            Duration.ofSeconds(5));
     AdvancedNetworkConfig net = DedupTable.config(s).getAdvancedNetworkConfig();
     assertThat(net.isEnabled()).isTrue();
     // No client endpoint: the port speaks the member protocol only.

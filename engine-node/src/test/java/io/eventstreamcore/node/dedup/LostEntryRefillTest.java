@@ -1,7 +1,6 @@
 package io.eventstreamcore.node.dedup;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
@@ -23,7 +22,6 @@ class LostEntryRefillTest {
   void aLostPartitionRefillsEveryEventOfTheWindowFromTheLog() throws Exception {
     HazelcastInstance member =
         Hazelcast.newHazelcastInstance(DedupTable.config(DedupTableTest.settings()));
-    await().atMost(Duration.ofSeconds(10)).until(() -> DedupTable.inMajority(member));
     try (EventStore store = EventStore.open(dir, new StoreConfig(1 << 20, 4096, -1, -1))) {
       DedupBuckets table =
           new DedupBuckets(CompletableFuture.completedFuture(member), 300_000, 1_000);
