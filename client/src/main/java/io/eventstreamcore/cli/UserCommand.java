@@ -1,8 +1,9 @@
 package io.eventstreamcore.cli;
 
 import io.eventstreamcore.cli.local.LocalCluster;
+import io.eventstreamcore.protocol.Credential;
 import io.eventstreamcore.security.ClusterMaterial;
-import io.eventstreamcore.security.Credential;
+import io.eventstreamcore.security.OwnerOnly;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -43,7 +44,7 @@ final class UserCommand implements Callable<Integer> {
     }
     Credential c = m.addUser(name, rights);
     Path file = m.dir().resolve(name + ".credential");
-    c.writeTo(file);
+    OwnerOnly.write(file, c);
     System.out.printf("user %s added with %s; credential in %s%n", name, rights, file);
     return 0;
   }

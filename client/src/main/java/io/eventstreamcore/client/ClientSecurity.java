@@ -1,7 +1,7 @@
 package io.eventstreamcore.client;
 
-import io.eventstreamcore.security.Credential;
-import io.eventstreamcore.security.TlsContexts;
+import io.eventstreamcore.protocol.CaTrust;
+import io.eventstreamcore.protocol.Credential;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -17,14 +17,14 @@ public record ClientSecurity(Optional<SSLContext> tls, Optional<Credential> cred
 
   /** TLS trusting the CA in {@code caFile}, authenticated as {@code credential}. */
   public static ClientSecurity of(Path caFile, Credential credential) throws IOException {
-    return new ClientSecurity(Optional.of(TlsContexts.trusting(caFile)), Optional.of(credential));
+    return new ClientSecurity(Optional.of(CaTrust.trusting(caFile)), Optional.of(credential));
   }
 
   /** From files, either of which may be absent: a CA file (TLS on), a {@code user:secret} file. */
   public static ClientSecurity fromFiles(Optional<Path> caFile, Optional<Path> credentialFile)
       throws IOException {
     Optional<SSLContext> tls =
-        caFile.isPresent() ? Optional.of(TlsContexts.trusting(caFile.get())) : Optional.empty();
+        caFile.isPresent() ? Optional.of(CaTrust.trusting(caFile.get())) : Optional.empty();
     Optional<Credential> credential =
         credentialFile.isPresent()
             ? Optional.of(Credential.read(credentialFile.get()))

@@ -1,5 +1,6 @@
 package io.eventstreamcore.client;
 
+import io.eventstreamcore.protocol.Credential;
 import io.eventstreamcore.protocol.ErrorCode;
 import io.eventstreamcore.protocol.ErrorReply;
 import io.eventstreamcore.protocol.Frame;
@@ -9,7 +10,6 @@ import io.eventstreamcore.protocol.Hello;
 import io.eventstreamcore.protocol.HelloOk;
 import io.eventstreamcore.protocol.MetadataResult;
 import io.eventstreamcore.protocol.WireWriter;
-import io.eventstreamcore.security.Credential;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;

@@ -13,6 +13,8 @@ import io.eventstreamcore.client.Connection;
 import io.eventstreamcore.client.Consumer;
 import io.eventstreamcore.client.EscException;
 import io.eventstreamcore.client.Producer;
+import io.eventstreamcore.protocol.CaTrust;
+import io.eventstreamcore.protocol.Credential;
 import io.eventstreamcore.protocol.ErrorCode;
 import io.eventstreamcore.protocol.Event;
 import io.eventstreamcore.protocol.FetchRequest;
@@ -21,7 +23,6 @@ import io.eventstreamcore.protocol.Priority;
 import io.eventstreamcore.protocol.Record;
 import io.eventstreamcore.protocol.SubscribeRequest;
 import io.eventstreamcore.security.ClusterMaterial;
-import io.eventstreamcore.security.Credential;
 import io.eventstreamcore.security.TlsContexts;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -94,7 +95,7 @@ class SecureClusterIT {
     https =
         HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(5))
-            .sslContext(TlsContexts.trusting(material.caCertificate()))
+            .sslContext(CaTrust.trusting(material.caCertificate()))
             .build();
   }
 
@@ -312,7 +313,7 @@ class SecureClusterIT {
     GrpcTlsConfig conf =
         new GrpcTlsConfig(
             TlsContexts.keyManagers(cert, key)[0],
-            TlsContexts.trustManagers(material.caCertificate())[0],
+            CaTrust.trustManagers(material.caCertificate())[0],
             true);
     Parameters p = new Parameters();
     GrpcConfigKeys.TLS.setConf(p, conf);

@@ -1,5 +1,6 @@
 package io.eventstreamcore.security;
 
+import io.eventstreamcore.protocol.CaTrust;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
@@ -78,7 +79,7 @@ public final class CertificateAuthority {
 
   /** From PEM text, e.g. the values of a Kubernetes Secret. */
   public static CertificateAuthority fromPem(String certificate, String key) throws IOException {
-    return new CertificateAuthority(Pem.certificates(certificate).get(0), Pem.privateKey(key));
+    return new CertificateAuthority(CaTrust.certificates(certificate).get(0), Pem.privateKey(key));
   }
 
   public Issued self() {

@@ -1,5 +1,6 @@
 package io.eventstreamcore.security;
 
+import io.eventstreamcore.protocol.Credential;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,8 +84,8 @@ public record ClusterMaterial(Path dir) {
     }
     Credential admin = Credential.generate(ADMIN);
     Credential member = Credential.generate(MEMBER);
-    admin.writeTo(m.adminCredential());
-    member.writeTo(m.memberCredential());
+    OwnerOnly.write(m.adminCredential(), admin);
+    OwnerOnly.write(m.memberCredential(), member);
     Files.writeString(
         m.usersFile(),
         "# name secret-sha256 rights (docs/operations.md, Security)\n"

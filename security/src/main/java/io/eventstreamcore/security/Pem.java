@@ -1,16 +1,11 @@
 package io.eventstreamcore.security;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.Reader;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PrivateKey;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
-import java.util.List;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
@@ -21,35 +16,6 @@ import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 /** PEM files, the form Kubernetes Secrets, cert-manager and openssl all hand over keys in. */
 public final class Pem {
   private Pem() {}
-
-  public static List<X509Certificate> certificates(Path file) throws IOException {
-    try (InputStream in = Files.newInputStream(file)) {
-      return certificates(in, file.toString());
-    }
-  }
-
-  /** Certificates from PEM text, such as a Kubernetes Secret's value. */
-  public static List<X509Certificate> certificates(String pem) throws IOException {
-    return certificates(
-        new java.io.ByteArrayInputStream(pem.getBytes(java.nio.charset.StandardCharsets.US_ASCII)),
-        "PEM text");
-  }
-
-  private static List<X509Certificate> certificates(InputStream in, String file)
-      throws IOException {
-    try {
-      List<X509Certificate> certs =
-          CertificateFactory.getInstance("X.509").generateCertificates(in).stream()
-              .map(X509Certificate.class::cast)
-              .toList();
-      if (certs.isEmpty()) {
-        throw new IOException(file + " holds no PEM certificate");
-      }
-      return certs;
-    } catch (CertificateException e) {
-      throw new IOException(file + " is not a PEM certificate file: " + e.getMessage(), e);
-    }
-  }
 
   /** A private key in PKCS#8, PKCS#1 (RSA) or SEC1 (EC) form. */
   public static PrivateKey privateKey(Path file) throws IOException {

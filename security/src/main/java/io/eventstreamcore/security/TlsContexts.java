@@ -1,5 +1,6 @@
 package io.eventstreamcore.security;
 
+import io.eventstreamcore.protocol.CaTrust;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -10,10 +11,11 @@ import java.util.List;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 
-/** JDK TLS objects from PEM files: what a node presents, and whom it and its clients trust. */
+/**
+ * What a node presents over TLS, from its PEM certificate and key; whom it trusts is {@link
+ * CaTrust}, which clients share.
+ */
 public final class TlsContexts {
   private static final char[] IN_MEMORY = "in-memory".toCharArray();
 
@@ -21,7 +23,7 @@ public final class TlsContexts {
 
   /** Presents the certificate chain in {@code cert} with the key in {@code key}. */
   public static KeyManager[] keyManagers(Path cert, Path key) throws IOException {
-    List<X509Certificate> chain = Pem.certificates(cert);
+    List<X509Certificate> chain = CaTrust.certificates(cert);
     PrivateKey privateKey = Pem.privateKey(key);
     try {
       KeyStore store = KeyStore.getInstance("PKCS12");
@@ -35,49 +37,8 @@ public final class TlsContexts {
     }
   }
 
-  /** Trusts exactly the certificates in {@code ca}, not the JDK's public roots. */
-  public static TrustManager[] trustManagers(Path ca) throws IOException {
-    return trustManagers(Pem.certificates(ca));
-  }
-
-  public static TrustManager[] trustManagers(List<X509Certificate> ca) throws IOException {
-    try {
-      KeyStore store = KeyStore.getInstance("PKCS12");
-      store.load(null, null);
-      int i = 0;
-      for (X509Certificate c : ca) {
-        store.setCertificateEntry("ca-" + i++, c);
-      }
-      TrustManagerFactory f =
-          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      f.init(store);
-      return f.getTrustManagers();
-    } catch (GeneralSecurityException e) {
-      throw new IOException("cannot trust the CA: " + e.getMessage(), e);
-    }
-  }
-
-  /** A client context that trusts {@code ca} and presents nothing. */
-  public static SSLContext trusting(Path ca) throws IOException {
-    return context(null, trustManagers(ca));
-  }
-
-  public static SSLContext trusting(List<X509Certificate> ca) throws IOException {
-    return context(null, trustManagers(ca));
-  }
-
   /** A context that presents {@code cert}/{@code key} and trusts {@code ca} (mutual TLS). */
   public static SSLContext mutual(Path cert, Path key, Path ca) throws IOException {
-    return context(keyManagers(cert, key), trustManagers(ca));
-  }
-
-  private static SSLContext context(KeyManager[] keys, TrustManager[] trust) throws IOException {
-    try {
-      SSLContext c = SSLContext.getInstance("TLS");
-      c.init(keys, trust, null);
-      return c;
-    } catch (GeneralSecurityException e) {
-      throw new IOException("TLS is not available: " + e.getMessage(), e);
-    }
+    return CaTrust.context(keyManagers(cert, key), CaTrust.trustManagers(ca));
   }
 }

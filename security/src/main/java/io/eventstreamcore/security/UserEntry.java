@@ -1,5 +1,6 @@
 package io.eventstreamcore.security;
 
+import io.eventstreamcore.protocol.Credential;
 import java.util.Arrays;
 import java.util.List;
 

@@ -3,6 +3,7 @@ package io.eventstreamcore.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.eventstreamcore.protocol.Credential;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;

@@ -1,8 +1,8 @@
 package io.eventstreamcore.cli.local;
 
 import io.eventstreamcore.client.ClientSecurity;
+import io.eventstreamcore.protocol.Credential;
 import io.eventstreamcore.security.ClusterMaterial;
-import io.eventstreamcore.security.Credential;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;

@@ -1,8 +1,8 @@
 package io.eventstreamcore.node.security;
 
 import io.eventstreamcore.node.config.NodeConfig;
+import io.eventstreamcore.protocol.Credential;
 import io.eventstreamcore.protocol.Hello;
-import io.eventstreamcore.security.Credential;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

@@ -1,6 +1,7 @@
 package io.eventstreamcore.node.security;
 
 import io.eventstreamcore.node.config.NodeConfig;
+import io.eventstreamcore.protocol.CaTrust;
 import io.eventstreamcore.security.TlsContexts;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
@@ -65,7 +66,7 @@ public final class NodeTls {
     try {
       GrpcTlsConfig conf =
           new GrpcTlsConfig(
-              TlsContexts.keyManagers(cert, key)[0], TlsContexts.trustManagers(ca)[0], true);
+              TlsContexts.keyManagers(cert, key)[0], CaTrust.trustManagers(ca)[0], true);
       Parameters p = new Parameters();
       GrpcConfigKeys.TLS.setConf(p, conf);
       GrpcConfigKeys.Server.setTlsConf(p, conf);

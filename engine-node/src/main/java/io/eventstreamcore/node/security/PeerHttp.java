@@ -1,7 +1,7 @@
 package io.eventstreamcore.node.security;
 
 import io.eventstreamcore.node.config.NodeConfig;
-import io.eventstreamcore.security.Credential;
+import io.eventstreamcore.protocol.Credential;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

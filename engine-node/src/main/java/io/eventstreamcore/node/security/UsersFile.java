@@ -1,6 +1,6 @@
 package io.eventstreamcore.node.security;
 
-import io.eventstreamcore.security.Credential;
+import io.eventstreamcore.protocol.Credential;
 import io.eventstreamcore.security.UserEntry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

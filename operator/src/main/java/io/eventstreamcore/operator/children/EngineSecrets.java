@@ -1,8 +1,8 @@
 package io.eventstreamcore.operator.children;
 
 import io.eventstreamcore.operator.crd.EventCluster;
+import io.eventstreamcore.protocol.Credential;
 import io.eventstreamcore.security.CertificateAuthority;
-import io.eventstreamcore.security.Credential;
 import io.eventstreamcore.security.UserEntry;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;

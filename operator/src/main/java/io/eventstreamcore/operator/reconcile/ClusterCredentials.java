@@ -3,10 +3,9 @@ package io.eventstreamcore.operator.reconcile;
 import io.eventstreamcore.operator.children.EngineSecrets;
 import io.eventstreamcore.operator.crd.EventCluster;
 import io.eventstreamcore.operator.engine.EngineAccess;
+import io.eventstreamcore.protocol.CaTrust;
+import io.eventstreamcore.protocol.Credential;
 import io.eventstreamcore.security.CertificateAuthority;
-import io.eventstreamcore.security.Credential;
-import io.eventstreamcore.security.Pem;
-import io.eventstreamcore.security.TlsContexts;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
@@ -110,7 +109,7 @@ final class ClusterCredentials {
       throws IOException {
     Secret s = get(ec, EngineSecrets.tlsName(ec));
     if (s != null) {
-      X509Certificate current = Pem.certificates(value(s, EngineSecrets.CERT)).get(0);
+      X509Certificate current = CaTrust.certificates(value(s, EngineSecrets.CERT)).get(0);
       if (!renewalDue(current) && issuedBy(current, ca)) {
         return current;
       }
@@ -123,7 +122,7 @@ final class ClusterCredentials {
           "CertificateRenewed",
           "issued the engines a new certificate; they restart one at a time to use it");
     }
-    return Pem.certificates(fresh.getStringData().get(EngineSecrets.CERT)).get(0);
+    return CaTrust.certificates(fresh.getStringData().get(EngineSecrets.CERT)).get(0);
   }
 
   private boolean renewalDue(X509Certificate c) {
@@ -150,7 +149,7 @@ final class ClusterCredentials {
     if (k != null && k.caPem().equals(caPem) && k.admin().equals(admin.text())) {
       return k.access();
     }
-    EngineAccess access = new EngineAccess(TlsContexts.trusting(List.of(ca.certificate())), admin);
+    EngineAccess access = new EngineAccess(CaTrust.trusting(List.of(ca.certificate())), admin);
     known.put(key, new Known(caPem, admin.text(), access));
     return access;
   }

@@ -10,7 +10,8 @@ import io.eventstreamcore.operator.crd.EventCluster;
 import io.eventstreamcore.operator.engine.ClusterView;
 import io.eventstreamcore.operator.engine.EngineAccess;
 import io.eventstreamcore.operator.engine.EngineAdmin;
-import io.eventstreamcore.security.Credential;
+import io.eventstreamcore.protocol.CaTrust;
+import io.eventstreamcore.protocol.Credential;
 import io.eventstreamcore.security.Pem;
 import io.eventstreamcore.security.UserEntry;
 import io.fabric8.kubernetes.api.model.Container;
@@ -91,8 +92,9 @@ class SecuredClusterTest {
   void aNewClusterGetsItsCaCertificateAndCredentialsAndUsesThem() throws Exception {
     reconciliation.reconcile(ec);
 
-    X509Certificate ca = Pem.certificates(value(EngineSecrets.caName(ec), "ca.crt")).get(0);
-    X509Certificate engines = Pem.certificates(value(EngineSecrets.tlsName(ec), "tls.crt")).get(0);
+    X509Certificate ca = CaTrust.certificates(value(EngineSecrets.caName(ec), "ca.crt")).get(0);
+    X509Certificate engines =
+        CaTrust.certificates(value(EngineSecrets.tlsName(ec), "tls.crt")).get(0);
     engines.verify(ca.getPublicKey());
     assertThat(engines.getSubjectAlternativeNames().stream().map(n -> (String) n.get(1)))
         .contains("*." + name() + "-peers.prod.svc", name() + ".prod.svc");
@@ -163,7 +165,8 @@ class SecuredClusterTest {
     assertThat(serial()).isNotEqualTo(serial);
     assertThat(rollHash()).as("a new certificate rolls the engines").isNotEqualTo(rollHash);
     assertThat(value(EngineSecrets.adminName(ec), "credential")).isEqualTo(admin);
-    assertThat(Pem.certificates(value(EngineSecrets.tlsName(ec), "tls.crt")).get(0).getNotAfter())
+    assertThat(
+            CaTrust.certificates(value(EngineSecrets.tlsName(ec), "tls.crt")).get(0).getNotAfter())
         .isAfter(java.util.Date.from(clock.instant().plus(Duration.ofDays(80))));
   }
 
@@ -207,7 +210,7 @@ class SecuredClusterTest {
   }
 
   private String serial() throws Exception {
-    return Pem.certificates(value(EngineSecrets.tlsName(ec), "tls.crt"))
+    return CaTrust.certificates(value(EngineSecrets.tlsName(ec), "tls.crt"))
         .get(0)
         .getSerialNumber()
         .toString(16);

@@ -1,4 +1,4 @@
-package io.eventstreamcore.security;
+package io.eventstreamcore.protocol;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -54,10 +54,6 @@ public record Credential(String user, String secret) {
     } catch (IllegalArgumentException e) {
       throw new IOException(file + ": " + e.getMessage(), e);
     }
-  }
-
-  public void writeTo(Path file) throws IOException {
-    OwnerOnly.write(file, text() + "\n");
   }
 
   public String text() {
