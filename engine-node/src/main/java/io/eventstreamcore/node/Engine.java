@@ -183,6 +183,7 @@ public class Engine {
             config.batch().maxEvents(),
             config.batch().linger().toNanos(),
             () -> pressure.state().sheds() ? pressuredMaxInFlight : maxInFlight,
+            config.batch().entriesInFlight(),
             queues,
             recentCommit,
             node.produceTimeout().toMillis(),

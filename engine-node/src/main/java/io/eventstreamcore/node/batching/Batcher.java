@@ -8,16 +8,20 @@ import io.eventstreamcore.node.replication.EventBatch;
 import io.eventstreamcore.node.replication.EventStateMachine;
 import io.eventstreamcore.node.replication.Peer;
 import io.eventstreamcore.node.replication.RaftNode;
+import io.eventstreamcore.node.threads.DaemonThreads;
 import io.eventstreamcore.protocol.ErrorCode;
 import io.eventstreamcore.protocol.Priority;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.Closeable;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -31,9 +35,10 @@ import org.jboss.logging.Logger;
 /**
  * Takes validated events from the priority queues (most urgent first, with a share for every class)
  * and groups them into batches of up to {@code maxEvents} or {@code linger}, whichever comes first,
- * and replicates each batch as one Raft log entry. Many batches may be in flight; Ratis's log
- * worker shares one fsync among all entries written since the last one (group commit), so
- * concurrent producers pay for fsync together.
+ * and replicates each batch in a Raft log entry, several batches to an entry while earlier entries
+ * are still in Ratis ({@link RaftEntries}). Many batches may be in flight; Ratis's log worker
+ * shares one fsync among all entries written since the last one (group commit), so concurrent
+ * producers pay for fsync together.
  */
 public final class Batcher implements Closeable {
   private static final Logger LOG = Logger.getLogger(Batcher.class);
@@ -48,6 +53,9 @@ public final class Batcher implements Closeable {
 
   private final RaftNode raft;
   private final Admission admission;
+  private final RaftEntries entries;
+  private final ExecutorService packer =
+      Executors.newSingleThreadExecutor(DaemonThreads.named("esc-raft-entries"));
   private final int maxEvents;
   private final long lingerNanos;
   private final PriorityQueues<Pending> queue;
@@ -70,6 +78,7 @@ public final class Batcher implements Closeable {
   /**
    * @param maxInFlight batches allowed in dedup and Raft at once, asked before each batch (the node
    *     lowers it while it sheds load)
+   * @param maxEntriesInFlight Raft entries at once; batches admitted meanwhile share the next one
    * @param answerWithinMillis every event is answered within this time: a batch Ratis has not
    *     settled by then is answered TIMEOUT (it may still commit; producers retry with the id)
    */
@@ -79,12 +88,20 @@ public final class Batcher implements Closeable {
       int maxEvents,
       long lingerNanos,
       IntSupplier maxInFlight,
+      int maxEntriesInFlight,
       PriorityQueues<Pending> queue,
       RecentMax recentLatency,
       long answerWithinMillis,
       MeterRegistry meters) {
     this.raft = raft;
     this.admission = admission;
+    this.entries =
+        new RaftEntries(
+            raft::submit,
+            admission::recordedThrough,
+            maxEntriesInFlight,
+            answerWithinMillis,
+            packer);
     this.answerWithinMillis = answerWithinMillis;
     this.maxEvents = maxEvents;
     this.lingerNanos = lingerNanos;
@@ -226,32 +243,32 @@ public final class Batcher implements Closeable {
     for (Pending p : admitted) {
       events.add(p.event());
     }
-    byte[] bytes =
-        new EventBatch(batchId, System.currentTimeMillis(), admission.recordedThrough(), events)
-            .encode();
     batchSize.record(admitted.size());
     long start = System.nanoTime();
-    raft.submit(bytes)
-        .orTimeout(answerWithinMillis, TimeUnit.MILLISECONDS)
-        .whenComplete(
-            (reply, failure) -> {
-              inFlight.release();
-              long now = System.nanoTime();
-              commitTime.record(now - start, TimeUnit.NANOSECONDS);
-              recentLatency.record(now - admitted.get(0).arrivedNanos());
-              complete(admitted, reply, failure);
-            });
+    entries.add(
+        batchId,
+        events,
+        (reply, failure, from) -> {
+          inFlight.release();
+          long now = System.nanoTime();
+          commitTime.record(now - start, TimeUnit.NANOSECONDS);
+          recentLatency.record(now - admitted.get(0).arrivedNanos());
+          complete(admitted, reply, failure, from);
+        });
     return true;
   }
 
-  private void complete(List<Pending> batch, RaftClientReply reply, Throwable error) {
+  /**
+   * @param from where the batch's first event is among the events of the entry that carried it
+   */
+  private void complete(List<Pending> batch, RaftClientReply reply, Throwable error, int from) {
     if (error == null && reply.isSuccess()) {
       try {
         long[] offsets =
             EventStateMachine.AppendResult.decode(
                 reply.getMessage().getContent().asReadOnlyByteBuffer());
         for (int i = 0; i < batch.size(); i++) {
-          batch.get(i).owner().succeed(batch.get(i).index(), offsets[i]);
+          batch.get(i).owner().succeed(batch.get(i).index(), offsets[from + i]);
         }
       } catch (EventBatch.CorruptBatchException e) {
         failAll(batch, ErrorCode.INTERNAL, "batch rejected at apply: " + e.getMessage(), "");
@@ -307,6 +324,8 @@ public final class Batcher implements Closeable {
   public void close() {
     running = false;
     thread.interrupt();
+    entries.failWaiting(new IOException("node is shutting down"));
+    packer.shutdown();
     try {
       thread.join(2000);
     } catch (InterruptedException e) {
