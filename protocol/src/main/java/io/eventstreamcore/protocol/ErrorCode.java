@@ -39,7 +39,12 @@ public enum ErrorCode {
    * Not stored: the node's data volume is short of space. Retryable: the node takes events again by
    * itself once space returns, and another node may lead meanwhile.
    */
-  STORAGE_FULL(22, true);
+  STORAGE_FULL(22, true),
+  /**
+   * A second HELLO on a connection that already has one: who the client is stays as the first HELLO
+   * said, and the connection stays open. A client changes identity on a new connection.
+   */
+  ALREADY_GREETED(23, false);
 
   private static final ErrorCode[] BY_CODE = new ErrorCode[values().length];
 

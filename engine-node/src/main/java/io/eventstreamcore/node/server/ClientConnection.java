@@ -284,6 +284,12 @@ final class ClientConnection {
   }
 
   private void hello(int requestId, Hello hello) {
+    if (greeted) {
+      // Re-authenticating mid-connection would change whose rights govern requests in flight.
+      throw new ProtocolException(
+          ErrorCode.ALREADY_GREETED,
+          "this connection already said HELLO; open a new connection to change identity");
+    }
     if (hello.version() != FrameCodec.PROTOCOL_VERSION) {
       sendError(
           requestId,

@@ -186,6 +186,20 @@ class ProtocolFuzzTest {
   }
 
   @Test
+  void aSecondHelloIsRefusedAndTheConnectionKeepsWorking() throws Exception {
+    try (RawConnection c = RawConnection.greeted(engine.clientPort())) {
+      c.send(FrameType.HELLO, 7, w -> w.u16(99).str16("x").str16("none").i32(0));
+      Frame refused = c.read();
+      assertThat(refused.requestId()).isEqualTo(7);
+      assertThat(ErrorReply.read(refused.reader()).code()).isEqualTo(ErrorCode.ALREADY_GREETED);
+      c.send(FrameType.METADATA, 8, w -> {});
+      Frame metadata = c.read();
+      assertThat(metadata.type()).isEqualTo(FrameType.METADATA_RESULT);
+      assertThat(metadata.requestId()).isEqualTo(8);
+    }
+  }
+
+  @Test
   void badEventsGetTheirOwnCodeAndTheGoodOnesAreStored() throws Exception {
     try (RawConnection c = RawConnection.greeted(engine.clientPort())) {
       byte[] good = EventCodec.encode(Event.of("ok-1", "mixed", Priority.HIGH, new byte[3]));
