@@ -5,6 +5,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Gets a follower out of the state Ratis 3.3.0 leaves it in when the group's leader changed while
@@ -52,16 +53,30 @@ final class FoundingLogReset {
   }
 
   /**
-   * Deletes the log segments of a stopped Raft server's storage directory ({@code current}), and
-   * keeps its term, vote and configuration.
+   * Deletes the log segments of a stopped Raft server's storage directory ({@code current}) and the
+   * snapshots beside it ({@code sm}), and keeps its term, vote and configuration.
+   *
+   * <p>The snapshots go too because Ratis snapshots a state machine when it stops: closing the
+   * server to drop its log leaves a snapshot of the diverged founding entry (index 0, the wrong
+   * term). Started on it, the node counts index 0 as committed again and refuses the leader's entry
+   * 0 as before. {@link #refusal} has made sure no snapshot existed before the stop, so these hold
+   * nothing but that entry.
    */
-  static void dropLogSegments(File current) throws IOException {
-    File[] segments = current.listFiles((dir, name) -> name.startsWith("log_"));
-    if (segments == null) {
-      throw new IOException("cannot list " + current);
+  static void dropLogAndSnapshots(File current) throws IOException {
+    deleteAll(current, name -> name.startsWith("log_"));
+    File snapshots = new File(current.getParentFile(), "sm");
+    if (snapshots.isDirectory()) {
+      deleteAll(snapshots, name -> name.startsWith("snapshot."));
     }
-    for (File segment : segments) {
-      Files.delete(segment.toPath());
+  }
+
+  private static void deleteAll(File dir, Predicate<String> named) throws IOException {
+    File[] files = dir.listFiles((d, name) -> named.test(name));
+    if (files == null) {
+      throw new IOException("cannot list " + dir);
+    }
+    for (File file : files) {
+      Files.delete(file.toPath());
     }
   }
 }

@@ -240,7 +240,7 @@ public final class RaftNode implements Closeable {
         "dropping this follower's Raft log (committed through %d, no records): its founding entry"
             + " diverged from the leader's, which Ratis cannot repair; the leader resends it all",
         commitIndex());
-    rebuild(() -> FoundingLogReset.dropLogSegments(raftStorage));
+    rebuild(() -> FoundingLogReset.dropLogAndSnapshots(raftStorage));
     return Optional.empty();
   }
 

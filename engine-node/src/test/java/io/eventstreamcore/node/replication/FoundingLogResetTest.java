@@ -3,8 +3,10 @@ package io.eventstreamcore.node.replication;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.eventstreamcore.protocol.NodeRole;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,16 +43,33 @@ class FoundingLogResetTest {
 
   @Test
   void droppingTheLogKeepsTermVoteAndConfiguration() throws Exception {
+    Path current = Files.createDirectories(dir.resolve("current"));
     for (String name :
         new String[] {
           "log_0-0", "log_inprogress_1", "raft-meta", "raft-meta.conf", "in_use.lock"
         }) {
-      Files.writeString(dir.resolve(name), name);
+      Files.writeString(current.resolve(name), name);
     }
-    FoundingLogReset.dropLogSegments(dir.toFile());
+    FoundingLogReset.dropLogAndSnapshots(current.toFile());
+    assertThat(namesIn(current))
+        .containsExactlyInAnyOrder("raft-meta", "raft-meta.conf", "in_use.lock");
+  }
+
+  @Test
+  void theSnapshotTheStopTookOfTheDivergedEntryGoesWithTheLog() throws Exception {
+    Path current = Files.createDirectories(dir.resolve("current"));
+    Path sm = Files.createDirectories(dir.resolve("sm"));
+    Files.writeString(current.resolve("log_inprogress_0"), "entry 0, term 3");
+    Files.writeString(sm.resolve("snapshot.3_0"), "the state after entry 0");
+    Files.writeString(sm.resolve("snapshot.3_0.md5"), "its digest");
+    FoundingLogReset.dropLogAndSnapshots(current.toFile());
+    assertThat(namesIn(current)).isEmpty();
+    assertThat(namesIn(sm)).isEmpty();
+  }
+
+  private static List<String> namesIn(Path dir) throws IOException {
     try (var left = Files.list(dir)) {
-      assertThat(left.map(p -> p.getFileName().toString()))
-          .containsExactlyInAnyOrder("raft-meta", "raft-meta.conf", "in_use.lock");
+      return left.map(p -> p.getFileName().toString()).toList();
     }
   }
 }
