@@ -1,6 +1,7 @@
 package io.eventstreamcore.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.eventstreamcore.cli.local.LocalCluster;
 import io.eventstreamcore.cli.local.LocalNode;
@@ -13,7 +14,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,12 +62,13 @@ class DedupMemberLossIT {
         f.kill();
       }
       awaitReadiness(leader, body -> body.contains("members 1,"));
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (metric(leader, "esc_dedup_partitions_lost_total") == 0
-          || metric(leader, "esc_dedup_refilling") == 1) {
-        assertThat(System.nanoTime()).as("loss reported and refilled").isLessThan(deadline);
-        Thread.sleep(100);
-      }
+      await("loss reported and refilled")
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(100))
+          .until(
+              () ->
+                  metric(leader, "esc_dedup_partitions_lost_total") > 0
+                      && metric(leader, "esc_dedup_refilling") == 0);
       assertThat(metric(leader, "esc_dedup_refill_events_total")).isGreaterThanOrEqualTo(IDS);
 
       for (LocalNode f : followers) {
@@ -107,20 +108,16 @@ class DedupMemberLossIT {
         .toList();
   }
 
-  private static void awaitReadiness(LocalNode node, Predicate<String> condition) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    List<String> seen = new ArrayList<>();
-    while (true) {
-      String body = get(node, "/q/health/ready");
-      if (condition.test(body)) {
-        return;
-      }
-      seen.add(body);
-      assertThat(System.nanoTime())
-          .as("readiness never matched: %s", seen.get(seen.size() - 1))
-          .isLessThan(deadline);
-      Thread.sleep(200);
-    }
+  private static void awaitReadiness(LocalNode node, Predicate<String> condition) {
+    // On time-out Awaitility reports the last failed assertion, so the last readiness body.
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(200))
+        .untilAsserted(
+            () -> {
+              String body = get(node, "/q/health/ready");
+              assertThat(condition.test(body)).as("readiness never matched: %s", body).isTrue();
+            });
   }
 
   /** A Prometheus sample of the node, summed over its labels. */
