@@ -258,9 +258,11 @@ public final class Producer implements AutoCloseable {
               ProduceAck ack = ProduceAck.read(frame.reader());
               List<Item> again = new ArrayList<>();
               long retryAfterMillis = 0;
+              boolean notLeader = false;
               for (int i = 0; i < batch.size(); i++) {
                 Item item = batch.get(i);
                 ErrorCode code = ack.codes()[i];
+                notLeader |= code == ErrorCode.NOT_LEADER;
                 if (code == ErrorCode.OK || code == ErrorCode.DUPLICATE) {
                   // DUPLICATE: an earlier send of this id was stored; its offset is the answer.
                   item.result().complete(ack.offsets()[i]);
@@ -284,10 +286,11 @@ public final class Producer implements AutoCloseable {
                   item.result().completeExceptionally(new EscException(code, refusal(code), ""));
                 }
               }
+              if (notLeader) {
+                // Also when none of these events is retried: later ones must not go to this node.
+                endpoints.failed(conn, new EscException(ErrorCode.NOT_LEADER, "", ""));
+              }
               if (!again.isEmpty()) {
-                if (ack.codes()[batch.indexOf(again.get(0))] == ErrorCode.NOT_LEADER) {
-                  endpoints.failed(conn, new EscException(ErrorCode.NOT_LEADER, "", ""));
-                }
                 later(again, retryAfterMillis);
               }
             });

@@ -187,6 +187,24 @@ class ProducerRetryTest {
   }
 
   @Test
+  void aNodeThatAnswersNotLeaderIsLeftEvenWhenNothingIsRetried() throws Exception {
+    try (FakeNode stale = new FakeNode("stale", ErrorCode.NOT_LEADER);
+        FakeNode leader = new FakeNode("leader", ErrorCode.OK)) {
+      Producer.Settings noRetries =
+          Producer.Settings.defaults(List.of(stale.endpoint(), leader.endpoint()))
+              .withLinger(Duration.ofMillis(1))
+              .withoutRetries();
+      try (Producer p = new Producer(noRetries)) {
+        assertThat(p.send(Event.of("first", "t", Priority.HIGH, new byte[1])))
+            .failsWithin(Duration.ofSeconds(5));
+        assertThat(p.send(Event.of("second", "t", Priority.HIGH, new byte[1])).join()).isEqualTo(5);
+      }
+      assertThat(stale.produceRequests).containsExactly(List.of("first"));
+      assertThat(leader.produceRequests).containsExactly(List.of("second"));
+    }
+  }
+
+  @Test
   void nonRetryableRefusalFailsAtOnceWithItsCode() throws Exception {
     try (FakeNode node = new FakeNode(ErrorCode.EVENT_TOO_LARGE);
         Producer p = new Producer(settings(node))) {
