@@ -137,10 +137,12 @@ public final class LocalCluster implements AutoCloseable {
 
   /** The running node that reports itself LEADER, if one does now. */
   public Optional<LocalNode> leader() {
-    return nodes.stream()
-        .filter(LocalNode::isRunning)
-        .filter(n -> "LEADER".equals(role(n)))
-        .findFirst();
+    return nodes.stream().filter(LocalNode::isRunning).filter(LocalCluster::isLeader).findFirst();
+  }
+
+  /** Whether the node reports itself leader on its HTTP API (elected; maybe not yet writing). */
+  public static boolean isLeader(LocalNode n) {
+    return "LEADER".equals(role(n));
   }
 
   public LocalNode awaitLeader(Duration timeout) throws InterruptedException, TimeoutException {
