@@ -392,6 +392,13 @@ public interface NodeConfig {
     @WithDefault("1ms,10,250ms,1000000")
     String appenderRetryPolicy();
 
+    /**
+     * Lead once at start, in a throwaway Raft group inside the process, so that the node's first
+     * real leadership does not pay for loading Ratis's leader side (see {@code LeaderPathWarmup}).
+     */
+    @WithDefault("true")
+    boolean leaderWarmup();
+
     /** Log segments Ratis keeps in memory ({@code raft.server.log.segment.cache.num.max}). */
     @WithDefault("2")
     int logCacheSegments();

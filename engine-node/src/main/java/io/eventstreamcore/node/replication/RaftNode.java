@@ -79,6 +79,9 @@ public final class RaftNode implements Closeable {
   private final Parameters rpcParameters;
   private PeerReconnect reconnect;
 
+  /** Where the leader-path warm-up runs, or null when it is off or has been started. */
+  private File warmupParent;
+
   public RaftNode(
       NodeConfig config,
       List<Peer> peers,
@@ -109,6 +112,7 @@ public final class RaftNode implements Closeable {
     // A joining node starts outside any configuration; the leader adds it (addLearner).
     this.startGroup = joins ? RaftGroup.valueOf(groupId) : founders(raft, groupId, peers);
     this.serverProps = props;
+    this.warmupParent = raft.leaderWarmup() ? new File(config.node().dataDir()) : null;
     this.raftStorage = new File(new File(raftDir, groupId.getUuid().toString()), "current");
     this.server = newServer();
 
@@ -267,6 +271,10 @@ public final class RaftNode implements Closeable {
 
   public void start() throws IOException {
     server.start();
+    if (warmupParent != null) {
+      LeaderPathWarmup.startInBackground(serverProps, warmupParent.toPath());
+      warmupParent = null;
+    }
     reconnect =
         new PeerReconnect(
             server,
