@@ -3,8 +3,6 @@ package io.eventstreamcore.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventstreamcore.cli.local.LocalCluster;
 import io.eventstreamcore.cli.local.LocalNode;
 import java.nio.file.Path;
@@ -16,7 +14,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,8 +39,6 @@ class FaultInjectionIT {
 
   /** Log entries (batches) a follower may be behind and count as caught up, under load. */
   private static final long CAUGHT_UP_LAG = 50;
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /**
    * A single fault must not stop writes for longer than this: an outage, not the aim (1 s). Since
@@ -113,7 +108,7 @@ class FaultInjectionIT {
           // The next fault is a single fault only once every follower has caught up: a quorum of
           // the leader and a follower still copying what it missed commits only as fast as that
           // follower catches up.
-          awaitFollowersCaughtUp(cluster);
+          cluster.awaitFollowersCaughtUp(CAUGHT_UP_LAG, READY);
           Outcome outcome =
               new Outcome(fault, injected.nodes(), injected.heldMillis(), longestGap / 1_000_000);
           System.out.println("FaultInjectionIT " + outcome);
@@ -186,28 +181,6 @@ class FaultInjectionIT {
   }
 
   /** Every follower within a few batches of the leader's log, as the leader sees it. */
-  private static void awaitFollowersCaughtUp(LocalCluster cluster) {
-    Awaitility.await("every follower caught up")
-        .atMost(READY)
-        .pollInterval(Duration.ofMillis(100))
-        .ignoreExceptions()
-        .until(
-            () -> {
-              JsonNode view =
-                  JSON.readTree(
-                      cluster
-                          .awaitLeader(READY)
-                          .get("/api/v1/cluster", Duration.ofSeconds(2))
-                          .body());
-              for (JsonNode member : view.path("members")) {
-                if (member.path("lag").asLong(Long.MAX_VALUE) > CAUGHT_UP_LAG) {
-                  return false;
-                }
-              }
-              return true;
-            });
-  }
-
   private static void awaitMoreAcks(List<PacedLoad> loads, int more) throws InterruptedException {
     for (PacedLoad load : loads) {
       load.awaitAcked(load.acked().size() + more / loads.size());

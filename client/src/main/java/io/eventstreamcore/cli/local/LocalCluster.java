@@ -1,5 +1,7 @@
 package io.eventstreamcore.cli.local;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventstreamcore.security.ClusterMaterial;
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -25,6 +27,7 @@ import java.util.stream.Stream;
 public final class LocalCluster implements AutoCloseable {
   public static final int HTTP_OFFSET = 1010;
   public static final int RAFT_OFFSET = 2800;
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern ROLE = Pattern.compile("\"role\"\\s*:\\s*\"([A-Z]+)\"");
 
   private final List<LocalNode> nodes;
@@ -155,6 +158,33 @@ public final class LocalCluster implements AutoCloseable {
       Thread.sleep(20);
     }
     throw new TimeoutException("no leader within " + timeout);
+  }
+
+  /**
+   * Waits until the leader reports every member within {@code maxLag} entries of its log. Until
+   * then a fault is not a single fault: a quorum of the leader and a follower still copying what it
+   * missed commits only as fast as that follower catches up.
+   */
+  public void awaitFollowersCaughtUp(long maxLag, Duration timeout)
+      throws InterruptedException, TimeoutException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        LocalNode leader = awaitLeader(Duration.ofNanos(deadline - System.nanoTime()));
+        JsonNode view = JSON.readTree(leader.get("/api/v1/cluster", Duration.ofSeconds(2)).body());
+        boolean caughtUp = true;
+        for (JsonNode member : view.path("members")) {
+          caughtUp &= member.path("lag").asLong(Long.MAX_VALUE) <= maxLag;
+        }
+        if (caughtUp) {
+          return;
+        }
+      } catch (IOException e) {
+        // The leader changed or is busy: ask again.
+      }
+      Thread.sleep(100);
+    }
+    throw new TimeoutException("followers not within " + maxLag + " entries after " + timeout);
   }
 
   /** The role a node reports on its HTTP API, or "DOWN" when it does not answer. */
