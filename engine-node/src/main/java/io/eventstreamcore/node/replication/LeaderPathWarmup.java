@@ -37,8 +37,8 @@ import org.jboss.logging.Logger;
  * down for lost heartbeats: a second election, about a second more without writes. The group has
  * one member because a two-member one elects like a real group, with the same cold-start troubles
  * and the CPU of a second server, while one member leads at once. It runs on a loopback port with
- * the node's own Ratis settings in a folder under the data directory, writes a few hundred small
- * entries and is removed; nothing of it reaches the node's group.
+ * the node's own Ratis settings in a folder under the data directory, writes fifty small entries
+ * one at a time and is removed; nothing of it reaches the node's group.
  */
 final class LeaderPathWarmup {
   private static final Logger LOG = Logger.getLogger(LeaderPathWarmup.class);
