@@ -393,8 +393,9 @@ public interface NodeConfig {
     String appenderRetryPolicy();
 
     /**
-     * Lead once at start, in a throwaway Raft group inside the process, so that the node's first
-     * real leadership does not pay for loading Ratis's leader side (see {@code LeaderPathWarmup}).
+     * Lead once, when the node first follows a caught-up log, in a throwaway Raft group inside the
+     * process, so that the node's first real leadership does not pay for loading Ratis's leader
+     * side (see {@code LeaderPathWarmup}).
      */
     @WithDefault("true")
     boolean leaderWarmup();

@@ -82,6 +82,9 @@ public final class RaftNode implements Closeable {
   /** Where the leader-path warm-up runs, or null when it is off or has been started. */
   private File warmupParent;
 
+  /** Entries a follower may have left to apply and count as caught up (readiness's bound). */
+  private final long caughtUpLag;
+
   public RaftNode(
       NodeConfig config,
       List<Peer> peers,
@@ -95,7 +98,8 @@ public final class RaftNode implements Closeable {
     this.rpcParameters = tls.map(NodeTls::raftParameters).orElseGet(Parameters::new);
     this.configuredPeers = peers;
     this.selfId = config.node().id();
-    this.membership = new RaftMembership(this, config.health().maxApplyLag());
+    this.caughtUpLag = config.health().maxApplyLag();
+    this.membership = new RaftMembership(this, caughtUpLag);
     NodeConfig.Raft raft = config.raft();
     RaftGroupId groupId =
         RaftGroupId.valueOf(
@@ -272,7 +276,8 @@ public final class RaftNode implements Closeable {
   public void start() throws IOException {
     server.start();
     if (warmupParent != null) {
-      LeaderPathWarmup.startInBackground(serverProps, warmupParent.toPath());
+      LeaderPathWarmup.startInBackground(
+          serverProps, warmupParent.toPath(), this::isLeader, this::followsCaughtUp);
       warmupParent = null;
     }
     reconnect =
@@ -518,6 +523,14 @@ public final class RaftNode implements Closeable {
 
   public boolean isLeader() {
     return info().map(DivisionInfo::isLeader).orElse(false);
+  }
+
+  /** A follower that knows the leader's commit index and has applied up to near it. */
+  private boolean followsCaughtUp() {
+    long leaderCommit = leaderCommitIndex();
+    return role() == NodeRole.FOLLOWER
+        && leaderCommit >= 0
+        && leaderCommit - appliedIndex() <= caughtUpLag;
   }
 
   public boolean isLeaderReady() {

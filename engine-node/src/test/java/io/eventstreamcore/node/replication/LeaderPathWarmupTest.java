@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.ratis.conf.RaftProperties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,5 +26,26 @@ class LeaderPathWarmupTest {
     try (var left = Files.list(dataDir)) {
       assertThat(left).isEmpty();
     }
+  }
+
+  @Test
+  void waitsForACaughtUpFollowerAndSkipsANodeThatLeadsFirst() throws Exception {
+    AtomicInteger polls = new AtomicInteger();
+    assertThat(
+            LeaderPathWarmup.awaitCaughtUpFollower(
+                () -> false, () -> polls.incrementAndGet() >= 3, Duration.ofSeconds(10)))
+        .as("warms up once the node follows a caught-up log")
+        .isTrue();
+    assertThat(polls).hasValue(3);
+
+    assertThat(
+            LeaderPathWarmup.awaitCaughtUpFollower(() -> true, () -> true, Duration.ofSeconds(10)))
+        .as("a leader has loaded the leader side by leading")
+        .isFalse();
+    assertThat(
+            LeaderPathWarmup.awaitCaughtUpFollower(
+                () -> false, () -> false, Duration.ofMillis(300)))
+        .as("gives up on a node that never catches up")
+        .isFalse();
   }
 }
