@@ -71,6 +71,7 @@ public final class LocalNode implements AutoCloseable {
   private final Spec spec;
   private final Path nodeJar;
   private final List<String> launcher;
+  private final List<String> ownJvmOptions;
   private Process process;
   private HttpClient http;
   private ClientSecurity security;
@@ -84,9 +85,19 @@ public final class LocalNode implements AutoCloseable {
    * arguments in its own place and process (e.g. {@code ip netns exec <namespace>}, which execs).
    */
   public LocalNode(Spec spec, Path nodeJar, List<String> launcher) {
+    this(spec, nodeJar, launcher, List.of());
+  }
+
+  private LocalNode(Spec spec, Path nodeJar, List<String> launcher, List<String> ownJvmOptions) {
     this.spec = spec;
     this.nodeJar = nodeJar;
     this.launcher = List.copyOf(launcher);
+    this.ownJvmOptions = List.copyOf(ownJvmOptions);
+  }
+
+  /** The same node, its JVM started with {@code options} after everyone's (e.g. a CDS dump). */
+  public LocalNode withJvmOptions(List<String> options) {
+    return new LocalNode(spec, nodeJar, launcher, options);
   }
 
   /** Finds the engine node's runnable jar from {@code esc.node.app}, ESC_HOME or the cwd. */
@@ -112,6 +123,7 @@ public final class LocalNode implements AutoCloseable {
     List<String> cmd = new ArrayList<>(launcher);
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(jvmOptions(System.getenv(NODE_JAVA_OPTS)));
+    cmd.addAll(ownJvmOptions.isEmpty() ? NodeClassData.useOptions(nodeJar) : ownJvmOptions);
     cmd.add("-Desc.node.id=" + spec.id());
     cmd.add("-Desc.node.data-dir=" + spec.dataDir().toAbsolutePath());
     cmd.add("-Desc.node.client-host=" + spec.host());
@@ -195,6 +207,19 @@ public final class LocalNode implements AutoCloseable {
     HttpClient client = http();
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(spec.httpUrl() + path)).timeout(timeout);
+    security.credential().ifPresent(c -> request.header("Authorization", c.basicAuthorization()));
+    return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** POST of a JSON body to a path of this node's HTTP API, as {@link #get} does. */
+  public HttpResponse<String> postJson(String path, String body, Duration timeout)
+      throws IOException, InterruptedException {
+    HttpClient client = http();
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(spec.httpUrl() + path))
+            .timeout(timeout)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body));
     security.credential().ifPresent(c -> request.header("Authorization", c.basicAuthorization()));
     return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
