@@ -125,12 +125,9 @@ public final class PriorityQueues<T> {
     return depths;
   }
 
-  public double fill() {
-    int most = 0;
-    for (ArrayBlockingQueue<T> q : queues) {
-      most = Math.max(most, q.size());
-    }
-    return (double) most / capacityPerClass;
+  /** How full class {@code p}'s queue is: its size over the capacity per class. */
+  public double fill(Priority p) {
+    return (double) queues[p.ordinal()].size() / capacityPerClass;
   }
 
   /**

@@ -1,12 +1,14 @@
 package io.eventstreamcore.node.pipeline;
 
 import io.eventstreamcore.node.config.NodeConfig;
+import io.eventstreamcore.protocol.Priority;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.DoubleSupplier;
+import java.util.function.ToDoubleFunction;
 import java.util.function.ToLongFunction;
 
 /** The load measures the control loop watches, with their thresholds from the configuration. */
@@ -23,7 +25,11 @@ public final class Signals {
       RecentMax recentLatency,
       DoubleSupplier replicationLag) {
     return List.of(
-        new PressureSignal("queue fill", queues::fill, c.queueFillUp(), c.queueFillDown()),
+        new PressureSignal(
+            "queue fill",
+            () -> queueFill(queues::fill, c.queueFillUp()),
+            c.queueFillUp(),
+            c.queueFillDown()),
         new PressureSignal(
             "produce latency ms",
             // Completed batches show it late; the longest wait in the queues shows a stall now.
@@ -36,6 +42,51 @@ public final class Signals {
         new PressureSignal(
             "replication lag", replicationLag, c.replicationLagUp(), c.replicationLagDown()),
         new PressureSignal("old-generation heap", Signals::oldGenFill, c.heapUp(), c.heapDown()));
+  }
+
+  /**
+   * The fullest class queue over its capacity, where a class's queue never raises the node to a
+   * state that refuses a class above it, nor to EMERGENCY unless it is CRITICAL's.
+   *
+   * <p>Why: EMERGENCY exists to keep CRITICAL flowing, and it refuses HIGH together with what HIGH
+   * has queued ({@link QueuedShedding}). Counted in full, a HIGH queue that the producers' backlog
+   * filled at once after a lost quorum put the node into EMERGENCY, which dropped the whole queue;
+   * after the minimum dwell (2 s) the node took HIGH again, the backlog came back at once, and
+   * writes were acknowledged only in the moments between, for minutes (docs/benchmarks.md). A full
+   * BATCH queue likewise refused HIGH. A full queue of a lower class still sheds what the states
+   * below that bound shed (a full BATCH queue sheds BATCH), and waits that grow too long still
+   * raise the node through the produce-latency signal.
+   */
+  static double queueFill(ToDoubleFunction<Priority> fillOf, List<Double> up) {
+    double fullest = 0;
+    for (Priority p : Priority.values()) {
+      double fill = fillOf.applyAsDouble(p);
+      PipelineState highest = highestFor(p);
+      if (highest != PipelineState.EMERGENCY) {
+        fill = Math.min(fill, Math.nextDown(up.get(highest.ordinal())));
+      }
+      fullest = Math.max(fullest, fill);
+    }
+    return fullest;
+  }
+
+  /**
+   * The highest state a full queue of class {@code p} may ask for: none that refuses a class above
+   * {@code p}, and EMERGENCY only for CRITICAL.
+   */
+  private static PipelineState highestFor(Priority p) {
+    if (p == Priority.CRITICAL) {
+      return PipelineState.EMERGENCY;
+    }
+    Priority above = Priority.values()[p.ordinal() - 1];
+    for (PipelineState s : PipelineState.values()) {
+      if (!s.admits(above)) {
+        return s.ordinal() - 1 < PipelineState.CRITICAL.ordinal()
+            ? PipelineState.values()[s.ordinal() - 1]
+            : PipelineState.CRITICAL;
+      }
+    }
+    return PipelineState.CRITICAL;
   }
 
   /** The collector's old generation, found once; absent for collectors without one. */

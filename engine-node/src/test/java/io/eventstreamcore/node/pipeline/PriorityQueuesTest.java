@@ -77,7 +77,8 @@ class PriorityQueuesTest {
     assertThat(q.offer(Priority.BATCH, "b")).isTrue();
     assertThat(q.offer(Priority.BATCH, "c")).isFalse();
     assertThat(q.offer(Priority.HIGH, "h")).isTrue();
-    assertThat(q.fill()).isEqualTo(1.0);
+    assertThat(q.fill(Priority.BATCH)).isEqualTo(1.0);
+    assertThat(q.fill(Priority.HIGH)).isEqualTo(0.5);
     assertThat(q.depth(Priority.BATCH)).isEqualTo(2);
     assertThat(q.poll(10, TimeUnit.MILLISECONDS)).isEqualTo("h");
   }
