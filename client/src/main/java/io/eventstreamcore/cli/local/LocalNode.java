@@ -95,7 +95,10 @@ public final class LocalNode implements AutoCloseable {
     this.ownJvmOptions = List.copyOf(ownJvmOptions);
   }
 
-  /** The same node, its JVM started with {@code options} after everyone's (e.g. a CDS dump). */
+  /**
+   * The same node, its JVM started with {@code options} after everyone's, in place of the
+   * class-data archive: a JVM that records an archive cannot also map one.
+   */
   public LocalNode withJvmOptions(List<String> options) {
     return new LocalNode(spec, nodeJar, launcher, options);
   }
@@ -123,6 +126,7 @@ public final class LocalNode implements AutoCloseable {
     List<String> cmd = new ArrayList<>(launcher);
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(jvmOptions(System.getenv(NODE_JAVA_OPTS)));
+    // A node's own options replace the archive's (see withJvmOptions).
     cmd.addAll(ownJvmOptions.isEmpty() ? NodeClassData.useOptions(nodeJar) : ownJvmOptions);
     cmd.add("-Desc.node.id=" + spec.id());
     cmd.add("-Desc.node.data-dir=" + spec.dataDir().toAbsolutePath());
@@ -204,22 +208,22 @@ public final class LocalNode implements AutoCloseable {
   /** GET of a path of this node's HTTP API, as the cluster's admin when it runs secured. */
   public HttpResponse<String> get(String path, Duration timeout)
       throws IOException, InterruptedException {
-    HttpClient client = http();
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create(spec.httpUrl() + path)).timeout(timeout);
-    security.credential().ifPresent(c -> request.header("Authorization", c.basicAuthorization()));
-    return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    return send(HttpRequest.newBuilder(URI.create(spec.httpUrl() + path)).timeout(timeout));
   }
 
   /** POST of a JSON body to a path of this node's HTTP API, as {@link #get} does. */
   public HttpResponse<String> postJson(String path, String body, Duration timeout)
       throws IOException, InterruptedException {
-    HttpClient client = http();
-    HttpRequest.Builder request =
+    return send(
         HttpRequest.newBuilder(URI.create(spec.httpUrl() + path))
             .timeout(timeout)
             .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body));
+            .POST(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  private HttpResponse<String> send(HttpRequest.Builder request)
+      throws IOException, InterruptedException {
+    HttpClient client = http();
     security.credential().ifPresent(c -> request.header("Authorization", c.basicAuthorization()));
     return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }

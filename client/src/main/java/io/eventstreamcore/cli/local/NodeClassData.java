@@ -67,10 +67,11 @@ public final class NodeClassData {
           archive,
           Files.size(archive) >> 20,
           Duration.ofNanos(System.nanoTime() - start).toSeconds());
-    } catch (Exception e) {
-      System.out.println("esc: no class-data archive made (nodes start without one): " + e);
-    } finally {
       LocalCluster.wipe(work);
+    } catch (Exception e) {
+      System.out.printf(
+          "esc: no class-data archive made (nodes start without one): %s; node logs in %s%n",
+          e, work);
     }
   }
 
@@ -112,7 +113,7 @@ public final class NodeClassData {
     }
     phase("stopped, archive written");
     if (!Files.isRegularFile(recording)) {
-      throw new IOException("n1 wrote no archive; see " + work.resolve("n1/node.log"));
+      throw new IOException("n1 wrote no archive at its exit");
     }
     Files.move(recording, archive, StandardCopyOption.REPLACE_EXISTING);
     return archive;

@@ -81,11 +81,10 @@ public final class Signals {
     Priority above = Priority.values()[p.ordinal() - 1];
     for (PipelineState s : PipelineState.values()) {
       if (!s.admits(above)) {
-        return s.ordinal() - 1 < PipelineState.CRITICAL.ordinal()
-            ? PipelineState.values()[s.ordinal() - 1]
-            : PipelineState.CRITICAL;
+        return PipelineState.values()[s.ordinal() - 1];
       }
     }
+    // Only CRITICAL is above HIGH, and no state refuses it: HIGH stops short of EMERGENCY.
     return PipelineState.CRITICAL;
   }
 
