@@ -44,7 +44,7 @@ class ContainerImagesIT {
   void engineImageServesProducersAsANonRootUser() throws Exception {
     ImageRootfs image = ImageRootfs.unpack(imageTar("engine-node"), dir);
     assertThat(image.user()).isEqualTo("185");
-    int client = Nodes.freeBasePort(1);
+    int client = LocalCluster.freeBasePort(1);
     int http = client + LocalCluster.HTTP_OFFSET;
     Map<String, String> env =
         Map.of(

@@ -67,7 +67,7 @@ class DashboardBrowserIT {
           LocalCluster.of(
               dir.resolve("cluster"),
               3,
-              Nodes.freeBasePort(3),
+              LocalCluster.freeBasePort(3),
               List.of(
                   "esc.pipeline.queue-capacity=64",
                   "esc.pipeline.topic-policy-file=" + policies.toAbsolutePath()));

@@ -39,7 +39,7 @@ class DedupIT {
   @Test
   void deliberateDuplicatesGetTheOriginalOffsetWithinTheWindowOnly() throws Exception {
     LocalCluster cluster =
-        LocalCluster.of(dir, 3, Nodes.freeBasePort(3), List.of("esc.dedup.window=3s"));
+        LocalCluster.of(dir, 3, LocalCluster.freeBasePort(3), List.of("esc.dedup.window=3s"));
     try (cluster) {
       cluster.start();
       cluster.awaitReady(Duration.ofSeconds(90));
@@ -63,7 +63,7 @@ class DedupIT {
   @Test
   void retriesAcrossLeaderKillsStoreEachAcknowledgedIdOnce() throws Exception {
     String topic = "checked";
-    LocalCluster cluster = LocalCluster.of(dir, 3, Nodes.freeBasePort(3), List.of());
+    LocalCluster cluster = LocalCluster.of(dir, 3, LocalCluster.freeBasePort(3), List.of());
     PacedLoad load = new PacedLoad(cluster.clientEndpoints(), topic, SENDS, 250, 50, 40);
     try (cluster) {
       cluster.start();
@@ -101,7 +101,7 @@ class DedupIT {
   void theSameIdSentToTheLeaderAndAFollowerAtOnceIsStoredOnce() throws Exception {
     String topic = "raced";
     int ids = 1_000;
-    LocalCluster cluster = LocalCluster.of(dir, 3, Nodes.freeBasePort(3), List.of());
+    LocalCluster cluster = LocalCluster.of(dir, 3, LocalCluster.freeBasePort(3), List.of());
     try (cluster) {
       cluster.start();
       cluster.awaitReady(Duration.ofSeconds(90));

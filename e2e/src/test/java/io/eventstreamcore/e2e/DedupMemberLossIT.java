@@ -42,7 +42,8 @@ class DedupMemberLossIT {
     // A snapshot every 10 entries: a restarted node re-applies, and so re-records, only a few
     // events, so what it would record on replay cannot hide entries the table lost.
     LocalCluster cluster =
-        LocalCluster.of(dir, 3, Nodes.freeBasePort(3), List.of("esc.raft.snapshot-threshold=10"));
+        LocalCluster.of(
+            dir, 3, LocalCluster.freeBasePort(3), List.of("esc.raft.snapshot-threshold=10"));
     try (cluster) {
       cluster.start();
       cluster.awaitReady(Duration.ofSeconds(90));

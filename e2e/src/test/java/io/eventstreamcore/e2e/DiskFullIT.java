@@ -65,7 +65,10 @@ class DiskFullIT {
     }
     cluster =
         LocalCluster.of(
-            dir, 3, Nodes.freeBasePort(3), List.of("esc.store.min-free-bytes=" + MIN_FREE_BYTES));
+            dir,
+            3,
+            LocalCluster.freeBasePort(3),
+            List.of("esc.store.min-free-bytes=" + MIN_FREE_BYTES));
     cluster.start();
     cluster.awaitReady(Duration.ofSeconds(90));
   }

@@ -37,9 +37,6 @@ class FaultInjectionIT {
   private static final int CLIENT_PORT = 7000;
   private static final Duration READY = Duration.ofSeconds(90);
 
-  /** Log entries (batches) a follower may be behind and count as caught up, under load. */
-  private static final long CAUGHT_UP_LAG = 50;
-
   /**
    * A single fault must not stop writes for longer than this: an outage, not the aim (1 s). Since
    * dedup stopped waiting for Hazelcast, single faults cost 0.2–2.4 s here; before, a leader kill
@@ -108,7 +105,7 @@ class FaultInjectionIT {
           // The next fault is a single fault only once every follower has caught up: a quorum of
           // the leader and a follower still copying what it missed commits only as fast as that
           // follower catches up.
-          cluster.awaitFollowersCaughtUp(CAUGHT_UP_LAG, READY);
+          cluster.awaitFollowersCaughtUp(LocalCluster.CAUGHT_UP_LAG, READY);
           Outcome outcome =
               new Outcome(fault, injected.nodes(), injected.heldMillis(), longestGap / 1_000_000);
           System.out.println("FaultInjectionIT " + outcome);
@@ -180,7 +177,6 @@ class FaultInjectionIT {
     return LocalCluster.of(nodes);
   }
 
-  /** Every follower within a few batches of the leader's log, as the leader sees it. */
   private static void awaitMoreAcks(List<PacedLoad> loads, int more) throws InterruptedException {
     for (PacedLoad load : loads) {
       load.awaitAcked(load.acked().size() + more / loads.size());

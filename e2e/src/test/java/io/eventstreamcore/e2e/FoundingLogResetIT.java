@@ -52,7 +52,7 @@ class FoundingLogResetIT {
 
   @Test
   void aFollowerWhoseFoundingEntryDivergedCatchesUpWithoutLeadershipPingPong() throws Exception {
-    LocalCluster cluster = LocalCluster.of(dir, 3, Nodes.freeBasePort(3), List.of());
+    LocalCluster cluster = LocalCluster.of(dir, 3, LocalCluster.freeBasePort(3), List.of());
     try (cluster) {
       cluster.start();
       cluster.awaitReady(Duration.ofSeconds(90));

@@ -77,7 +77,7 @@ class HostileClientsIT {
         LocalCluster.of(
             dir,
             3,
-            Nodes.freeBasePort(3),
+            LocalCluster.freeBasePort(3),
             List.of(
                 "esc.server.max-connections=" + MAX_CONNECTIONS,
                 "esc.server.handshake-timeout=2s",

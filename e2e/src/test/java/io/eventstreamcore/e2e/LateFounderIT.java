@@ -29,7 +29,7 @@ class LateFounderIT {
 
   @Test
   void aFounderThatStartsLateJoinsTheRunningGroupAsAVoter() throws Exception {
-    LocalCluster cluster = LocalCluster.of(dir, 3, Nodes.freeBasePort(3), List.of());
+    LocalCluster cluster = LocalCluster.of(dir, 3, LocalCluster.freeBasePort(3), List.of());
     try (cluster) {
       List<LocalNode> nodes = cluster.nodes();
       nodes.get(0).start();

@@ -39,7 +39,7 @@ class MembershipIT {
 
   @Test
   void growsToFourAndShrinksBackWithoutLosingEvents() throws Exception {
-    int base = Nodes.freeBasePort(4);
+    int base = LocalCluster.freeBasePort(4);
     List<String> props = List.of("esc.raft.snapshot-threshold=50");
     LocalCluster cluster = LocalCluster.of(dir, 3, base, props);
     LocalNode n4 = joiningNode(cluster, base + 3, props);

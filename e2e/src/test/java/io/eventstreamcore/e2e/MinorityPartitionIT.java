@@ -36,7 +36,7 @@ class MinorityPartitionIT {
 
   @Test
   void aLeaderCutOffFromBothFollowersCommitsNothing() throws Exception {
-    int base = Nodes.freeBasePort(3);
+    int base = LocalCluster.freeBasePort(3);
     int[] raft = {
       base + LocalCluster.RAFT_OFFSET,
       base + 1 + LocalCluster.RAFT_OFFSET,

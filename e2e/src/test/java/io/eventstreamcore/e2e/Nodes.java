@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
 /** Engine-node processes on loopback with free ports, and what tests read back from them. */
@@ -78,33 +77,6 @@ final class Nodes {
       }
     }
     return ids;
-  }
-
-  /** A base port whose client, HTTP and Raft ports for {@code size} nodes are all free now. */
-  static int freeBasePort(int size) throws IOException {
-    for (int attempt = 0; attempt < 50; attempt++) {
-      int base = ThreadLocalRandom.current().nextInt(20_000, 30_000);
-      if (allFree(base, size)) {
-        return base;
-      }
-    }
-    throw new IOException("no free port range found");
-  }
-
-  private static boolean allFree(int base, int size) {
-    // Hazelcast listens 100 above the Raft port.
-    int hazelcast = LocalCluster.RAFT_OFFSET + 100;
-    for (int offset :
-        new int[] {0, LocalCluster.HTTP_OFFSET, LocalCluster.RAFT_OFFSET, hazelcast}) {
-      for (int i = 0; i < size; i++) {
-        try (ServerSocket s = new ServerSocket(base + offset + i)) {
-          s.setReuseAddress(true);
-        } catch (IOException e) {
-          return false;
-        }
-      }
-    }
-    return true;
   }
 
   /** Deletes a directory and everything in it, if it exists: a volume that is gone. */

@@ -49,7 +49,7 @@ class PowerLossIT {
           LocalCluster.of(
               dir,
               3,
-              Nodes.freeBasePort(3),
+              LocalCluster.freeBasePort(3),
               List.of(
                   "esc.raft.snapshot-size=512KB",
                   "esc.store.segment-bytes=262144",

@@ -54,7 +54,7 @@ class PriorityOverloadIT {
         LocalCluster.of(
             dir,
             3,
-            Nodes.freeBasePort(3),
+            LocalCluster.freeBasePort(3),
             List.of(
                 "esc.pipeline.queue-capacity=1024",
                 "esc.pipeline.topic-policy-file=" + policies.toAbsolutePath()));

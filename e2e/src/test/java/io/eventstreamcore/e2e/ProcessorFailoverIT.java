@@ -40,7 +40,7 @@ class ProcessorFailoverIT {
         LocalCluster.of(
             dir,
             3,
-            Nodes.freeBasePort(3),
+            LocalCluster.freeBasePort(3),
             List.of(
                 "esc.processors.aggregates.topics=" + TOPIC,
                 "esc.processors.checkpoint-interval=200ms"));

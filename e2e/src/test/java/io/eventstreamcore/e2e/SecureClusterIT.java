@@ -87,7 +87,7 @@ class SecureClusterIT {
         LocalCluster.of(
             dir,
             3,
-            Nodes.freeBasePort(3),
+            LocalCluster.freeBasePort(3),
             List.of("esc.raft.election-timeout-min=600ms", "esc.raft.election-timeout-max=1200ms"));
     cluster.start();
     cluster.awaitReady(Duration.ofSeconds(120));

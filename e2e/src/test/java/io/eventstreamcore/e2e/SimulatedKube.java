@@ -1,5 +1,6 @@
 package io.eventstreamcore.e2e;
 
+import io.eventstreamcore.cli.local.LocalCluster;
 import io.eventstreamcore.operator.OperatorLease;
 import io.eventstreamcore.operator.OperatorRunner;
 import io.eventstreamcore.operator.engine.ClusterView;
@@ -56,7 +57,7 @@ final class SimulatedKube implements KubeCluster {
     KubernetesMockServer server = MockApiServer.start();
     KubernetesClient client = server.createClient();
     KubeletSimulation kubelet =
-        new KubeletSimulation(client, namespace, name, dir, Nodes.freeBasePort(5));
+        new KubeletSimulation(client, namespace, name, dir, LocalCluster.freeBasePort(5));
     KubernetesClient operatorClient =
         new KubernetesClientBuilder()
             .withConfig(

@@ -36,7 +36,7 @@ class SnapshotCatchUpIT {
         LocalCluster.of(
             dir,
             3,
-            Nodes.freeBasePort(3),
+            LocalCluster.freeBasePort(3),
             List.of("esc.raft.snapshot-threshold=50", "esc.raft.log-segment-size=256KB"));
     try (cluster) {
       cluster.start();

@@ -29,7 +29,7 @@ class ThreeNodeFailoverIT {
 
   @Test
   void killingTheLeaderLosesNothingAcknowledged() throws Exception {
-    LocalCluster cluster = LocalCluster.of(dir, 3, Nodes.freeBasePort(3), List.of());
+    LocalCluster cluster = LocalCluster.of(dir, 3, LocalCluster.freeBasePort(3), List.of());
     try {
       cluster.start();
       cluster.awaitReady(Duration.ofSeconds(90));

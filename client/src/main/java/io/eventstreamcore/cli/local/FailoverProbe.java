@@ -106,19 +106,13 @@ public final class FailoverProbe implements AutoCloseable {
   }
 
   /**
-   * Entries a follower may lag behind the leader for a kill to count as a single fault; the same
-   * bound as FaultInjectionIT's.
-   */
-  static final long CAUGHT_UP_LAG = 50;
-
-  /**
    * Once every follower has caught up (else the kill would meet a quorum that commits only as fast
    * as a lagging follower copies), kill -9 the leader, wait for the first write after it, restart
    * the node and await it.
    */
   public Kill killLeader(Duration timeout)
       throws InterruptedException, TimeoutException, IOException {
-    cluster.awaitFollowersCaughtUp(CAUGHT_UP_LAG, Duration.ofSeconds(90));
+    cluster.awaitFollowersCaughtUp(LocalCluster.CAUGHT_UP_LAG, Duration.ofSeconds(90));
     LocalNode leader = cluster.awaitLeader(timeout);
     List<Connection> survivors = new ArrayList<>();
     for (LocalNode n : cluster.nodes()) {

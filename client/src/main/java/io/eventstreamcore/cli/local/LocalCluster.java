@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventstreamcore.security.ClusterMaterial;
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,6 +29,13 @@ import java.util.stream.Stream;
 public final class LocalCluster implements AutoCloseable {
   public static final int HTTP_OFFSET = 1010;
   public static final int RAFT_OFFSET = 2800;
+
+  /**
+   * Entries a follower may lag the leader's log and still count as caught up, so that the next
+   * fault a test or benchmark injects is a single fault.
+   */
+  public static final long CAUGHT_UP_LAG = 50;
+
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern ROLE = Pattern.compile("\"role\"\\s*:\\s*\"([A-Z]+)\"");
 
@@ -185,6 +194,34 @@ public final class LocalCluster implements AutoCloseable {
       Thread.sleep(100);
     }
     throw new TimeoutException("followers not within " + maxLag + " entries after " + timeout);
+  }
+
+  /**
+   * A base port at which a cluster of {@code size} nodes finds its client, HTTP, Raft and Hazelcast
+   * (100 above Raft) ports free on this machine.
+   */
+  public static int freeBasePort(int size) throws IOException {
+    for (int attempt = 0; attempt < 50; attempt++) {
+      int base = ThreadLocalRandom.current().nextInt(20_000, 30_000);
+      if (allFree(base, size)) {
+        return base;
+      }
+    }
+    throw new IOException("no free port range found");
+  }
+
+  private static boolean allFree(int base, int size) {
+    int hazelcast = RAFT_OFFSET + 100;
+    for (int offset : new int[] {0, HTTP_OFFSET, RAFT_OFFSET, hazelcast}) {
+      for (int i = 0; i < size; i++) {
+        try (ServerSocket s = new ServerSocket(base + offset + i)) {
+          s.setReuseAddress(true);
+        } catch (IOException e) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /** The role a node reports on its HTTP API, or "DOWN" when it does not answer. */

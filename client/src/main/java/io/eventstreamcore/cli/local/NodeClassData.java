@@ -5,8 +5,6 @@ import io.eventstreamcore.client.Producer;
 import io.eventstreamcore.protocol.Event;
 import io.eventstreamcore.protocol.Priority;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,7 +84,7 @@ public final class NodeClassData {
     Files.deleteIfExists(archive);
     Path recording = work.resolve("n1.jsa");
     System.setProperty("esc.node.app", nodeJar.toString());
-    LocalCluster base = LocalCluster.of(work, 3, freeBasePort(), List.of());
+    LocalCluster base = LocalCluster.of(work, 3, LocalCluster.freeBasePort(3), List.of());
     List<LocalNode> nodes = new ArrayList<>(base.nodes());
     nodes.set(0, nodes.get(0).withJvmOptions(List.of("-XX:ArchiveClassesAtExit=" + recording)));
     LocalCluster cluster = LocalCluster.of(nodes);
@@ -161,35 +159,5 @@ public final class NodeClassData {
     if (answer.statusCode() != 200) {
       throw new IOException("leadership to " + to + ": " + answer.statusCode() + answer.body());
     }
-  }
-
-  /** A base port whose client, HTTP, Raft and Hazelcast ports are free for three nodes. */
-  private static int freeBasePort() throws IOException {
-    for (int base = 27100; base < 28000; base += 10) {
-      if (allFree(base)) {
-        return base;
-      }
-    }
-    throw new IOException("no free ports for a training cluster in 27100..28000");
-  }
-
-  private static boolean allFree(int base) {
-    for (int i = 0; i < 3; i++) {
-      int client = base + i;
-      for (int port :
-          new int[] {
-            client,
-            client + LocalCluster.HTTP_OFFSET,
-            client + LocalCluster.RAFT_OFFSET,
-            client + LocalCluster.RAFT_OFFSET + 100
-          }) {
-        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-          s.setReuseAddress(true);
-        } catch (IOException e) {
-          return false;
-        }
-      }
-    }
-    return true;
   }
 }
