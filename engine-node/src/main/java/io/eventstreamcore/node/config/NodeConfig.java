@@ -441,12 +441,9 @@ public interface NodeConfig {
     /**
      * Raft log entries in Ratis at once. Batches admitted while this many are out wait and go
      * together in the next entry, so under load Ratis's cost per entry is paid once per many
-     * batches; under light load each batch is an entry at once. One entry at a time served best on
-     * two vCPUs shared by three nodes (docs/benchmarks.md, "Entries in flight"): Ratis's work per
-     * entry is CPU that the next entry would otherwise need; more may pay where the network, not
-     * the CPU, is the limit.
+     * batches; under light load each batch is an entry at once.
      */
-    @WithDefault("1")
+    @WithDefault("4")
     int entriesInFlight();
   }
 
