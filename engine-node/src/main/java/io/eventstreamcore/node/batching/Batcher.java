@@ -27,8 +27,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.IntSupplier;
 import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
 import org.apache.ratis.protocol.exceptions.NotLeaderException;
 import org.apache.ratis.protocol.exceptions.RaftRetryFailureException;
+import org.apache.ratis.protocol.exceptions.ResourceUnavailableException;
 import org.apache.ratis.protocol.exceptions.TimeoutIOException;
 import org.jboss.logging.Logger;
 
@@ -185,7 +187,7 @@ public final class Batcher implements Closeable {
       events.add(p.event());
     }
     long batchId = nextBatchId++;
-    CompletableFuture<List<Admission.Verdict>> verdicts =
+    CompletableFuture<Admission.Verdicts> verdicts =
         admission.admit(batchId, events).orTimeout(answerWithinMillis, TimeUnit.MILLISECONDS);
     previousSubmit =
         previousSubmit
@@ -204,7 +206,7 @@ public final class Batcher implements Closeable {
 
   /** Answers what admission settled and replicates the rest; frees the batch's in-flight slot. */
   private void replicateAdmitted(
-      long batchId, List<Pending> batch, List<Admission.Verdict> verdicts, Throwable error) {
+      long batchId, List<Pending> batch, Admission.Verdicts verdicts, Throwable error) {
     boolean submitted = false;
     try {
       submitted = replicate(batchId, batch, verdicts, error);
@@ -219,15 +221,16 @@ public final class Batcher implements Closeable {
    * @return true when the batch went to Raft (its completion frees the slot)
    */
   private boolean replicate(
-      long batchId, List<Pending> batch, List<Admission.Verdict> verdicts, Throwable error) {
+      long batchId, List<Pending> batch, Admission.Verdicts verdicts, Throwable error) {
     if (error != null) {
+      admission.abandoned(batchId, eventsOf(batch));
       failAll(batch, ErrorCode.UNAVAILABLE, "dedup table unavailable: " + unwrap(error), "");
       return false;
     }
     List<Pending> admitted = new ArrayList<>(batch.size());
     for (int i = 0; i < batch.size(); i++) {
       Pending p = batch.get(i);
-      Admission.Verdict v = verdicts.get(i);
+      Admission.Verdict v = verdicts.each().get(i);
       if (v instanceof Admission.Duplicate d) {
         p.owner().duplicate(p.index(), d.offset());
       } else if (v instanceof Admission.Refuse r) {
@@ -239,29 +242,41 @@ public final class Batcher implements Closeable {
     if (admitted.isEmpty()) {
       return false;
     }
-    List<ByteBuffer> events = new ArrayList<>(admitted.size());
-    for (Pending p : admitted) {
-      events.add(p.event());
-    }
+    List<ByteBuffer> events = eventsOf(admitted);
     batchSize.record(admitted.size());
     long start = System.nanoTime();
     entries.add(
         batchId,
+        verdicts.term(),
         events,
         (reply, failure, from) -> {
           inFlight.release();
           long now = System.nanoTime();
           commitTime.record(now - start, TimeUnit.NANOSECONDS);
           recentLatency.record(now - admitted.get(0).arrivedNanos());
-          complete(admitted, reply, failure, from);
+          if (!complete(admitted, reply, failure, from)) {
+            admission.abandoned(batchId, events);
+          }
         });
     return true;
   }
 
+  private static List<ByteBuffer> eventsOf(List<Pending> batch) {
+    List<ByteBuffer> events = new ArrayList<>(batch.size());
+    for (Pending p : batch) {
+      events.add(p.event());
+    }
+    return events;
+  }
+
   /**
+   * Answers the batch's producers.
+   *
    * @param from where the batch's first event is among the events of the entry that carried it
+   * @return false when the batch will not enter the log in this term; true when it was stored or
+   *     its outcome is unknown (a timeout: it may still commit)
    */
-  private void complete(List<Pending> batch, RaftClientReply reply, Throwable error, int from) {
+  private boolean complete(List<Pending> batch, RaftClientReply reply, Throwable error, int from) {
     if (error == null && reply.isSuccess()) {
       try {
         long[] offsets =
@@ -270,10 +285,13 @@ public final class Batcher implements Closeable {
         for (int i = 0; i < batch.size(); i++) {
           batch.get(i).owner().succeed(batch.get(i).index(), offsets[from + i]);
         }
+        return true;
+      } catch (EventStateMachine.AppendResult.AdmittedInAnotherTerm e) {
+        failAll(batch, ErrorCode.UNAVAILABLE, e.getMessage() + "; retry", "");
       } catch (EventBatch.CorruptBatchException e) {
         failAll(batch, ErrorCode.INTERNAL, "batch rejected at apply: " + e.getMessage(), "");
       }
-      return;
+      return false;
     }
     Throwable cause = error != null ? unwrap(error) : reply.getException();
     if (cause instanceof NotLeaderException nle) {
@@ -292,11 +310,17 @@ public final class Batcher implements Closeable {
           ErrorCode.NOT_LEADER,
           leader.isEmpty() ? "this node no longer leads" : "leader is " + leader,
           endpoint);
-    } else if (cause instanceof TimeoutIOException || cause instanceof TimeoutException) {
-      failAll(batch, ErrorCode.TIMEOUT, "not committed in time: " + cause.getMessage(), "");
-    } else {
-      failAll(batch, ErrorCode.UNAVAILABLE, "replication failed: " + cause, "");
+      return false;
     }
+    if (cause instanceof TimeoutIOException || cause instanceof TimeoutException) {
+      failAll(batch, ErrorCode.TIMEOUT, "not committed in time: " + cause.getMessage(), "");
+      return true;
+    }
+    failAll(batch, ErrorCode.UNAVAILABLE, "replication failed: " + cause, "");
+    // Ratis refused these before appending; any other failure (an I/O error on the way to the
+    // server, say) leaves the outcome unknown.
+    return !(cause instanceof LeaderNotReadyException
+        || cause instanceof ResourceUnavailableException);
   }
 
   private static Throwable unwrap(Throwable t) {

@@ -19,7 +19,9 @@ import org.apache.ratis.protocol.RaftClientReply;
  * goes"). So at most {@code maxEntries} entries are in Ratis at once; batches admitted meanwhile
  * wait here and go together as the next entry, in the order they were admitted. Under light load
  * every batch is an entry of its own at once; under load one entry carries many batches. A producer
- * still waits for its batch of 64 events / 1 ms, never for others to fill an entry.
+ * still waits for its batch of 64 events / 1 ms, never for others to fill an entry. An entry
+ * carries batches admitted in one leader term only: it is applied only if it enters the log in that
+ * term ({@link EventBatch#admittedTerm}).
  */
 final class RaftEntries {
   /**
@@ -35,7 +37,8 @@ final class RaftEntries {
     void settled(RaftClientReply reply, Throwable error, int from);
   }
 
-  private record Waiting(long batchId, List<ByteBuffer> events, int bytes, Settled settled) {}
+  private record Waiting(
+      long batchId, long term, List<ByteBuffer> events, int bytes, Settled settled) {}
 
   private final Function<byte[], CompletableFuture<RaftClientReply>> raft;
   private final LongSupplier recordedThrough;
@@ -68,13 +71,17 @@ final class RaftEntries {
     this.answerWithinMillis = answerWithinMillis;
   }
 
-  /** Replicates {@code events} in the next entry that has room, after every batch added before. */
-  void add(long batchId, List<ByteBuffer> events, Settled settled) {
+  /**
+   * Replicates {@code events} in the next entry that has room, after every batch added before.
+   *
+   * @param term the leader term in which the events were admitted
+   */
+  void add(long batchId, long term, List<ByteBuffer> events, Settled settled) {
     int bytes = 0;
     for (ByteBuffer e : events) {
       bytes += e.remaining();
     }
-    Waiting w = new Waiting(batchId, events, bytes, settled);
+    Waiting w = new Waiting(batchId, term, events, bytes, settled);
     packer.execute(
         () -> {
           waiting.add(w);
@@ -108,7 +115,8 @@ final class RaftEntries {
       Waiting next = waiting.peek();
       boolean fits =
           events + next.events().size() <= MAX_ENTRY_EVENTS
-              && bytes + next.bytes() <= MAX_ENTRY_BYTES;
+              && bytes + next.bytes() <= MAX_ENTRY_BYTES
+              && (entry.isEmpty() || next.term() == entry.get(0).term());
       if (!entry.isEmpty() && !fits) {
         break;
       }
@@ -131,6 +139,7 @@ final class RaftEntries {
                 entry.get(0).batchId(),
                 System.currentTimeMillis(),
                 recordedThrough.getAsLong(),
+                entry.get(0).term(),
                 events)
             .encode();
     CompletableFuture<RaftClientReply> reply;

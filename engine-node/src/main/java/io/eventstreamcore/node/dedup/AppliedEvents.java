@@ -30,11 +30,12 @@ final class AppliedEvents implements ApplyListener {
     for (int i = 0; i < events.size(); i++) {
       keys.add(DedupKey.of(events.get(i)));
     }
+    long now = System.currentTimeMillis();
     if (!keys.isEmpty()) {
-      recent.add(keys, System.currentTimeMillis());
+      recent.add(keys, now);
     }
     marker.applied(term, index, recordedThrough, keys, offsets);
-    inFlight.applied(keys);
+    inFlight.applied(keys, now);
   }
 
   @Override

@@ -92,17 +92,27 @@ final class Deduplicator implements Admission {
   }
 
   @Override
-  public CompletableFuture<List<Verdict>> admit(long batchId, List<ByteBuffer> events) {
+  public void abandoned(long batchId, List<ByteBuffer> events) {
+    List<DedupKey> keys = new ArrayList<>(events.size());
+    for (ByteBuffer e : events) {
+      keys.add(DedupKey.of(e));
+    }
+    inFlight.release(batchId, keys);
+  }
+
+  @Override
+  public CompletableFuture<Verdicts> admit(long batchId, List<ByteBuffer> events) {
     long currentTerm = term.getAsLong();
     if (!leading.getAsBoolean()) {
       // Its filters and in-flight keys cover only what this node applied and admitted: a batch the
       // leader has in flight would not be seen (docs/decisions/0013-only-the-leader-admits.md).
-      return refuseAll(events, "this node does not lead; retry");
+      return refuseAll(currentTerm, events, "this node does not lead; retry");
     }
     if (!marker.appliedInto(currentTerm)) {
       // Entries of earlier terms may still commit ahead of this term's first: until it applied,
       // the filters may lack keys the log has.
-      return refuseAll(events, "this leader has not applied its term's first entry yet; retry");
+      return refuseAll(
+          currentTerm, events, "this leader has not applied its term's first entry yet; retry");
     }
     List<DedupKey> keys = new ArrayList<>(events.size());
     for (ByteBuffer e : events) {
@@ -112,7 +122,7 @@ final class Deduplicator implements Admission {
     TableTriage.Sorted sorted =
         triage.sort(currentTerm, batchId, distinct, System.currentTimeMillis());
     return ask(currentTerm, batchId, sorted.ask())
-        .thenApply(answer -> verdicts(batchId, keys, sorted, answer))
+        .thenApply(answer -> new Verdicts(currentTerm, verdicts(batchId, keys, sorted, answer)))
         .whenComplete(
             (verdicts, error) -> {
               if (error != null) {
@@ -206,10 +216,11 @@ final class Deduplicator implements Admission {
         .thenApply(done -> settled);
   }
 
-  private static CompletableFuture<List<Verdict>> refuseAll(
-      List<ByteBuffer> events, String reason) {
+  private static CompletableFuture<Verdicts> refuseAll(
+      long term, List<ByteBuffer> events, String reason) {
     Verdict refuse = new Refuse(reason);
-    return CompletableFuture.completedFuture(events.stream().map(e -> refuse).toList());
+    return CompletableFuture.completedFuture(
+        new Verdicts(term, events.stream().map(e -> refuse).toList()));
   }
 
   private List<Verdict> verdicts(

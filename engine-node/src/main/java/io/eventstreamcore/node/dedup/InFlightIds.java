@@ -3,26 +3,34 @@ package io.eventstreamcore.node.dedup;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import org.jboss.logging.Logger;
 
 /**
  * The keys this leader admitted into batches that have not applied here yet: a second send of one
  * of them is refused (retryable) until its batch settles, without asking the table. An admission
- * lapses when its batch applies, when the term ends (a node leads a new term only once every
- * earlier entry has applied) or, as a table claim does, after {@code staleAfterMillis}.
+ * ends when its batch applies, when the batch is abandoned (refused, or failed so that it cannot
+ * enter the log in this term) or when the term ends (a node leads a new term only once every
+ * earlier entry has applied). It never ends by age: an entry in a leader's log may commit at any
+ * time while that leader's term lasts, so a batch whose outcome is unknown (its producer was
+ * answered TIMEOUT) holds its keys until then.
  */
 final class InFlightIds {
+  private static final Logger LOG = Logger.getLogger(InFlightIds.class);
+
   private record Admitted(long batchId, long atMillis) {}
 
-  private final long staleAfterMillis;
+  private final long lateAfterMillis;
   private final Map<DedupKey, Admitted> keys = new HashMap<>();
   private long term = -1;
-  private long sweptAt;
 
-  InFlightIds(long staleAfterMillis) {
-    this.staleAfterMillis = staleAfterMillis;
+  /**
+   * @param lateAfterMillis a batch that applies later than this after its admission is logged: its
+   *     producer has been answered TIMEOUT and its resends refused meanwhile
+   */
+  InFlightIds(long lateAfterMillis) {
+    this.lateAfterMillis = lateAfterMillis;
   }
 
   /**
@@ -36,14 +44,11 @@ final class InFlightIds {
       keys.clear();
       this.term = term;
     }
-    if (nowMillis - sweptAt >= staleAfterMillis) {
-      sweepStale(nowMillis);
-    }
     List<DedupKey> held = new ArrayList<>();
     Admitted mine = new Admitted(batchId, nowMillis);
     for (DedupKey k : batchKeys) {
       Admitted other = keys.get(k);
-      if (other != null && other.batchId() != batchId && !stale(other, nowMillis)) {
+      if (other != null && other.batchId() != batchId) {
         held.add(k);
       } else {
         keys.put(k, mine);
@@ -52,7 +57,7 @@ final class InFlightIds {
     return held;
   }
 
-  /** The batch will not carry these keys after all (answered otherwise, or never replicated). */
+  /** The batch will not carry these keys after all (answered otherwise, or abandoned). */
   synchronized void release(long batchId, Collection<DedupKey> batchKeys) {
     for (DedupKey k : batchKeys) {
       keys.computeIfPresent(k, (key, a) -> a.batchId() == batchId ? null : a);
@@ -60,25 +65,21 @@ final class InFlightIds {
   }
 
   /** The keys' batch applied: from now on the log (and this node's filters) has them. */
-  synchronized void applied(Collection<DedupKey> applied) {
-    if (!keys.isEmpty()) {
-      for (DedupKey k : applied) {
-        keys.remove(k);
+  synchronized void applied(Collection<DedupKey> applied, long nowMillis) {
+    if (keys.isEmpty()) {
+      return;
+    }
+    Admitted oldest = null;
+    for (DedupKey k : applied) {
+      Admitted a = keys.remove(k);
+      if (a != null && (oldest == null || a.atMillis() < oldest.atMillis())) {
+        oldest = a;
       }
     }
-  }
-
-  private boolean stale(Admitted a, long nowMillis) {
-    return nowMillis - a.atMillis() >= staleAfterMillis;
-  }
-
-  /** Drops the admissions of batches that failed in Raft and so never applied. */
-  private void sweepStale(long nowMillis) {
-    sweptAt = nowMillis;
-    for (Iterator<Admitted> it = keys.values().iterator(); it.hasNext(); ) {
-      if (stale(it.next(), nowMillis)) {
-        it.remove();
-      }
+    if (oldest != null && nowMillis - oldest.atMillis() > lateAfterMillis) {
+      LOG.warnf(
+          "batch %d applied %d ms after its admission; resends of its ids were refused until now",
+          oldest.batchId(), nowMillis - oldest.atMillis());
     }
   }
 }

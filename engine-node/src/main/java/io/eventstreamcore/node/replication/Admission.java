@@ -21,10 +21,27 @@ public interface Admission {
   Verdict ADMIT = new Admit();
 
   /**
-   * @return one verdict per event, in order; completes exceptionally when no decision could be made
-   *     (every event is then refused as UNAVAILABLE)
+   * One verdict per event of a batch, in order, and the leader term they hold for: what keeps a
+   * resend of an admitted id out lasts only that term, so the batch may enter the log in that term
+   * alone ({@link EventBatch#admittedTerm}). {@link #ANY_TERM} where nothing needs that.
    */
-  CompletableFuture<List<Verdict>> admit(long batchId, List<ByteBuffer> events);
+  record Verdicts(long term, List<Verdict> each) {}
+
+  long ANY_TERM = -1;
+
+  /**
+   * @return the verdicts; completes exceptionally when no decision could be made (every event is
+   *     then refused as UNAVAILABLE)
+   */
+  CompletableFuture<Verdicts> admit(long batchId, List<ByteBuffer> events);
+
+  /**
+   * The batch will not enter the log in the term that admitted it: it was refused on the way, or
+   * Ratis answered that it was not appended or that this node no longer leads. Its ids may be
+   * admitted again. Never called when the outcome is unknown (a timeout), so that a resend is not
+   * admitted while the batch may still commit in this term.
+   */
+  default void abandoned(long batchId, List<ByteBuffer> events) {}
 
   /**
    * The log index through which what admission knows of the log is written where every node can
@@ -37,5 +54,6 @@ public interface Admission {
   /** Admits everything: a node without dedup. */
   Admission ALL =
       (batchId, events) ->
-          CompletableFuture.completedFuture(events.stream().map(e -> ADMIT).toList());
+          CompletableFuture.completedFuture(
+              new Verdicts(ANY_TERM, events.stream().map(e -> ADMIT).toList()));
 }

@@ -192,6 +192,9 @@ public final class EventStateMachine extends BaseStateMachine {
     Message reply;
     try {
       EventBatch batch = EventBatch.decode(data.asReadOnlyByteBuffer());
+      if (batch.admittedTerm() != Admission.ANY_TERM && batch.admittedTerm() != entry.getTerm()) {
+        return skipAdmittedInAnotherTerm(entry, batch);
+      }
       List<String> topics = new ArrayList<>(batch.events().size());
       for (ByteBuffer e : batch.events()) {
         topics.add(EventCodec.topicOf(e));
@@ -215,6 +218,26 @@ public final class EventStateMachine extends BaseStateMachine {
       snapshotBySize.ask(getServer().join(), getId(), getGroupId());
     }
     return reply;
+  }
+
+  /**
+   * What held a resend of the batch's ids out while it was in flight (the leader's in-flight ids,
+   * its table claims) lasted only the term that admitted it, so a resend may have been admitted and
+   * stored since. Decided by the entry alone, so every replica skips it alike; its producer is
+   * answered with a retryable error, and the retry is admitted afresh.
+   */
+  private Message skipAdmittedInAnotherTerm(LogEntryProto entry, EventBatch batch) {
+    String why =
+        "batch admitted in term "
+            + batch.admittedTerm()
+            + " entered the log in term "
+            + entry.getTerm();
+    LOG.warnf(
+        "log entry %d skipped on every replica, %d events: %s",
+        entry.getIndex(), batch.events().size(), why);
+    listener.applied(entry.getTerm(), entry.getIndex(), -1, List.of(), new long[0]);
+    updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
+    return Message.valueOf(ByteString.copyFrom(AppendResult.admittedInAnotherTerm(why)));
   }
 
   @Override
@@ -343,27 +366,51 @@ public final class EventStateMachine extends BaseStateMachine {
 
     static byte[] encode(long[] offsets) {
       ByteBuffer b = ByteBuffer.allocate(1 + 8 * offsets.length);
-      b.put((byte) 0);
+      b.put(STORED);
       for (long o : offsets) {
         b.putLong(o);
       }
       return b.array();
     }
 
+    private static final byte STORED = 0;
+    private static final byte CORRUPT = 1;
+    private static final byte ADMITTED_IN_ANOTHER_TERM = 2;
+
+    /** The batch was not stored and its events may be sent again. */
+    public static final class AdmittedInAnotherTerm extends RuntimeException {
+      AdmittedInAnotherTerm(String message) {
+        super(message);
+      }
+    }
+
     static byte[] corrupt(String reason) {
+      return refusal(CORRUPT, reason);
+    }
+
+    static byte[] admittedInAnotherTerm(String reason) {
+      return refusal(ADMITTED_IN_ANOTHER_TERM, reason);
+    }
+
+    private static byte[] refusal(byte kind, String reason) {
       byte[] text = reason.getBytes(StandardCharsets.UTF_8);
-      return ByteBuffer.allocate(1 + text.length).put((byte) 1).put(text).array();
+      return ByteBuffer.allocate(1 + text.length).put(kind).put(text).array();
     }
 
     /**
      * @return offsets of the batch's events in order
      * @throws EventBatch.CorruptBatchException when the batch was rejected at apply
+     * @throws AdmittedInAnotherTerm when the batch was skipped at apply
      */
     public static long[] decode(ByteBuffer reply) {
-      if (reply.get(0) != 0) {
+      byte kind = reply.get(reply.position());
+      if (kind != STORED) {
         byte[] text = new byte[reply.remaining() - 1];
         reply.duplicate().position(reply.position() + 1).get(text);
-        throw new EventBatch.CorruptBatchException(new String(text, StandardCharsets.UTF_8));
+        String reason = new String(text, StandardCharsets.UTF_8);
+        throw kind == ADMITTED_IN_ANOTHER_TERM
+            ? new AdmittedInAnotherTerm(reason)
+            : new EventBatch.CorruptBatchException(reason);
       }
       long[] offsets = new long[(reply.remaining() - 1) / 8];
       ByteBuffer b = reply.duplicate().position(reply.position() + 1);

@@ -17,6 +17,8 @@ import org.apache.ratis.protocol.RaftClientReply;
 import org.junit.jupiter.api.Test;
 
 class RaftEntriesTest {
+  private static final long TERM = 5;
+
   /** Every entry handed to Raft, and its pending reply, in the order Raft got them. */
   private final List<EventBatch> sent = new ArrayList<>();
 
@@ -45,8 +47,8 @@ class RaftEntriesTest {
   @Test
   void underTheLimitEachBatchIsAnEntryAtOnce() {
     RaftEntries entries = entries(2);
-    entries.add(1, events("a", 3), note("a"));
-    entries.add(2, events("b", 2), note("b"));
+    entries.add(1, TERM, events("a", 3), note("a"));
+    entries.add(2, TERM, events("b", 2), note("b"));
 
     assertThat(sent).hasSize(2);
     assertThat(ids(sent.get(0))).containsExactly("a0", "a1", "a2");
@@ -58,9 +60,9 @@ class RaftEntriesTest {
   @Test
   void batchesAdmittedWhileTheLimitIsOutShareTheNextEntryInOrder() {
     RaftEntries entries = entries(1);
-    entries.add(1, events("a", 2), note("a"));
-    entries.add(2, events("b", 3), note("b"));
-    entries.add(3, events("c", 1), note("c"));
+    entries.add(1, TERM, events("a", 2), note("a"));
+    entries.add(2, TERM, events("b", 3), note("b"));
+    entries.add(3, TERM, events("c", 1), note("c"));
     assertThat(sent).hasSize(1);
 
     replies.get(0).complete(null);
@@ -74,13 +76,29 @@ class RaftEntriesTest {
   }
 
   @Test
+  void anEntryCarriesBatchesOfOneAdmittedTermOnly() {
+    RaftEntries entries = entries(1);
+    entries.add(1, TERM, events("a", 1), note("a"));
+    entries.add(2, TERM, events("b", 1), note("b"));
+    entries.add(3, TERM + 2, events("c", 1), note("c"));
+    entries.add(4, TERM + 2, events("d", 1), note("d"));
+
+    replies.get(0).complete(null);
+    replies.get(1).complete(null);
+
+    assertThat(sent).extracting(EventBatch::admittedTerm).containsExactly(TERM, TERM, TERM + 2);
+    assertThat(ids(sent.get(1))).containsExactly("b0");
+    assertThat(ids(sent.get(2))).containsExactly("c0", "d0");
+  }
+
+  @Test
   void anEntryHoldsAtMostItsEventLimitAndTheRestFollows() {
     RaftEntries entries = entries(1);
-    entries.add(1, events("a", 1), note("a"));
+    entries.add(1, TERM, events("a", 1), note("a"));
     int half = RaftEntries.MAX_ENTRY_EVENTS / 2;
-    entries.add(2, events("b", half), note("b"));
-    entries.add(3, events("c", half), note("c"));
-    entries.add(4, events("d", 1), note("d"));
+    entries.add(2, TERM, events("b", half), note("b"));
+    entries.add(3, TERM, events("c", half), note("c"));
+    entries.add(4, TERM, events("d", 1), note("d"));
 
     replies.get(0).complete(null);
     assertThat(sent.get(1).events()).hasSize(RaftEntries.MAX_ENTRY_EVENTS);
@@ -91,9 +109,9 @@ class RaftEntriesTest {
   @Test
   void aFailedEntryFailsEveryBatchItCarried() {
     RaftEntries entries = entries(1);
-    entries.add(1, events("a", 1), note("a"));
-    entries.add(2, events("b", 1), note("b"));
-    entries.add(3, events("c", 1), note("c"));
+    entries.add(1, TERM, events("a", 1), note("a"));
+    entries.add(2, TERM, events("b", 1), note("b"));
+    entries.add(3, TERM, events("c", 1), note("c"));
 
     replies.get(0).complete(null);
     replies.get(1).completeExceptionally(new IOException("not the leader"));
@@ -104,8 +122,8 @@ class RaftEntriesTest {
   @Test
   void batchesNotYetSentAreAnsweredWhenTheNodeStops() {
     RaftEntries entries = entries(1);
-    entries.add(1, events("a", 1), note("a"));
-    entries.add(2, events("b", 1), note("b"));
+    entries.add(1, TERM, events("a", 1), note("a"));
+    entries.add(2, TERM, events("b", 1), note("b"));
 
     entries.failWaiting(new IOException("stopping"));
 

@@ -99,7 +99,12 @@ class DedupTableTest {
   }
 
   private static List<Admission.Verdict> admit(long batch, ByteBuffer... events) {
-    return table.admission().admit(batch, List.of(events)).orTimeout(30, TimeUnit.SECONDS).join();
+    return table
+        .admission()
+        .admit(batch, List.of(events))
+        .orTimeout(30, TimeUnit.SECONDS)
+        .join()
+        .each();
   }
 
   @Test
@@ -210,6 +215,22 @@ class DedupTableTest {
         .containsExactly(new Duplicate(1));
     assertThat(admit(4, event("orders", "a"), event("payments", "a")))
         .containsExactly(new Duplicate(0), Admission.ADMIT);
+  }
+
+  @Test
+  void anIdIsHeldUntilItsBatchIsAbandonedAndOnlyByItsOwnBatch() {
+    long t = term.incrementAndGet();
+    table.recorder().caughtUp(t, 10 * t);
+    assertThat(admitOnceRecorded(1, event("held", "a"))).containsExactly(Admission.ADMIT);
+    table.admission().abandoned(2, List.of(event("held", "a")));
+    assertThat(admit(3, event("held", "a")))
+        .as("another batch's abandonment does not free it")
+        .singleElement()
+        .isInstanceOf(Refuse.class);
+
+    table.admission().abandoned(1, List.of(event("held", "a")));
+
+    assertThat(admit(4, event("held", "a"))).containsExactly(Admission.ADMIT);
   }
 
   @Test

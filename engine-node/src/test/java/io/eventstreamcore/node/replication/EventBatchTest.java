@@ -24,11 +24,12 @@ class EventBatchTest {
 
   @Test
   void roundTripsHeaderAndEvents() {
-    EventBatch batch = new EventBatch(42, 1234, 99, events(64));
+    EventBatch batch = new EventBatch(42, 1234, 99, 7, events(64));
     EventBatch back = EventBatch.decode(ByteBuffer.wrap(batch.encode()));
     assertThat(back.batchId()).isEqualTo(42);
     assertThat(back.createdAt()).isEqualTo(1234);
     assertThat(back.recordedThrough()).isEqualTo(99);
+    assertThat(back.admittedTerm()).isEqualTo(7);
     assertThat(back.events()).hasSize(64);
     for (int i = 0; i < 64; i++) {
       assertThat(back.events().get(i)).isEqualTo(batch.events().get(i));
@@ -37,25 +38,36 @@ class EventBatchTest {
   }
 
   @Test
-  void aBatchWrittenBeforeTheRecordedThroughIndexStillDecodes() {
-    byte[] current = new EventBatch(42, 1234, 99, events(3)).encode();
+  void batchesOfEarlierVersionsStillDecode() {
+    byte[] current = new EventBatch(42, 1234, 99, 7, events(3)).encode();
     int recordedThroughAt = 4 + 1 + 8 + 8;
-    byte[] version1 = new byte[current.length - 8];
-    System.arraycopy(current, 0, version1, 0, recordedThroughAt);
-    System.arraycopy(
-        current, recordedThroughAt + 8, version1, recordedThroughAt, version1.length - 21);
-    version1[4] = 1;
+    int admittedTermAt = recordedThroughAt + 8;
 
-    EventBatch back = EventBatch.decode(ByteBuffer.wrap(version1));
+    EventBatch version2 = EventBatch.decode(ByteBuffer.wrap(without(current, admittedTermAt, 2)));
+    EventBatch version1 =
+        EventBatch.decode(ByteBuffer.wrap(without(current, recordedThroughAt, 1)));
 
-    assertThat(back.batchId()).isEqualTo(42);
-    assertThat(back.recordedThrough()).isEqualTo(-1);
-    assertThat(back.events()).hasSize(3);
+    assertThat(version2.recordedThrough()).isEqualTo(99);
+    assertThat(version2.admittedTerm()).isEqualTo(Admission.ANY_TERM);
+    assertThat(version1.batchId()).isEqualTo(42);
+    assertThat(version1.recordedThrough()).isEqualTo(-1);
+    assertThat(version1.admittedTerm()).isEqualTo(Admission.ANY_TERM);
+    assertThat(version1.events()).hasSize(3).isEqualTo(version2.events());
+  }
+
+  /** The batch as an older version wrote it: the header fields from {@code at} on left out. */
+  private static byte[] without(byte[] current, int at, int version) {
+    int dropped = EventBatch.HEADER_BYTES - 8 - at;
+    byte[] older = new byte[current.length - dropped];
+    System.arraycopy(current, 0, older, 0, at);
+    System.arraycopy(current, at + dropped, older, at, older.length - at);
+    older[4] = (byte) version;
+    return older;
   }
 
   @Test
   void anyCorruptionIsDetected() {
-    byte[] bytes = new EventBatch(1, 2, 0, events(5)).encode();
+    byte[] bytes = new EventBatch(1, 2, 0, 3, events(5)).encode();
     for (int at : new int[] {0, 4, EventBatch.HEADER_BYTES + 3, bytes.length - 1}) {
       byte[] copy = bytes.clone();
       copy[at] ^= 0x40;
@@ -76,5 +88,12 @@ class EventBatchTest {
                 EventStateMachine.AppendResult.decode(
                     ByteBuffer.wrap(EventStateMachine.AppendResult.corrupt("bad magic"))))
         .hasMessage("bad magic");
+    assertThatThrownBy(
+            () ->
+                EventStateMachine.AppendResult.decode(
+                    ByteBuffer.wrap(
+                        EventStateMachine.AppendResult.admittedInAnotherTerm("term 3, not 5"))))
+        .isInstanceOf(EventStateMachine.AppendResult.AdmittedInAnotherTerm.class)
+        .hasMessage("term 3, not 5");
   }
 }
