@@ -54,8 +54,9 @@ final class Deduplicator implements Admission {
   private final DedupMetrics metrics;
 
   /**
-   * @param staleClaimMillis after this, a claim's batch can no longer commit (longer than a batch's
-   *     whole time in Raft, retries included)
+   * @param staleClaimMillis after this, the table lets a claim of this term be taken over without
+   *     a reread; whether its batch may still commit is the in-flight ids' to say, and they never
+   *     lapse by age (docs/decisions/0025)
    * @param tableWithinMillis the longest a batch waits for the table's answer: a member that is cut
    *     off or paused holds its partitions' calls until Hazelcast drops it, seconds later
    */
