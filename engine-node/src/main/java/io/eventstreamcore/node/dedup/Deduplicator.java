@@ -54,8 +54,8 @@ final class Deduplicator implements Admission {
   private final DedupMetrics metrics;
 
   /**
-   * @param staleClaimMillis after this, the table lets a claim of this term be taken over without
-   *     a reread; whether its batch may still commit is the in-flight ids' to say, and they never
+   * @param staleClaimMillis after this, the table lets a claim of this term be taken over without a
+   *     reread; whether its batch may still commit is the in-flight ids' to say, and they never
    *     lapse by age (docs/decisions/0025)
    * @param tableWithinMillis the longest a batch waits for the table's answer: a member that is cut
    *     off or paused holds its partitions' calls until Hazelcast drops it, seconds later
