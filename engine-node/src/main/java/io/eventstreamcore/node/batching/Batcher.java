@@ -27,10 +27,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.IntSupplier;
 import org.apache.ratis.protocol.RaftClientReply;
-import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
 import org.apache.ratis.protocol.exceptions.NotLeaderException;
 import org.apache.ratis.protocol.exceptions.RaftRetryFailureException;
-import org.apache.ratis.protocol.exceptions.ResourceUnavailableException;
 import org.apache.ratis.protocol.exceptions.TimeoutIOException;
 import org.jboss.logging.Logger;
 
@@ -317,10 +315,11 @@ public final class Batcher implements Closeable {
       return true;
     }
     failAll(batch, ErrorCode.UNAVAILABLE, "replication failed: " + cause, "");
-    // Ratis refused these before appending; any other failure (an I/O error on the way to the
-    // server, say) leaves the outcome unknown.
-    return !(cause instanceof LeaderNotReadyException
-        || cause instanceof ResourceUnavailableException);
+    // Ratis settled the request: it refused it (not ready, queue full), its client was closed
+    // before sending it (a peer reconnect replaces the client), or the server failed it, which
+    // after an append it does only when it steps down and the term ends. Holding the ids would
+    // refuse their retries for the rest of the term.
+    return false;
   }
 
   private static Throwable unwrap(Throwable t) {

@@ -37,9 +37,8 @@ public interface Admission {
 
   /**
    * The batch will not enter the log in the term that admitted it: it was refused on the way, or
-   * Ratis answered that it was not appended or that this node no longer leads. Its ids may be
-   * admitted again. Never called when the outcome is unknown (a timeout), so that a resend is not
-   * admitted while the batch may still commit in this term.
+   * Ratis failed it. Its ids may be admitted again. Never called on a timeout, whose outcome is
+   * unknown, so that a resend is not admitted while the batch may still commit in this term.
    */
   default void abandoned(long batchId, List<ByteBuffer> events) {}
 
