@@ -192,18 +192,10 @@ public final class EventStateMachine extends BaseStateMachine {
     Message reply;
     try {
       EventBatch batch = EventBatch.decode(data.asReadOnlyByteBuffer());
-      if (batch.admittedTerm() != Admission.ANY_TERM && batch.admittedTerm() != entry.getTerm()) {
-        return skipAdmittedInAnotherTerm(entry, batch);
-      }
-      List<String> topics = new ArrayList<>(batch.events().size());
-      for (ByteBuffer e : batch.events()) {
-        topics.add(EventCodec.topicOf(e));
-      }
-      long[] offsets =
-          FullDiskWait.append(store, batch.events(), topics, entry.getIndex(), () -> closed);
-      listener.applied(
-          entry.getTerm(), entry.getIndex(), batch.recordedThrough(), batch.events(), offsets);
-      reply = Message.valueOf(ByteString.copyFrom(AppendResult.encode(offsets)));
+      reply =
+          batch.admittedTerm() == Admission.ANY_TERM || batch.admittedTerm() == entry.getTerm()
+              ? store(entry, batch)
+              : skipAdmittedInAnotherTerm(entry, batch);
     } catch (EventBatch.CorruptBatchException | UnstorableTopicException e) {
       // Both are decided by the entry's bytes alone, so every replica skips it alike; failing
       // here instead would stop the group on every node, and again on each restart's replay.
@@ -218,6 +210,18 @@ public final class EventStateMachine extends BaseStateMachine {
       snapshotBySize.ask(getServer().join(), getId(), getGroupId());
     }
     return reply;
+  }
+
+  private Message store(LogEntryProto entry, EventBatch batch) {
+    List<String> topics = new ArrayList<>(batch.events().size());
+    for (ByteBuffer e : batch.events()) {
+      topics.add(EventCodec.topicOf(e));
+    }
+    long[] offsets =
+        FullDiskWait.append(store, batch.events(), topics, entry.getIndex(), () -> closed);
+    listener.applied(
+        entry.getTerm(), entry.getIndex(), batch.recordedThrough(), batch.events(), offsets);
+    return Message.valueOf(ByteString.copyFrom(AppendResult.encode(offsets)));
   }
 
   /**
@@ -236,7 +240,6 @@ public final class EventStateMachine extends BaseStateMachine {
         "log entry %d skipped on every replica, %d events: %s",
         entry.getIndex(), batch.events().size(), why);
     listener.applied(entry.getTerm(), entry.getIndex(), -1, List.of(), new long[0]);
-    updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
     return Message.valueOf(ByteString.copyFrom(AppendResult.admittedInAnotherTerm(why)));
   }
 
