@@ -280,12 +280,7 @@ public final class RaftNode implements Closeable {
           serverProps, warmupParent.toPath(), this::isLeader, this::followsCaughtUp);
       warmupParent = null;
     }
-    reconnect =
-        new PeerReconnect(
-            server,
-            selfId,
-            this::peers,
-            () -> role() == NodeRole.FOLLOWER && !leaderId().isEmpty());
+    reconnect = new PeerReconnect(server, selfId, this::peers, () -> role() == NodeRole.FOLLOWER);
   }
 
   /**
