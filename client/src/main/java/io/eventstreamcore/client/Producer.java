@@ -29,7 +29,7 @@ public final class Producer implements AutoCloseable {
    * Producer settings; {@link #defaults(List)} gives sane ones.
    *
    * @param retryBackoff the wait before an event's first retry; each further retry of the same
-   *     event waits twice as long, up to {@value #MAX_RETRY_BACKOFF_MILLIS} ms (or this, if larger)
+   *     event waits twice as long, up to 1 s (or this, if larger)
    */
   public record Settings(
       List<String> bootstrap,
