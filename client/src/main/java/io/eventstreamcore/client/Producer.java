@@ -14,7 +14,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,12 +24,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Producer implements AutoCloseable {
 
-  /**
-   * Producer settings; {@link #defaults(List)} gives sane ones.
-   *
-   * @param retryBackoff the wait before an event's first retry; each further retry of the same
-   *     event waits twice as long, up to 1 s (or this, if larger)
-   */
+  /** Producer settings; {@link #defaults(List)} gives sane ones. */
   public record Settings(
       List<String> bootstrap,
       int batchSize,
@@ -126,23 +120,7 @@ public final class Producer implements AutoCloseable {
     }
   }
 
-  /**
-   * @param attempts sends so far that ended in a retryable failure
-   */
-  private record Item(
-      byte[] event, CompletableFuture<Long> result, long deadlineNanos, int attempts) {
-    Item retried() {
-      return new Item(event, result, deadlineNanos, attempts + 1);
-    }
-  }
-
-  /**
-   * Repeated retries of an event wait twice as long each time, up to this (or the configured
-   * backoff, if larger). A constant 50 ms had producers whose cluster lost its quorum resend
-   * everything unacknowledged twenty times a second: measured, that took half the two cores of a
-   * test host from the restarting nodes, whose start then took twice as long.
-   */
-  static final long MAX_RETRY_BACKOFF_MILLIS = 1_000;
+  private record Item(byte[] event, CompletableFuture<Long> result, long deadlineNanos) {}
 
   /** A request carries at most this many event bytes (unless one event alone is larger). */
   static final int MAX_REQUEST_BYTES = 1 << 20;
@@ -187,8 +165,7 @@ public final class Producer implements AutoCloseable {
         new Item(
             EventCodec.encode(event),
             result,
-            System.nanoTime() + settings.deliveryTimeout().toNanos(),
-            0));
+            System.nanoTime() + settings.deliveryTimeout().toNanos()));
     return result;
   }
 
@@ -341,19 +318,10 @@ public final class Producer implements AutoCloseable {
     }
   }
 
-  /**
-   * Resends after the backoff for the most-tried of these events, never sooner than the node's
-   * hint. The jitter (±20 %) keeps producers that failed together from coming back together.
-   */
   private void later(List<Item> items, long notBeforeMillis) {
-    int attempts = items.stream().mapToInt(Item::attempts).max().orElse(0);
-    long base = settings.retryBackoff().toMillis();
-    long backoff =
-        Math.min(Math.max(base, MAX_RETRY_BACKOFF_MILLIS), base << Math.min(attempts, 20));
-    long jittered = Math.round(backoff * ThreadLocalRandom.current().nextDouble(0.8, 1.2));
     timer.schedule(
-        () -> items.forEach(i -> add(i.retried())),
-        Math.max(notBeforeMillis, jittered),
+        () -> items.forEach(this::add),
+        Math.max(notBeforeMillis, settings.retryBackoff().toMillis()),
         TimeUnit.MILLISECONDS);
   }
 

@@ -163,32 +163,6 @@ class ProducerRetryTest {
   }
 
   @Test
-  void eachRetryOfAnEventWaitsTwiceAsLongAsTheOneBefore() throws Exception {
-    try (FakeNode node =
-            new FakeNode(
-                ErrorCode.UNAVAILABLE,
-                ErrorCode.UNAVAILABLE,
-                ErrorCode.UNAVAILABLE,
-                ErrorCode.UNAVAILABLE,
-                ErrorCode.OK);
-        Producer p = new Producer(settings(node))) {
-      assertThat(p.send(Event.of("order-18", "t", Priority.HIGH, new byte[1])).join()).isEqualTo(5);
-      assertThat(node.produceRequests).hasSize(5);
-      long[] waitedMillis = new long[4];
-      for (int i = 0; i < 4; i++) {
-        waitedMillis[i] = (node.produceNanos.get(i + 1) - node.produceNanos.get(i)) / 1_000_000;
-      }
-      // 50, 100, 200 and 400 ms, each less at most a fifth for jitter.
-      assertThat(waitedMillis[2])
-          .as("third retry, %s", Arrays.toString(waitedMillis))
-          .isGreaterThanOrEqualTo(160);
-      assertThat(waitedMillis[3])
-          .as("fourth retry, %s", Arrays.toString(waitedMillis))
-          .isGreaterThanOrEqualTo(320);
-    }
-  }
-
-  @Test
   void overloadedIsRetriedNoSoonerThanTheNodesHint() throws Exception {
     try (FakeNode node = new FakeNode(ErrorCode.OVERLOADED, ErrorCode.OK);
         Producer p = new Producer(settings(node))) {
