@@ -118,14 +118,27 @@ class FoundingLogResetIT {
       // Two of three votes are needed: the remaining node's and the one that started over.
       leader.kill();
       LocalNode next = cluster.awaitLeader(Duration.ofSeconds(30));
-      send(List.of(next.spec().clientEndpoint()), sent.get(), sent.get() + 100);
+      int acknowledged = sent.get() + 100;
+      send(List.of(next.spec().clientEndpoint()), sent.get(), acknowledged);
+      // An acknowledgement means a quorum has the event, not that the other survivor has applied
+      // it yet (seen in CI: a retried event stored last, read from the follower one entry short).
+      List<LocalNode> survivors = cluster.nodes().stream().filter(n -> n != leader).toList();
       List<List<String>> logs = new ArrayList<>();
-      for (LocalNode n : cluster.nodes().stream().filter(n -> n != leader).toList()) {
-        logs.add(Nodes.readIds(n.spec().clientEndpoint(), TOPIC));
-      }
+      await("both survivors apply what was acknowledged")
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(200))
+          .ignoreExceptions()
+          .until(
+              () -> {
+                logs.clear();
+                for (LocalNode n : survivors) {
+                  logs.add(Nodes.readIds(n.spec().clientEndpoint(), TOPIC));
+                }
+                return logs.stream().allMatch(ids -> ids.size() >= acknowledged);
+              });
       assertThat(logs.get(0))
           .as("every acknowledged event once, the same on both survivors")
-          .hasSize(sent.get() + 100)
+          .hasSize(acknowledged)
           .doesNotHaveDuplicates()
           .isEqualTo(logs.get(1));
     }
