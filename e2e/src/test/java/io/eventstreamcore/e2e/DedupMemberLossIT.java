@@ -68,9 +68,9 @@ class DedupMemberLossIT {
           .pollInterval(Duration.ofMillis(100))
           .until(
               () ->
-                  metric(leader, "esc_dedup_partitions_lost_total") > 0
-                      && metric(leader, "esc_dedup_refilling") == 0);
-      assertThat(metric(leader, "esc_dedup_refill_events_total")).isGreaterThanOrEqualTo(IDS);
+                  Nodes.metric(leader, "esc_dedup_partitions_lost_total") > 0
+                      && Nodes.metric(leader, "esc_dedup_refilling") == 0);
+      assertThat(Nodes.metric(leader, "esc_dedup_refill_events_total")).isGreaterThanOrEqualTo(IDS);
 
       for (LocalNode f : followers) {
         f.start();
@@ -119,17 +119,6 @@ class DedupMemberLossIT {
               String body = get(node, "/q/health/ready");
               assertThat(condition.test(body)).as("readiness never matched: %s", body).isTrue();
             });
-  }
-
-  /** A Prometheus sample of the node, summed over its labels. */
-  private static double metric(LocalNode node, String name) throws Exception {
-    double sum = 0;
-    for (String line : get(node, "/q/metrics").split("\n")) {
-      if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
-        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-      }
-    }
-    return sum;
   }
 
   private static String get(LocalNode node, String path) throws Exception {

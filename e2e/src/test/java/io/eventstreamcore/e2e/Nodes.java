@@ -6,6 +6,10 @@ import io.eventstreamcore.client.Consumer;
 import io.eventstreamcore.protocol.Record;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,6 +20,8 @@ import java.util.stream.Stream;
 
 /** Engine-node processes on loopback with free ports, and what tests read back from them. */
 final class Nodes {
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
   private Nodes() {}
 
   static int freePort() throws IOException {
@@ -89,5 +95,23 @@ final class Nodes {
         Files.delete(p);
       }
     }
+  }
+
+  /** A Prometheus sample of the node, summed over its labels. */
+  static double metric(LocalNode node, String name) throws Exception {
+    String text =
+        HTTP.send(
+                HttpRequest.newBuilder(URI.create(node.spec().httpUrl() + "/q/metrics"))
+                    .timeout(Duration.ofSeconds(5))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    double sum = 0;
+    for (String line : text.split("\n")) {
+      if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return sum;
   }
 }

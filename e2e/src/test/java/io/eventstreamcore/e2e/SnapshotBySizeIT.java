@@ -26,6 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
  * (20,000 entries of up to 64 events) let 1.5 GB of log pile up, which a restart then replayed
  * until the heap ran out. Here a node with a 2 MB snapshot size writes 10 MB, must have snapshotted
  * and purged its Raft log, and after kill -9 must come back with every event.
+ *
+ * <p>Its dedup filters must be trusted again soon after: they are read back from the store once the
+ * restart cut it back to the snapshot, and a read that raced that cut left them untrusted for a
+ * whole window, so a new leader asked the table about every id.
  */
 class SnapshotBySizeIT {
   private static final int EVENTS = 1_000;
@@ -67,6 +71,9 @@ class SnapshotBySizeIT {
       node.awaitReady(Duration.ofSeconds(60));
       List<String> ids = Nodes.readIds(node.spec().clientEndpoint(), "big");
       assertThat(ids).hasSize(EVENTS).doesNotHaveDuplicates();
+      await("dedup filters trusted after the restart")
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> Nodes.metric(node, "esc_dedup_filter_trusted") == 1);
     } finally {
       node.kill();
     }

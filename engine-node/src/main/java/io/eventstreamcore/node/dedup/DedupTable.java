@@ -180,15 +180,8 @@ public final class DedupTable implements Closeable {
    * seconds (8.5 s of a restart under load), Raft need not wait for them, and on two vCPUs they are
    * better not run beside Raft's own start. A member that cannot start is fatal, as it was when the
    * start was part of the node's.
-   *
-   * <p>The filters are read from the store's window here too, not earlier: Raft's start cuts the
-   * store back to its snapshot, and a fill that read the store meanwhile lost topics under it and
-   * distrusted the filters for a whole window. Measured: a node restarted with 300,000 events had
-   * untrusted filters for over 45 s, so as a new leader it sent even fresh ids to the table, which
-   * answers only once the previous term is recorded (failover-bench: about 450 ms at the median).
    */
   public void startMember() {
-    recentFill.request();
     Thread starter =
         new Thread(
             () -> {

@@ -13,6 +13,12 @@ public interface ApplyListener {
   void applied(
       long term, long index, long recordedThrough, List<ByteBuffer> events, long[] offsets);
 
+  /**
+   * The store was cut back to this replica's latest snapshot (or emptied, without one) as Raft
+   * started or reloaded the state machine: what lies below is kept but not applied again.
+   */
+  void cutBack();
+
   /** The store jumped to a snapshot copied from the leader, which has applied what lies below. */
   void caughtUp(long term, long index);
 
@@ -21,6 +27,9 @@ public interface ApplyListener {
         @Override
         public void applied(
             long term, long index, long recordedThrough, List<ByteBuffer> events, long[] offsets) {}
+
+        @Override
+        public void cutBack() {}
 
         @Override
         public void caughtUp(long term, long index) {}

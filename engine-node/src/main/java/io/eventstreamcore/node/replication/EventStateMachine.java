@@ -116,6 +116,7 @@ public final class EventStateMachine extends BaseStateMachine {
     if (snapshot == null) {
       store.truncateTo(Map.of());
       latestSnapshot = null;
+      listener.cutBack();
       LOG.info("no snapshot: the store is rebuilt from the whole Raft log");
       return;
     }
@@ -128,6 +129,7 @@ public final class EventStateMachine extends BaseStateMachine {
       throw new CorruptedFileException(file, "snapshot unreadable: " + e.getMessage());
     }
     store.truncateTo(s.endOffsets());
+    listener.cutBack();
     TermIndex at = snapshot.getTermIndex();
     latestSnapshot = new SnapshotPoint(at.getTerm(), at.getIndex(), Map.copyOf(s.endOffsets()));
     setLastAppliedTermIndex(at);

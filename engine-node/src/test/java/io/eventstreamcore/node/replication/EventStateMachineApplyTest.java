@@ -49,6 +49,9 @@ class EventStateMachineApplyTest {
           }
 
           @Override
+          public void cutBack() {}
+
+          @Override
           public void caughtUp(long term, long index) {}
         };
     PeerHttp noPeers =
