@@ -46,7 +46,14 @@ final class FailoverBenchCommand implements Callable<Integer> {
       description = "Data folder (wiped first)")
   Path dir;
 
-  @Option(names = "--base-port", defaultValue = "37070")
+  /**
+   * Below Linux's ephemeral range (32768 and up), which 37070 was in: a node's Hazelcast port was
+   * once taken by an outgoing connection of the run before, and the node could not start.
+   */
+  @Option(
+      names = "--base-port",
+      defaultValue = "27070",
+      description = "Client port of n1; HTTP is +1010, Raft +2800 (default: ${DEFAULT-VALUE})")
   int basePort;
 
   @Mixin NodeSettings settings;
