@@ -22,9 +22,9 @@ import java.util.function.Function;
  */
 final class LeaderForward {
   /**
-   * Requests on their way to the leader at most. Ratis's client admits 100 and makes the caller
-   * wait for the 101st; the caller here is a Vert.x event loop, which must never wait, so beyond
-   * this a request is refused (retryably) instead.
+   * Requests on their way to the leader at most: beyond this a request is refused (retryably), so
+   * that a leader that does not answer holds a bounded number of them. The caller is a Vert.x event
+   * loop, which must never wait.
    */
   static final int MAX_OUTSTANDING = 64;
 
