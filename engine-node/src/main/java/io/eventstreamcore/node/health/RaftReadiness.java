@@ -14,6 +14,12 @@ import org.eclipse.microprofile.health.Readiness;
  * from the leader, not copying a snapshot from the leader, and the state machine caught up with the
  * leader's commit index (within {@code esc.health.max-apply-lag}), and room on its data volume
  * ({@code esc.store.min-free-bytes}): a node that refuses every event is no use to a producer.
+ *
+ * <p>A restarted node is also not ready until its leader-path warm-up is done, about 2 s after it
+ * caught up: whatever waits for readiness before its next step (a roll, a bench's next kill) met
+ * that warm-up mid-run otherwise, on a node that might have to win the next election. In one {@code
+ * esc failover-bench} run it was running on a survivor at four of ten kills; with readiness
+ * waiting, at none (docs/benchmarks.md).
  */
 @Readiness
 @ApplicationScoped
@@ -46,7 +52,8 @@ public class RaftReadiness implements HealthCheck {
             && !leader.isEmpty()
             && heardLeaderCommit
             && lag <= engine.config().health().maxApplyLag()
-            && storageFull.isEmpty();
+            && storageFull.isEmpty()
+            && raft.leaderPathWarm();
     return HealthCheckResponse.named("raft-member")
         .status(ready)
         .withData("role", raft.role().name())
@@ -58,6 +65,7 @@ public class RaftReadiness implements HealthCheck {
         .withData("leaderCommitKnown", heardLeaderCommit)
         .withData("catchingUp", catchingUp)
         .withData("storage", storageFull.orElse("ok"))
+        .withData("leaderPath", raft.leaderPathWarm() ? "warm" : "warming up")
         .withData("dedup", engine.dedup() == null ? "off" : engine.dedup().memberState())
         .withData(
             "pipeline", engine.pressure() == null ? "starting" : engine.pressure().state().name())

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.apache.ratis.client.RaftClient;
@@ -67,12 +68,15 @@ final class LeaderPathWarmup {
   /**
    * Starts a daemon thread that warms up once the node follows a caught-up log, or skips it when
    * the node leads first; failures are logged and change nothing.
+   *
+   * @return true once the warm-up has finished or was skipped
    */
-  static void startInBackground(
+  static BooleanSupplier startInBackground(
       RaftProperties nodeSettings,
       Path dataDir,
       BooleanSupplier leads,
       BooleanSupplier followsCaughtUp) {
+    AtomicBoolean finished = new AtomicBoolean();
     Thread t =
         new Thread(
             () -> {
@@ -90,11 +94,14 @@ final class LeaderPathWarmup {
                     "Raft leader path warmed up in %d ms", (System.nanoTime() - start) / 1_000_000);
               } catch (Exception e) {
                 LOG.infof("Raft leader path warm-up skipped: %s", e.toString());
+              } finally {
+                finished.set(true);
               }
             },
             "esc-leader-warmup");
     t.setDaemon(true);
     t.start();
+    return finished::get;
   }
 
   /**

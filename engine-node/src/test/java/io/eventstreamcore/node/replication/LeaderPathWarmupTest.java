@@ -1,11 +1,14 @@
 package io.eventstreamcore.node.replication;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.apache.ratis.conf.RaftProperties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,5 +50,28 @@ class LeaderPathWarmupTest {
                 () -> false, () -> false, Duration.ofMillis(300)))
         .as("gives up on a node that never catches up")
         .isFalse();
+  }
+
+  @Test
+  void isNotWarmUntilItsWarmUpHasRun() {
+    AtomicBoolean caughtUp = new AtomicBoolean();
+    BooleanSupplier warm =
+        LeaderPathWarmup.startInBackground(
+            new RaftProperties(), dataDir, () -> false, caughtUp::get);
+    assertThat(warm.getAsBoolean()).as("warm while still waiting to catch up").isFalse();
+
+    caughtUp.set(true);
+
+    await("warm-up done").atMost(Duration.ofSeconds(60)).until(warm::getAsBoolean);
+    assertThat(dataDir.resolve("raft-warmup")).doesNotExist();
+  }
+
+  @Test
+  void aNodeThatLeadsFirstIsWarmWithoutAWarmUp() {
+    BooleanSupplier warm =
+        LeaderPathWarmup.startInBackground(new RaftProperties(), dataDir, () -> true, () -> false);
+
+    await("warm-up skipped").atMost(Duration.ofSeconds(10)).until(warm::getAsBoolean);
+    assertThat(dataDir.resolve("raft-warmup")).doesNotExist();
   }
 }
