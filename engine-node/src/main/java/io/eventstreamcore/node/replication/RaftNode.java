@@ -534,10 +534,14 @@ public final class RaftNode implements Closeable {
     return info().map(DivisionInfo::isLeader).orElse(false);
   }
 
-  /** A follower that knows the leader's commit index and has applied up to near it. */
+  /**
+   * A follower or learner that knows the leader's commit index and has applied up to near it. A
+   * learner counts: readiness waits for the warm-up this starts, and a learner is ready once caught
+   * up, before anyone promotes it.
+   */
   private boolean followsCaughtUp() {
     long leaderCommit = leaderCommitIndex();
-    return role() == NodeRole.FOLLOWER
+    return info().map(i -> i.isFollower() || i.isListener()).orElse(false)
         && leaderCommit >= 0
         && leaderCommit - appliedIndex() <= caughtUpLag;
   }
