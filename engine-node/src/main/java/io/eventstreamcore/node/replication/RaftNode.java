@@ -69,7 +69,7 @@ public final class RaftNode implements Closeable {
   private final RaftGroup startGroup;
   private final File raftStorage;
   private final RaftProperties clientProps;
-  private volatile RaftClient client;
+  private final RaftClient client;
   private volatile RaftClient ownBatches;
   private final RaftGroup group;
   private final List<Peer> configuredPeers;
@@ -308,9 +308,9 @@ public final class RaftNode implements Closeable {
    * ms failover, with the new leader ready after 458 ms).
    */
   public CompletableFuture<ByteBuffer> forward(byte[] request) {
-    return send(
-            client,
-            c -> c.async().sendReadOnlyUnordered(Message.valueOf(ByteString.copyFrom(request))))
+    return client
+        .async()
+        .sendReadOnlyUnordered(Message.valueOf(ByteString.copyFrom(request)))
         .thenApply(
             reply -> {
               if (!reply.isSuccess()) {
@@ -327,14 +327,15 @@ public final class RaftNode implements Closeable {
         .whenComplete(
             (reply, error) -> {
               if (error != null && breaksTheClient(error)) {
-                replaceClient(used);
+                replaceOwnBatches(used);
               }
             });
   }
 
   /**
    * Ratis's ordered async client stops serving once one request has run out of retries; every later
-   * request would fail too, so such a client is replaced.
+   * request would fail too, so such a client is replaced. (Unordered requests and blocking calls,
+   * the other client's, leave their client usable.)
    */
   private static boolean breaksTheClient(Throwable error) {
     for (Throwable t = error; t != null; t = t.getCause()) {
@@ -345,15 +346,11 @@ public final class RaftNode implements Closeable {
     return false;
   }
 
-  private synchronized void replaceClient(RaftClient broken) {
-    if (broken == ownBatches) {
-      ownBatches = newClient(RetryPolicies.noRetry());
-    } else if (broken == client) {
-      client = newClient(THROUGH_AN_ELECTION);
-      LOG.warn("Raft client ran out of retries; replaced it");
-    } else {
+  private synchronized void replaceOwnBatches(RaftClient broken) {
+    if (broken != ownBatches) {
       return;
     }
+    ownBatches = newClient(RetryPolicies.noRetry());
     try {
       broken.close();
     } catch (IOException e) {
