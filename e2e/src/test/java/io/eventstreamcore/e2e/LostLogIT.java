@@ -86,6 +86,11 @@ class LostLogIT {
       leader.kill();
       LocalNode next = cluster.awaitLeader(Duration.ofSeconds(30));
       send(List.of(next.spec().clientEndpoint()), 600, 700);
+      // Acknowledged means committed on both, not yet applied on this follower: it learns the
+      // commit index with the leader's next append.
+      await(id + " applied what was acknowledged")
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> Nodes.readIds(wiped.spec().clientEndpoint(), TOPIC).size() >= 700);
       List<String> ids = Nodes.readIds(wiped.spec().clientEndpoint(), TOPIC);
       assertThat(ids)
           .as("%s holds the whole log and votes: without it one node could not commit", id)
