@@ -36,8 +36,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -177,7 +175,7 @@ class HostileClientsIT {
   void unfinishedLargeFramesWaitForABoundedBudgetAndTimeOut() throws Exception {
     LocalNode leader = cluster.awaitLeader(Duration.ofSeconds(30));
     String endpoint = leader.spec().clientEndpoint();
-    long waitsBefore = metric(leader, "esc_client_receive_budget_waits_total");
+    long waitsBefore = (long) Nodes.metric(leader, "esc_client_receive_budget_waits_total");
     ExecutorService senders = Executors.newFixedThreadPool(16);
     try {
       // 48 frames of 8 MiB, each one byte short: 384 MiB if the node held them all (its heap is
@@ -195,7 +193,10 @@ class HostileClientsIT {
       }
       await()
           .atMost(Duration.ofSeconds(20))
-          .until(() -> metric(leader, "esc_client_receive_budget_waits_total") > waitsBefore);
+          .until(
+              () ->
+                  (long) Nodes.metric(leader, "esc_client_receive_budget_waits_total")
+                      > waitsBefore);
       assertClusterServes();
       await()
           .atMost(REQUEST_TIMEOUT.multipliedBy(4))
@@ -412,13 +413,8 @@ class HostileClientsIT {
   }
 
   private static long closedByNode(LocalNode n, String reason) throws Exception {
-    return metric(n, "esc_client_connections_closed_by_node_total{reason=\"" + reason + "\"}");
-  }
-
-  private static long metric(LocalNode n, String series) throws Exception {
-    String text = get(n.spec().httpUrl() + "/q/metrics").body();
-    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + "\\s+([0-9.E+]+)$").matcher(text);
-    return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
+    return (long)
+        Nodes.metric(n, "esc_client_connections_closed_by_node_total{reason=\"" + reason + "\"}");
   }
 
   private static void assertProblem(HttpResponse<String> r, int status, String code) {

@@ -43,6 +43,7 @@ public class RaftReadiness implements HealthCheck {
     boolean heardLeaderCommit = leader.isEmpty() || leaderCommit >= 0;
     boolean member = raft.peers().stream().anyMatch(p -> p.id().equals(raft.selfId()));
     boolean catchingUp = engine.stateMachine().isCatchingUp();
+    boolean leaderPathWarm = raft.leaderPathWarm();
     Optional<String> storageFull =
         engine.diskSpace() == null ? Optional.empty() : engine.diskSpace().refusal();
     boolean ready =
@@ -53,7 +54,7 @@ public class RaftReadiness implements HealthCheck {
             && heardLeaderCommit
             && lag <= engine.config().health().maxApplyLag()
             && storageFull.isEmpty()
-            && raft.leaderPathWarm();
+            && leaderPathWarm;
     return HealthCheckResponse.named("raft-member")
         .status(ready)
         .withData("role", raft.role().name())
@@ -65,7 +66,7 @@ public class RaftReadiness implements HealthCheck {
         .withData("leaderCommitKnown", heardLeaderCommit)
         .withData("catchingUp", catchingUp)
         .withData("storage", storageFull.orElse("ok"))
-        .withData("leaderPath", raft.leaderPathWarm() ? "warm" : "warming up")
+        .withData("leaderPath", leaderPathWarm ? "warm" : "warming up")
         .withData("dedup", engine.dedup() == null ? "off" : engine.dedup().memberState())
         .withData(
             "pipeline", engine.pressure() == null ? "starting" : engine.pressure().state().name())
