@@ -19,7 +19,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
@@ -34,8 +33,6 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
-import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
-import org.apache.ratis.protocol.exceptions.RaftRetryFailureException;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.server.DivisionInfo;
@@ -70,7 +67,7 @@ public final class RaftNode implements Closeable {
   private final File raftStorage;
   private final RaftProperties clientProps;
   private final RaftClient client;
-  private volatile RaftClient ownBatches;
+  private final OwnBatchClient ownBatches;
   private final RaftGroup group;
   private final List<Peer> configuredPeers;
   private final String selfId;
@@ -128,7 +125,7 @@ public final class RaftNode implements Closeable {
     RaftClientConfigKeys.Rpc.setRequestTimeout(
         clientProps, millis(config.node().produceTimeout().toMillis()));
     this.client = newClient(THROUGH_AN_ELECTION);
-    this.ownBatches = newClient(RetryPolicies.noRetry());
+    this.ownBatches = new OwnBatchClient(() -> newClient(RetryPolicies.noRetry()));
   }
 
   /**
@@ -293,7 +290,7 @@ public final class RaftNode implements Closeable {
    * and applied, or fails if this node no longer leads.
    */
   public CompletableFuture<RaftClientReply> submit(byte[] batch) {
-    return send(ownBatches, c -> c.async().send(Message.valueOf(ByteString.copyFrom(batch))));
+    return ownBatches.submit(batch);
   }
 
   /**
@@ -318,44 +315,6 @@ public final class RaftNode implements Closeable {
               }
               return reply.getMessage().getContent().asReadOnlyByteBuffer();
             });
-  }
-
-  private CompletableFuture<RaftClientReply> send(
-      RaftClient used, Function<RaftClient, CompletableFuture<RaftClientReply>> request) {
-    return request
-        .apply(used)
-        .whenComplete(
-            (reply, error) -> {
-              if (error != null && breaksTheClient(error)) {
-                replaceOwnBatches(used);
-              }
-            });
-  }
-
-  /**
-   * Ratis's ordered async client stops serving once one request has run out of retries; every later
-   * request would fail too, so such a client is replaced. (Unordered requests and blocking calls,
-   * the other client's, leave their client usable.)
-   */
-  private static boolean breaksTheClient(Throwable error) {
-    for (Throwable t = error; t != null; t = t.getCause()) {
-      if (t instanceof RaftRetryFailureException || t instanceof AlreadyClosedException) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private synchronized void replaceOwnBatches(RaftClient broken) {
-    if (broken != ownBatches) {
-      return;
-    }
-    ownBatches = newClient(RetryPolicies.noRetry());
-    try {
-      broken.close();
-    } catch (IOException e) {
-      LOG.debug("closing the replaced Raft client", e);
-    }
   }
 
   private Optional<DivisionInfo> info() {
