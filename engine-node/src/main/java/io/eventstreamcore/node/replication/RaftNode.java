@@ -75,7 +75,7 @@ public final class RaftNode implements Closeable {
   private final RaftMembership membership;
   private final PeerHttp peerHttp;
   private final Parameters rpcParameters;
-  private PeerReconnect reconnect;
+  private PeerChannels peerChannels;
 
   /** Where the leader-path warm-up runs, or null when it is off or has been started. */
   private File warmupParent;
@@ -267,7 +267,7 @@ public final class RaftNode implements Closeable {
   }
 
   private void rebuild(StorageStep whileClosed) throws IOException {
-    reconnect.close();
+    peerChannels.close();
     server.close();
     whileClosed.run();
     server = newServer();
@@ -282,7 +282,7 @@ public final class RaftNode implements Closeable {
               serverProps, warmupParent.toPath(), this::isLeader, this::followsCaughtUp);
       warmupParent = null;
     }
-    reconnect = new PeerReconnect(server, selfId, this::peers, () -> role() == NodeRole.FOLLOWER);
+    peerChannels = new PeerChannels(server, selfId, this::peers);
   }
 
   /**
@@ -579,8 +579,8 @@ public final class RaftNode implements Closeable {
 
   @Override
   public void close() throws IOException {
-    if (reconnect != null) {
-      reconnect.close();
+    if (peerChannels != null) {
+      peerChannels.close();
     }
     client.close();
     ownBatches.close();
