@@ -18,7 +18,7 @@ public final class CommonPoolCheck {
   private CommonPoolCheck() {}
 
   /** True when the default async executor is the common pool, not a thread per task. */
-  public static boolean pooled() {
+  private static boolean pooled() {
     return ForkJoinPool.getCommonPoolParallelism() > 1;
   }
 
