@@ -149,13 +149,13 @@ public final class LocalNode implements AutoCloseable {
     Files.writeString(spec.dataDir().resolve(PID_FILE), Long.toString(process.pid()));
   }
 
-  private static final String COMMON_POOL_PARALLELISM =
-      "-Djava.util.concurrent.ForkJoinPool.common.parallelism=2";
-
   /**
    * The node JVM's options: the defaults, then {@code extra} (whitespace-separated, may be null),
    * so that e.g. a bigger {@code -Xmx} for a long dedup window wins.
    */
+  static final String COMMON_POOL_PARALLELISM =
+      "-Djava.util.concurrent.ForkJoinPool.common.parallelism=2";
+
   static List<String> jvmOptions(String extra) {
     List<String> options = new ArrayList<>();
     // 512 MB: the dedup table's share (docs/benchmarks.md gives entries per GiB) needs room.

@@ -13,7 +13,7 @@ import org.jboss.logging.Logger;
 public final class CommonPoolCheck {
   private static final Logger LOG = Logger.getLogger(CommonPoolCheck.class);
 
-  private static final String FLAG = "-Djava.util.concurrent.ForkJoinPool.common.parallelism=2";
+  static final String FLAG = "-Djava.util.concurrent.ForkJoinPool.common.parallelism=2";
 
   private CommonPoolCheck() {}
 
