@@ -58,10 +58,6 @@ class ContainerImagesIT {
     Process engine = image.start(env, dir.resolve("engine.log"));
     try {
       await("engine ready", () -> status(http, "/q/health/ready") == 200);
-      // The entrypoint gives the common pool a parallelism (ADR 0027); on two cores or fewer the
-      // node warns without it.
-      assertThat(Files.readString(dir.resolve("engine.log")))
-          .doesNotContain("common pool has a parallelism");
       String endpoint = "127.0.0.1:" + client;
       List<String> sent = new ArrayList<>();
       try (Producer p = new Producer(Producer.Settings.defaults(List.of(endpoint)))) {

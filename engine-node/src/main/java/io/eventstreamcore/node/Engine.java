@@ -43,7 +43,6 @@ import io.eventstreamcore.node.storage.DiskSpace;
 import io.eventstreamcore.node.storage.EventStore;
 import io.eventstreamcore.node.storage.StoreConfig;
 import io.eventstreamcore.node.storage.StoreMetrics;
-import io.eventstreamcore.node.threads.CommonPoolCheck;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Quarkus;
@@ -105,7 +104,6 @@ public class Engine {
   private static final int DEDUP_PORT_OFFSET = 100;
 
   void start(@Observes StartupEvent ev) throws Exception {
-    CommonPoolCheck.warnIfThreadPerTask();
     NodeConfig.Node node = config.node();
     NodeConfig.Store s = config.store();
     store =

@@ -153,9 +153,6 @@ public final class LocalNode implements AutoCloseable {
    * The node JVM's options: the defaults, then {@code extra} (whitespace-separated, may be null),
    * so that e.g. a bigger {@code -Xmx} for a long dedup window wins.
    */
-  static final String COMMON_POOL_PARALLELISM =
-      "-Djava.util.concurrent.ForkJoinPool.common.parallelism=2";
-
   static List<String> jvmOptions(String extra) {
     List<String> options = new ArrayList<>();
     // 512 MB: the dedup table's share (docs/benchmarks.md gives entries per GiB) needs room.
@@ -164,10 +161,6 @@ public final class LocalNode implements AutoCloseable {
     options.add("-XX:+UseG1GC");
     options.add("-XX:MaxGCPauseMillis=5");
     options.add("-XX:+ExitOnOutOfMemoryError");
-    // With one or two cores the JDK gives the common pool no parallelism, and CompletableFuture's
-    // default async executor then starts a thread per task: Ratis chains every follower append
-    // that way (docs/decisions/0027-common-pool-parallelism.md).
-    options.add(COMMON_POOL_PARALLELISM);
     // Hazelcast (the dedup table) uses these JDK internals for speed.
     options.add("--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED");
     options.add("--add-opens=java.base/java.lang=ALL-UNNAMED");
