@@ -18,6 +18,10 @@ final class Endpoints implements AutoCloseable {
   private int next;
   private String preferred;
   private Connection current;
+
+  /** Whether the node {@link #current} reaches named no leader when it was connected. */
+  private boolean currentNamedNoLeader;
+
   private final ClientSecurity security;
 
   Endpoints(List<String> bootstrap, boolean preferLeader, ClientSecurity security) {
@@ -46,6 +50,7 @@ final class Endpoints implements AutoCloseable {
     for (String endpoint : order) {
       try {
         current = Connection.open(endpoint, security);
+        currentNamedNoLeader = false;
         if (preferLeader) {
           current = toLeader(current);
         }
@@ -55,6 +60,20 @@ final class Endpoints implements AutoCloseable {
       }
     }
     throw new IOException("no node reachable of " + order + ": " + last.getMessage(), last);
+  }
+
+  /** True if {@code conn} is the one in use and its node named no leader when it was connected. */
+  synchronized boolean namesNoLeader(Connection conn) {
+    return conn == current && currentNamedNoLeader;
+  }
+
+  /** Leaves the connection in use for the leader another node named. */
+  synchronized void useLeader(String leaderEndpoint) {
+    preferred = leaderEndpoint;
+    if (current != null) {
+      current.close();
+      current = null;
+    }
   }
 
   /** The connection in use, if one is open. */
@@ -97,6 +116,7 @@ final class Endpoints implements AutoCloseable {
   private Connection toLeader(Connection conn) {
     try {
       MetadataResult.Member leader = conn.metadata().leader();
+      currentNamedNoLeader = leader == null;
       if (leader == null || leader.clientEndpoint().equals(conn.endpoint())) {
         return conn;
       }

@@ -129,6 +129,7 @@ public final class Producer implements AutoCloseable {
   private final Endpoints endpoints;
   private final Semaphore inFlight;
   private final StalledLeaderWatch leaderWatch;
+  private final LeaderWait<List<Item>> leaderWait;
   private final ScheduledExecutorService timer;
   private final Object lock = new Object();
   private final java.util.Set<CompletableFuture<Long>> unanswered =
@@ -151,6 +152,7 @@ public final class Producer implements AutoCloseable {
     long lingerNanos = Math.max(settings.linger().toNanos(), 100_000);
     timer.scheduleAtFixedRate(this::flush, lingerNanos, lingerNanos, TimeUnit.NANOSECONDS);
     this.leaderWatch = new StalledLeaderWatch(endpoints);
+    this.leaderWait = new LeaderWait<>(endpoints, this::sendBatch, this::expireHeld);
   }
 
   /** Completes with the event's topic offset once a quorum has it durably. */
@@ -217,12 +219,21 @@ public final class Producer implements AutoCloseable {
       batch.forEach(i -> i.result().completeExceptionally(e));
       return;
     }
+    sendBatch(batch);
+  }
+
+  /** Sends a batch that holds an in-flight slot, or holds it until a node names a leader. */
+  private void sendBatch(List<Item> batch) {
     Connection conn;
     try {
       conn = endpoints.connection();
     } catch (IOException e) {
       inFlight.release();
       retryAll(batch, new EscException(ErrorCode.UNAVAILABLE, e.getMessage(), ""));
+      return;
+    }
+    if (endpoints.namesNoLeader(conn)) {
+      leaderWait.hold(batch);
       return;
     }
     conn.request(
@@ -318,6 +329,32 @@ public final class Producer implements AutoCloseable {
     }
   }
 
+  /**
+   * Fails the held batch's events whose delivery timeout has passed; true (and its in-flight slot
+   * freed) if none is left.
+   */
+  private boolean expireHeld(List<Item> batch) {
+    long now = System.nanoTime();
+    batch.removeIf(
+        item -> {
+          if (now < item.deadlineNanos()) {
+            return false;
+          }
+          item.result()
+              .completeExceptionally(
+                  new EscException(
+                      ErrorCode.UNAVAILABLE,
+                      "no node named a leader within the delivery timeout",
+                      ""));
+          return true;
+        });
+    if (!batch.isEmpty()) {
+      return false;
+    }
+    inFlight.release();
+    return true;
+  }
+
   private void later(List<Item> items, long notBeforeMillis) {
     timer.schedule(
         () -> items.forEach(this::add),
@@ -344,6 +381,7 @@ public final class Producer implements AutoCloseable {
     }
     timer.shutdownNow();
     leaderWatch.close();
+    leaderWait.close();
     List.copyOf(unanswered)
         .forEach(f -> f.completeExceptionally(new IllegalStateException("producer closed")));
     endpoints.close();

@@ -1,6 +1,7 @@
 package io.eventstreamcore.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.eventstreamcore.protocol.ErrorCode;
 import io.eventstreamcore.protocol.Event;
@@ -43,6 +44,14 @@ class ProducerRetryTest {
 
     /** The leader this node names in METADATA; itself unless a test says otherwise. */
     volatile String leader;
+
+    /**
+     * While true, this node knows no leader, as one whose peers are down: METADATA names none and
+     * every PRODUCE is answered NOT_LEADER.
+     */
+    volatile boolean leaderless;
+
+    final List<Long> metadataNanos = new CopyOnWriteArrayList<>();
 
     /** While true, PRODUCE requests get no answer at all: a paused node. */
     volatile boolean silent;
@@ -99,6 +108,16 @@ class ProducerRetryTest {
           continue;
         }
         if (f.type() == FrameType.METADATA) {
+          metadataNanos.add(System.nanoTime());
+          if (leaderless) {
+            MetadataResult.Member self = new MetadataResult.Member(id, endpoint(), "");
+            out.write(
+                FrameCodec.encode(
+                    FrameType.METADATA_RESULT,
+                    f.requestId(),
+                    new MetadataResult(id, NodeRole.CANDIDATE, "", 1, 0, List.of(self))::write));
+            continue;
+          }
           String leaderEndpoint = leader == null ? endpoint() : leader;
           String leaderId = leader == null ? id : "leader";
           MetadataResult.Member l = new MetadataResult.Member(leaderId, leaderEndpoint, "");
@@ -121,7 +140,7 @@ class ProducerRetryTest {
         if (silent) {
           continue;
         }
-        ErrorCode code = nextCode();
+        ErrorCode code = leaderless ? ErrorCode.NOT_LEADER : nextCode();
         ErrorCode[] codes = new ErrorCode[n];
         long[] offsets = new long[n];
         Arrays.fill(codes, code);
@@ -201,6 +220,47 @@ class ProducerRetryTest {
       }
       assertThat(stale.produceRequests).containsExactly(List.of("first"));
       assertThat(leader.produceRequests).containsExactly(List.of("second"));
+    }
+  }
+
+  @Test
+  void whileNoNodeNamesALeaderEventsWaitForOneInsteadOfBeingResent() throws Exception {
+    try (FakeNode survivor = new FakeNode("n1", ErrorCode.OK)) {
+      survivor.leaderless = true;
+      try (Producer p = new Producer(settings(survivor))) {
+        var held = p.send(Event.of("held", "t", Priority.HIGH, new byte[1]));
+
+        await()
+            .during(Duration.ofMillis(600))
+            .atMost(Duration.ofSeconds(2))
+            .until(() -> survivor.produceRequests.isEmpty() && !held.isDone());
+        assertThat(survivor.metadataNanos)
+            .as("asked who leads about every %s", LeaderWait.PROBE_EVERY)
+            .hasSizeGreaterThanOrEqualTo(5);
+
+        survivor.leaderless = false;
+        assertThat(held).succeedsWithin(Duration.ofSeconds(2)).isEqualTo(5L);
+      }
+      assertThat(survivor.produceRequests).containsExactly(List.of("held"));
+    }
+  }
+
+  @Test
+  void heldEventsFailOnceTheirDeliveryTimeoutPasses() throws Exception {
+    try (FakeNode survivor = new FakeNode("n1", ErrorCode.OK)) {
+      survivor.leaderless = true;
+      Producer.Settings shortTimeout =
+          settings(survivor).withDeliveryTimeout(Duration.ofMillis(300));
+      try (Producer p = new Producer(shortTimeout)) {
+        var result = p.send(Event.of("late", "t", Priority.HIGH, new byte[1]));
+        assertThat(result)
+            .failsWithin(Duration.ofSeconds(2))
+            .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+            .havingCause()
+            .isInstanceOfSatisfying(
+                EscException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE));
+      }
+      assertThat(survivor.produceRequests).isEmpty();
     }
   }
 
