@@ -124,17 +124,20 @@ public final class RaftNode implements Closeable {
     this.clientProps = new RaftProperties();
     RaftClientConfigKeys.Rpc.setRequestTimeout(
         clientProps, millis(config.node().produceTimeout().toMillis()));
-    this.client = newClient(THROUGH_AN_ELECTION);
+    this.client =
+        newClient(
+            new ForwardRetry(
+                () -> !leaderId().isEmpty(),
+                LEADERLESS_ELECTION_TIMEOUTS * raft.electionTimeoutMax().toNanos(),
+                System::nanoTime));
     this.ownBatches = new OwnBatchClient(() -> newClient(RetryPolicies.noRetry()));
   }
 
   /**
-   * Through an election, about 5 s: how long a follower's forwarded writes or a membership change
-   * follow NotLeader answers and wait for the new leader to become ready.
+   * A follower's forwards stop retrying once it has known no leader for this many of the longest
+   * election timeouts: elections that failed that often wait for a node to come back.
    */
-  private static final RetryPolicy THROUGH_AN_ELECTION =
-      RetryPolicies.retryUpToMaximumCountWithFixedSleep(
-          100, TimeDuration.valueOf(50, TimeUnit.MILLISECONDS));
+  private static final int LEADERLESS_ELECTION_TIMEOUTS = 4;
 
   /**
    * A client that starts at this node. {@link #client} follows NotLeader answers to the leader:
