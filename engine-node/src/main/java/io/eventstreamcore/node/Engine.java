@@ -26,6 +26,7 @@ import io.eventstreamcore.node.processing.TopicPatterns;
 import io.eventstreamcore.node.processing.WindowedAggregates;
 import io.eventstreamcore.node.replication.Admission;
 import io.eventstreamcore.node.replication.ApplyListener;
+import io.eventstreamcore.node.replication.CommitPastLogWatch;
 import io.eventstreamcore.node.replication.DivergedFoundingWatch;
 import io.eventstreamcore.node.replication.EventStateMachine;
 import io.eventstreamcore.node.replication.Peer;
@@ -242,6 +243,11 @@ public class Engine {
         TimeUnit.SECONDS);
     housekeeping.scheduleWithFixedDelay(
         new DivergedFoundingWatch(raft, Duration.ofSeconds(3), System::currentTimeMillis, peerHttp),
+        1,
+        1,
+        TimeUnit.SECONDS);
+    housekeeping.scheduleWithFixedDelay(
+        new CommitPastLogWatch(raft, Duration.ofSeconds(3), System::currentTimeMillis),
         1,
         1,
         TimeUnit.SECONDS);

@@ -567,6 +567,11 @@ public final class RaftNode implements Closeable {
     return log().map(RaftLog::getLastEntryTermIndex).map(TermIndex::getIndex).orElse(-1L);
   }
 
+  /** The index after the last entry this node holds, counting its snapshot; -1 when unknown. */
+  public long nextLogIndex() {
+    return log().map(RaftLog::getNextIndex).orElse(-1L);
+  }
+
   public long appliedIndex() {
     return info().map(DivisionInfo::getLastAppliedIndex).orElse(-1L);
   }
