@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -41,13 +40,7 @@ final class LeaderWait<B> implements AutoCloseable {
   private ScheduledFuture<?> probing;
 
   /** Its own thread: the producer's timer can be blocked on an in-flight slot a held batch has. */
-  private final ScheduledExecutorService prober =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "esc-producer-leader-wait");
-            t.setDaemon(true);
-            return t;
-          });
+  private final ScheduledExecutorService prober = DaemonTimer.named("esc-producer-leader-wait");
 
   /**
    * @param release sends a held batch again, to the leader just named

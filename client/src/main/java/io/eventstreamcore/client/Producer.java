@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -142,13 +141,7 @@ public final class Producer implements AutoCloseable {
     this.settings = settings;
     this.endpoints = new Endpoints(settings.bootstrap(), true, settings.security());
     this.inFlight = new Semaphore(settings.maxInFlight());
-    this.timer =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "esc-producer-linger");
-              t.setDaemon(true);
-              return t;
-            });
+    this.timer = DaemonTimer.named("esc-producer-linger");
     long lingerNanos = Math.max(settings.linger().toNanos(), 100_000);
     timer.scheduleAtFixedRate(this::flush, lingerNanos, lingerNanos, TimeUnit.NANOSECONDS);
     this.leaderWatch = new StalledLeaderWatch(endpoints);

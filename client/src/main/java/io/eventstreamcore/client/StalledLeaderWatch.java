@@ -3,7 +3,6 @@ package io.eventstreamcore.client;
 import io.eventstreamcore.protocol.MetadataResult;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -33,13 +32,7 @@ final class StalledLeaderWatch implements AutoCloseable {
    * A thread of its own: the producer's timer thread can be the one that waits for an in-flight
    * slot held by the very requests the stalled node does not answer.
    */
-  private final ScheduledExecutorService checker =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "esc-producer-leader-watch");
-            t.setDaemon(true);
-            return t;
-          });
+  private final ScheduledExecutorService checker = DaemonTimer.named("esc-producer-leader-watch");
 
   StalledLeaderWatch(Endpoints endpoints) {
     this.endpoints = endpoints;
