@@ -72,7 +72,7 @@ class FaultInjectionIT {
     Random random = new Random(seed);
     assumeTrue(NodeNetwork.supported(), "creating network namespaces needs root");
     try (NodeNetwork net = NodeNetwork.create(3)) {
-      LocalCluster cluster = cluster(net);
+      LocalCluster cluster = cluster(dir, net);
       List<PacedLoad> loads = new ArrayList<>();
       try {
         cluster.start();
@@ -149,7 +149,8 @@ class FaultInjectionIT {
     return Arrays.stream(only.split(",")).map(String::trim).map(Fault::valueOf).toList();
   }
 
-  private LocalCluster cluster(NodeNetwork net) {
+  /** Three nodes, one per network namespace of {@code net}, so that each can be cut off. */
+  static LocalCluster cluster(Path dir, NodeNetwork net) {
     List<String> peers = new ArrayList<>();
     for (int k = 1; k <= 3; k++) {
       peers.add(
