@@ -63,14 +63,14 @@ final class LeaderWait<B> implements AutoCloseable {
     }
   }
 
-  /** Batches held now, for tests. */
-  synchronized int heldCount() {
-    return held.size();
-  }
-
   private void probe() {
     synchronized (this) {
       held.removeIf(expire);
+      if (held.isEmpty()) {
+        // Every held event timed out: nothing to ask for until the next one is held.
+        stopProbing();
+        return;
+      }
     }
     MetadataResult.Member leader = namedLeader();
     if (leader == null) {
@@ -81,11 +81,15 @@ final class LeaderWait<B> implements AutoCloseable {
       endpoints.useLeader(leader.clientEndpoint());
       toRelease = List.copyOf(held);
       held.clear();
-      probing.cancel(false);
-      probing = null;
+      stopProbing();
     }
-    closeProbes();
     toRelease.forEach(release);
+  }
+
+  private synchronized void stopProbing() {
+    probing.cancel(false);
+    probing = null;
+    closeProbes();
   }
 
   /** The leader the first node that names one names, or null while none does. */
