@@ -66,12 +66,10 @@ final class LeaderWait<B> implements AutoCloseable {
   private void probe() {
     synchronized (this) {
       held.removeIf(expire);
-      if (held.isEmpty()) {
-        // Every held event timed out: nothing to ask for until the next one is held.
-        stopProbing();
-        return;
-      }
     }
+    // Asked even when every held event has timed out: the connection in use stays on the node
+    // that named no leader until a leader is found here, so a producer that does not retry would
+    // otherwise never leave it (ThreeNodeFailoverIT: no write acknowledged within 30 s).
     MetadataResult.Member leader = namedLeader();
     if (leader == null) {
       return;

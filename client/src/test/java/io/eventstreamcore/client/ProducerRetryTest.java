@@ -246,6 +246,24 @@ class ProducerRetryTest {
   }
 
   @Test
+  void aProducerWithoutRetriesWritesAgainOnceALeaderIsNamed() throws Exception {
+    try (FakeNode survivor = new FakeNode("n1", ErrorCode.OK)) {
+      survivor.leaderless = true;
+      try (Producer p = new Producer(settings(survivor).withoutRetries())) {
+        assertThat(p.send(Event.of("during", "t", Priority.HIGH, new byte[1])))
+            .failsWithin(Duration.ofSeconds(2));
+
+        survivor.leaderless = false;
+        // An event sent before the producer has heard of the leader fails (no retries): try again.
+        await()
+            .atMost(Duration.ofSeconds(5))
+            .ignoreExceptions()
+            .until(() -> p.send(Event.of("after", "t", Priority.HIGH, new byte[1])).join() == 5L);
+      }
+    }
+  }
+
+  @Test
   void heldEventsFailOnceTheirDeliveryTimeoutPasses() throws Exception {
     try (FakeNode survivor = new FakeNode("n1", ErrorCode.OK)) {
       survivor.leaderless = true;
