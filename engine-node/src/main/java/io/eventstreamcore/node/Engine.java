@@ -29,6 +29,7 @@ import io.eventstreamcore.node.replication.ApplyListener;
 import io.eventstreamcore.node.replication.CommitPastLogWatch;
 import io.eventstreamcore.node.replication.DivergedFoundingWatch;
 import io.eventstreamcore.node.replication.EventStateMachine;
+import io.eventstreamcore.node.replication.FollowerResync;
 import io.eventstreamcore.node.replication.Peer;
 import io.eventstreamcore.node.replication.RaftLogMetrics;
 import io.eventstreamcore.node.replication.RaftNode;
@@ -92,6 +93,7 @@ public class Engine {
   private FetchService fetch;
   private ClientServer clientServer;
   private ScheduledExecutorService housekeeping;
+  private volatile FollowerResync followerResync;
   private DedupTable dedup;
   private PressureController pressure;
   private PriorityQueues<Batcher.Pending> queues;
@@ -228,6 +230,7 @@ public class Engine {
             meters);
     clientServer.start(node.clientHost(), node.clientPort());
     housekeeping = Executors.newScheduledThreadPool(3, r -> new Thread(r, "esc-housekeeping"));
+    followerResync = new FollowerResync(raft, housekeeping);
     long every = s.retentionCheckInterval().toMillis();
     housekeeping.scheduleWithFixedDelay(this::applyRetention, every, every, TimeUnit.MILLISECONDS);
     housekeeping.scheduleWithFixedDelay(
@@ -439,6 +442,11 @@ public class Engine {
 
   public PriorityQueues<Batcher.Pending> queues() {
     return queues;
+  }
+
+  /** Null until the node has started. */
+  public FollowerResync followerResync() {
+    return followerResync;
   }
 
   public RaftNode raft() {

@@ -2,8 +2,11 @@ package io.eventstreamcore.node.replication;
 
 import io.eventstreamcore.node.security.PeerHttp;
 import java.io.IOException;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -14,14 +17,24 @@ import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
- * Works around a Ratis 3.3.0 bug (RATIS-2605, fixed after that release): a restarted follower whose
- * log still holds an uncommitted tail from an old term can leave the leader with a wrong match
- * index for it; the leader then never sends it the entries it lacks and the follower stays behind
- * for good, answering every heartbeat INCONSISTENCY. Only a new leader, whose view of its followers
- * starts fresh, gets it going again. So the leader checks every second: a voter that answers but
- * whose match index has not moved for {@code stuckAfter} while it is behind, and that is not
- * copying a snapshot or short of disk space (a new leader would not help it, and every hand-off
- * costs the producers an election), makes the leader hand leadership to a caught-up voter.
+ * Gets a follower going again that answers the leader but has stopped advancing. The leader checks
+ * every second: a voter that answers but whose match index has not moved for {@code stuckAfter}
+ * while it is behind, and that is not copying a snapshot or short of disk space (neither remedy
+ * would help it), is stuck. Two Ratis 3.3.0 bugs leave a follower so, and each needs its own
+ * remedy, tried in this order:
+ *
+ * <ol>
+ *   <li>The follower's commit index is not backed by its log ({@link FollowerResync}): it refuses
+ *       every append under any leader, and only a restart of its Raft server helps. So the leader
+ *       first asks it to restart in place.
+ *   <li>The leader holds a wrong match index for it (RATIS-2605, fixed after that release): the
+ *       leader never sends it the entries it lacks, and only a new leader, whose view of its
+ *       followers starts fresh, helps. So a follower still stuck at the same match index after a
+ *       restart makes the leader hand leadership to a caught-up voter.
+ * </ol>
+ *
+ * Every hand-off costs the producers an election, and a restart of a follower costs them nothing
+ * while the other follower keeps the quorum, hence the order.
  */
 public final class StuckFollowerWatch implements Runnable {
   private static final Logger LOG = Logger.getLogger(StuckFollowerWatch.class);
@@ -39,6 +52,15 @@ public final class StuckFollowerWatch implements Runnable {
 
   /** Follower id → {match index, when it was first seen at that index}. */
   private final Map<String, long[]> progress = new HashMap<>();
+
+  /** Follower id → the match index it was stuck at when it was asked to restart. */
+  private final Map<String, Long> askedToRestart = new HashMap<>();
+
+  /** What the leader does about a stuck follower. */
+  enum Remedy {
+    RESTART_FOLLOWER,
+    HAND_OVER
+  }
 
   /**
    * @param maxLag a voter this close to the commit index may take over leadership
@@ -59,13 +81,17 @@ public final class StuckFollowerWatch implements Runnable {
               .anyMatch(m -> m.role() == Member.Role.LEADER && m.peer().id().equals(raft.selfId()));
       if (!leading) {
         progress.clear();
+        askedToRestart.clear();
         return;
       }
       for (Member stuck : stuck(System.currentTimeMillis(), members)) {
-        if (!behindForAKnownReason(stuck.peer())) {
-          handOver(stuck, members);
-          return;
+        if (behindForAKnownReason(stuck.peer())) {
+          continue;
         }
+        if (remedy(stuck) == Remedy.HAND_OVER || !askToRestart(stuck)) {
+          handOver(stuck, members);
+        }
+        return;
       }
     } catch (RuntimeException e) {
       LOG.warn("stuck-follower check failed", e);
@@ -100,22 +126,85 @@ public final class StuckFollowerWatch implements Runnable {
     }
     progress.clear();
     progress.putAll(seen);
+    // A follower that moved on since it was asked to restart was helped; one that is silent (as
+    // while it restarts) is left on record.
+    for (Member m : members) {
+      Long asked = askedToRestart.get(m.peer().id());
+      if (asked != null && m.matchIndex() != null && m.matchIndex() != asked.longValue()) {
+        askedToRestart.remove(m.peer().id());
+      }
+    }
     return stuck;
+  }
+
+  /** A restart first; a hand-off if the follower is stuck at the same match index after one. */
+  Remedy remedy(Member stuck) {
+    Long asked = askedToRestart.get(stuck.peer().id());
+    return asked != null && asked.longValue() == stuck.matchIndex()
+        ? Remedy.HAND_OVER
+        : Remedy.RESTART_FOLLOWER;
+  }
+
+  /**
+   * Records the request whatever the answer, so that a follower stuck at the same match index is
+   * handed over next time; its clock starts again.
+   */
+  void askedToRestart(Member stuck) {
+    askedToRestart.put(stuck.peer().id(), stuck.matchIndex());
+    progress.remove(stuck.peer().id());
+  }
+
+  private boolean askToRestart(Member stuck) {
+    askedToRestart(stuck);
+    LOG.warnf(
+        "follower %s has answered but not advanced from match index %d for %d ms (%d entries"
+            + " behind); asking it to restart its Raft server in place",
+        stuck.peer().id(), stuck.matchIndex(), stuckAfterMillis, stuck.lag());
+    try {
+      HttpResponse<String> answer =
+          client()
+              .send(
+                  peers
+                      .request(
+                          stuck.peer().httpEndpoint()
+                              + "/internal/v1/raft/resync?leader="
+                              + URLEncoder.encode(raft.selfId(), StandardCharsets.UTF_8))
+                      .timeout(HTTP_TIMEOUT)
+                      .POST(HttpRequest.BodyPublishers.noBody())
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      if (answer.statusCode() == 202) {
+        return true;
+      }
+      LOG.warnf(
+          "follower %s refused to restart (%d): %s",
+          stuck.peer().id(), answer.statusCode(), answer.body());
+    } catch (IOException e) {
+      LOG.warnf("asking follower %s to restart failed: %s", stuck.peer().id(), e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return false;
+  }
+
+  private HttpClient client() {
+    if (http == null) {
+      http = peers.newClient(HTTP_TIMEOUT);
+    }
+    return http;
   }
 
   /** The follower's readiness says it copies a snapshot or its volume is full. */
   private boolean behindForAKnownReason(Peer follower) {
     try {
-      if (http == null) {
-        http = peers.newClient(HTTP_TIMEOUT);
-      }
       HttpResponse<String> ready =
-          http.send(
-              peers
-                  .request(follower.httpEndpoint() + "/q/health/ready")
-                  .timeout(HTTP_TIMEOUT)
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
+          client()
+              .send(
+                  peers
+                      .request(follower.httpEndpoint() + "/q/health/ready")
+                      .timeout(HTTP_TIMEOUT)
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
       String body = ready.body().replace(" ", "");
       return body.contains("\"catchingUp\":true") || body.contains("\"storage\":\"storagefull");
     } catch (IOException e) {

@@ -58,4 +58,36 @@ class StuckFollowerWatchTest {
     assertThat(stuckAt(20_000, follower("n2", 100, 300, 15_000), follower("n3", 200, 0, 50)))
         .isEmpty();
   }
+
+  @Test
+  void aStuckFollowerIsFirstAskedToRestartThenHandedOverIfStillStuckAtTheSameIndex() {
+    stuckAt(0, follower("n2", 100, 100, 50));
+    Member stuck = follower("n2", 100, 200, 50);
+    assertThat(stuckAt(10_000, stuck)).containsExactly("n2");
+    assertThat(watch.remedy(stuck)).isEqualTo(StuckFollowerWatch.Remedy.RESTART_FOLLOWER);
+    watch.askedToRestart(stuck);
+
+    assertThat(stuckAt(12_000, follower("n2", 100, 250, 50)))
+        .as("the clock starts again after the request")
+        .isEmpty();
+    assertThat(stuckAt(22_000, stuck)).containsExactly("n2");
+    assertThat(watch.remedy(stuck)).isEqualTo(StuckFollowerWatch.Remedy.HAND_OVER);
+  }
+
+  @Test
+  void aFollowerThatMovedAfterTheRestartIsAskedToRestartAgainWhenStuckLater() {
+    Member stuck = follower("n2", 100, 200, 50);
+    stuckAt(0, stuck);
+    stuckAt(10_000, stuck);
+    watch.askedToRestart(stuck);
+    stuckAt(11_000, follower("n2", 100, 200, 5_000));
+    assertThat(watch.remedy(stuck))
+        .as("silent while it restarts: on record")
+        .isEqualTo(StuckFollowerWatch.Remedy.HAND_OVER);
+
+    Member later = follower("n2", 300, 200, 50);
+    stuckAt(12_000, later);
+    assertThat(stuckAt(22_000, later)).containsExactly("n2");
+    assertThat(watch.remedy(later)).isEqualTo(StuckFollowerWatch.Remedy.RESTART_FOLLOWER);
+  }
 }
