@@ -14,32 +14,35 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 
 /**
  * Gets a follower going again that answers the leader but has stopped advancing. The leader checks
  * every second: a voter that answers but whose match index has not moved for {@code stuckAfter}
  * while it is behind, and that is not copying a snapshot or short of disk space (neither remedy
- * would help it), is stuck. Two Ratis 3.3.0 bugs leave a follower so, and each needs its own
- * remedy, tried in this order:
+ * would help it), is stuck. Two Ratis 3.3.0 bugs leave a follower so, each with its own remedy,
+ * told apart by the commit index the follower reports against the leader's match index for it:
  *
- * <ol>
- *   <li>The follower's commit index is not backed by its log ({@link FollowerResync}): it refuses
- *       every append under any leader, and only a restart of its Raft server helps. So the leader
- *       first asks it to restart in place.
- *   <li>The leader holds a wrong match index for it (RATIS-2605, fixed after that release): the
- *       leader never sends it the entries it lacks, and only a new leader, whose view of its
- *       followers starts fresh, helps. So a follower still stuck at the same match index after a
- *       restart makes the leader hand leadership to a caught-up voter.
- * </ol>
- *
- * Every hand-off costs the producers an election, and a restart of a follower costs them nothing
- * while the other follower keeps the quorum, hence the order.
+ * <ul>
+ *   <li>The follower's commit index is past the match index: its commit index is not backed by its
+ *       log ({@link FollowerResync}), it refuses every append under any leader, and only a restart
+ *       of its Raft server helps. So the leader asks it to restart in place.
+ *   <li>Otherwise the leader holds a wrong match index for it (RATIS-2605, fixed after that
+ *       release: the match index is ahead of what the follower holds, and {@code esc
+ *       failover-bench} shows it after nearly every restart of a killed leader). The leader never
+ *       sends it the entries it lacks, and only a new leader, whose view of its followers starts
+ *       fresh, helps; a restart of the follower does not. So the leader hands leadership to a
+ *       caught-up voter. It does so too for a follower still stuck at the same match index after a
+ *       restart.
+ * </ul>
  */
 public final class StuckFollowerWatch implements Runnable {
   private static final Logger LOG = Logger.getLogger(StuckFollowerWatch.class);
   private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(2);
   private static final long TRANSFER_TIMEOUT_MS = 3_000;
+  private static final Pattern COMMIT_INDEX = Pattern.compile("\"commitIndex\":(-?\\d+)");
 
   /** A follower that answered the leader's heartbeats (every ~75 ms) within this is up. */
   private static final long ANSWERING_WITHIN_MS = 2_000;
@@ -85,10 +88,13 @@ public final class StuckFollowerWatch implements Runnable {
         return;
       }
       for (Member stuck : stuck(System.currentTimeMillis(), members)) {
-        if (behindForAKnownReason(stuck.peer())) {
+        Optional<String> readiness = readiness(stuck.peer());
+        // Unknown: leave it where it is rather than act on a guess.
+        if (readiness.isEmpty() || behindForAKnownReason(readiness.get())) {
           continue;
         }
-        if (remedy(stuck) == Remedy.HAND_OVER || !askToRestart(stuck)) {
+        if (remedy(stuck, commitIndex(readiness.get())) == Remedy.HAND_OVER
+            || !askToRestart(stuck)) {
           handOver(stuck, members);
         }
         return;
@@ -137,12 +143,18 @@ public final class StuckFollowerWatch implements Runnable {
     return stuck;
   }
 
-  /** A restart first; a hand-off if the follower is stuck at the same match index after one. */
-  Remedy remedy(Member stuck) {
+  /**
+   * A restart for a follower committed past its match index, unless it was asked to restart at this
+   * match index already; otherwise a hand-off.
+   *
+   * @param followerCommit the commit index the follower reports, or -1 when it reports none
+   */
+  Remedy remedy(Member stuck, long followerCommit) {
     Long asked = askedToRestart.get(stuck.peer().id());
-    return asked != null && asked.longValue() == stuck.matchIndex()
-        ? Remedy.HAND_OVER
-        : Remedy.RESTART_FOLLOWER;
+    boolean restartedHere = asked != null && asked.longValue() == stuck.matchIndex();
+    return followerCommit > stuck.matchIndex() && !restartedHere
+        ? Remedy.RESTART_FOLLOWER
+        : Remedy.HAND_OVER;
   }
 
   /**
@@ -194,26 +206,37 @@ public final class StuckFollowerWatch implements Runnable {
     return http;
   }
 
-  /** The follower's readiness says it copies a snapshot or its volume is full. */
-  private boolean behindForAKnownReason(Peer follower) {
+  /** The follower's readiness document, or empty when it cannot be read. */
+  private Optional<String> readiness(Peer follower) {
     try {
-      HttpResponse<String> ready =
+      return Optional.of(
           client()
               .send(
                   peers
                       .request(follower.httpEndpoint() + "/q/health/ready")
                       .timeout(HTTP_TIMEOUT)
                       .build(),
-                  HttpResponse.BodyHandlers.ofString());
-      String body = ready.body().replace(" ", "");
-      return body.contains("\"catchingUp\":true") || body.contains("\"storage\":\"storagefull");
+                  HttpResponse.BodyHandlers.ofString())
+              .body()
+              .replace(" ", ""));
     } catch (IOException e) {
-      // Unknown: leave leadership where it is rather than move it on a guess.
-      return true;
+      return Optional.empty();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return true;
+      return Optional.empty();
     }
+  }
+
+  /** The follower's readiness says it copies a snapshot or its volume is full. */
+  static boolean behindForAKnownReason(String readiness) {
+    return readiness.contains("\"catchingUp\":true")
+        || readiness.contains("\"storage\":\"storagefull");
+  }
+
+  /** The commit index in the follower's readiness, or -1. */
+  static long commitIndex(String readiness) {
+    Matcher m = COMMIT_INDEX.matcher(readiness);
+    return m.find() ? Long.parseLong(m.group(1)) : -1;
   }
 
   private void handOver(Member stuck, List<Member> members) {
