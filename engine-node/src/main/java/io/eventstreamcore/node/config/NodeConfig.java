@@ -386,6 +386,14 @@ public interface NodeConfig {
     boolean unsafeFlush();
 
     /**
+     * Ratis's {@code raft.server.log.append-entries.compose.enabled}: true makes a follower start
+     * each append only once the one before it is flushed, and hop through the JDK's common pool to
+     * do so (a new thread per append on two CPUs). Off by default; see ADR 0028.
+     */
+    @WithDefault("false")
+    boolean followerAppendChain();
+
+    /**
      * Ratis's waits between attempts to reach a follower that keeps failing ({@code
      * raft.server.log.appender.retry.policy}): pairs of wait and count.
      */

@@ -389,20 +389,16 @@ public final class RaftNode implements Closeable {
           id.equals(leader)
               ? Member.Role.LEADER
               : learner ? Member.Role.LEARNER : Member.Role.FOLLOWER;
-      long[] matchAndContact =
+      long[] known =
           id.equals(selfId) && role == Member.Role.LEADER
-              ? new long[] {commit, 0}
+              ? new long[] {commit, 0, commit}
               : progress.get(id);
       Peer peer = Peer.of(p, self.clientPort(), self.httpPort()).withHttps(self.https());
       members.add(
-          matchAndContact == null
-              ? new Member(peer, role, null, null, null)
+          known == null
+              ? new Member(peer, role, null, null, null, null)
               : new Member(
-                  peer,
-                  role,
-                  matchAndContact[0],
-                  Math.max(0, commit - matchAndContact[0]),
-                  matchAndContact[1]));
+                  peer, role, known[0], Math.max(0, commit - known[0]), known[1], known[2]));
     }
     return members;
   }
@@ -437,7 +433,10 @@ public final class RaftNode implements Closeable {
     return lags.get(needed - 1);
   }
 
-  /** On the leader: follower id → {match index, ms since its last answer}; else empty. */
+  /**
+   * On the leader: follower id → {match index, ms since its last answer, the commit index it last
+   * reported (-1 if none)}; else empty.
+   */
   Map<String, long[]> followerProgress() {
     Map<String, long[]> progress = new HashMap<>();
     DivisionInfo info = info().orElse(null);
@@ -450,10 +449,20 @@ public final class RaftNode implements Closeable {
     if (match == null || match.length != followers.size()) {
       return progress;
     }
+    Map<String, Long> commits = new HashMap<>();
+    try {
+      server
+          .getDivision(group.getGroupId())
+          .getCommitInfos()
+          .forEach(c -> commits.put(c.getServer().getId().toStringUtf8(), c.getCommitIndex()));
+    } catch (IOException e) {
+      // Closed meanwhile: every commit index reads as unknown.
+    }
     for (int i = 0; i < match.length; i++) {
       ServerRpcProto f = followers.get(i);
+      String id = f.getId().getId().toStringUtf8();
       progress.put(
-          f.getId().getId().toStringUtf8(), new long[] {match[i], f.getLastRpcElapsedTimeMs()});
+          id, new long[] {match[i], f.getLastRpcElapsedTimeMs(), commits.getOrDefault(id, -1L)});
     }
     return progress;
   }

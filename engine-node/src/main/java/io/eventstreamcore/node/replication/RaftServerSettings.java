@@ -54,6 +54,9 @@ final class RaftServerSettings {
     RaftServerConfigKeys.Log.Appender.setRetryPolicy(props, raft.appenderRetryPolicy());
     RaftServerConfigKeys.Log.setSegmentSizeMax(props, SizeInBytes.valueOf(raft.logSegmentSize()));
     RaftServerConfigKeys.Log.setUnsafeFlushEnabled(props, raft.unsafeFlush());
+    // A follower appends each batch to its log as it arrives, so its log worker writes and fsyncs
+    // whatever has queued meanwhile at once (ADR 0028).
+    RaftServerConfigKeys.Log.setAppendEntriesComposeEnabled(props, raft.followerAppendChain());
     // Ratis's defaults cache up to 200 MB of log and queue 64 MB of writes: bound them so a
     // node fits a small heap (docs/operations.md gives the heap we run with).
     RaftServerConfigKeys.Log.setSegmentCacheNumMax(props, raft.logCacheSegments());

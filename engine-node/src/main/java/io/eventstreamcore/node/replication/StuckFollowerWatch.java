@@ -53,7 +53,10 @@ public final class StuckFollowerWatch implements Runnable {
   private final PeerHttp peers;
   private HttpClient http;
 
-  /** Follower id → {match index, when it was first seen at that index}. */
+  /**
+   * Follower id → {match index, when it was first seen at that match and commit index, the commit
+   * index it reported}.
+   */
   private final Map<String, long[]> progress = new HashMap<>();
 
   /** Follower id → the match index it was stuck at when it was asked to restart. */
@@ -105,8 +108,9 @@ public final class StuckFollowerWatch implements Runnable {
   }
 
   /**
-   * Voters that answer, are behind, and whose match index has not moved while they answered for
-   * stuckAfter.
+   * Voters that answer, are behind (the leader's commit index past their match index, or their
+   * match index past the commit index they report), and whose match and commit index have not moved
+   * while they answered for stuckAfter.
    */
   List<Member> stuck(long nowMillis, List<Member> members) {
     List<Member> stuck = new ArrayList<>();
@@ -120,13 +124,17 @@ public final class StuckFollowerWatch implements Runnable {
       if (m.lastContactMs() == null || m.lastContactMs() >= ANSWERING_WITHIN_MS) {
         continue;
       }
+      long commit = m.commitIndex() == null ? -1 : m.commitIndex();
       long[] before = progress.get(m.peer().id());
       long[] now =
-          before != null && before[0] == m.matchIndex()
+          before != null && before[0] == m.matchIndex() && before[2] == commit
               ? before
-              : new long[] {m.matchIndex(), nowMillis};
+              : new long[] {m.matchIndex(), nowMillis, commit};
       seen.put(m.peer().id(), now);
-      if (m.lag() > 0 && nowMillis - now[1] >= stuckAfterMillis) {
+      // Behind the leader's commit, or behind what the leader believes it holds: the latter is
+      // RATIS-2605 on an idle group, where the lag reads 0.
+      boolean behind = m.lag() > 0 || commit < m.matchIndex();
+      if (behind && nowMillis - now[1] >= stuckAfterMillis) {
         stuck.add(m);
       }
     }
@@ -250,11 +258,13 @@ public final class StuckFollowerWatch implements Runnable {
     }
     LOG.warnf(
         "follower %s has answered but not advanced from match index %d for %d ms (%d entries"
-            + " behind); handing leadership to %s so that a new leader resyncs it (RATIS-2605)",
+            + " behind, reporting commit index %d); handing leadership to %s so that a new leader"
+            + " resyncs it (RATIS-2605)",
         stuck.peer().id(),
         stuck.matchIndex(),
         stuckAfterMillis,
         stuck.lag(),
+        stuck.commitIndex(),
         target.get().peer().id());
     try {
       raft.membership().transferLeadership(target.get().peer().id(), TRANSFER_TIMEOUT_MS);

@@ -11,12 +11,22 @@ class StuckFollowerWatchTest {
       new StuckFollowerWatch(null, Duration.ofSeconds(10), 1_000, null);
 
   private static Member follower(String id, long match, long lag, long lastContactMs) {
+    return follower(id, match, lag, lastContactMs, match);
+  }
+
+  private static Member follower(
+      String id, long match, long lag, long lastContactMs, long reportedCommit) {
     return new Member(
-        new Peer(id, "127.0.0.1", 1, 2, 3), Member.Role.FOLLOWER, match, lag, lastContactMs);
+        new Peer(id, "127.0.0.1", 1, 2, 3),
+        Member.Role.FOLLOWER,
+        match,
+        lag,
+        lastContactMs,
+        reportedCommit);
   }
 
   private static Member leader() {
-    return new Member(new Peer("n1", "127.0.0.1", 1, 2, 3), Member.Role.LEADER, 200L, 0L, 0L);
+    return new Member(new Peer("n1", "127.0.0.1", 1, 2, 3), Member.Role.LEADER, 200L, 0L, 0L, 200L);
   }
 
   private List<String> stuckAt(long millis, Member... followers) {
@@ -111,5 +121,21 @@ class StuckFollowerWatchTest {
     assertThat(StuckFollowerWatch.behindForAKnownReason(ready)).isFalse();
     assertThat(StuckFollowerWatch.behindForAKnownReason(ready.replace("false", "true"))).isTrue();
     assertThat(StuckFollowerWatch.commitIndex("{}")).isEqualTo(-1);
+  }
+
+  @Test
+  void onAnIdleGroupAFollowerWhoseMatchIndexIsPastWhatItCommittedIsStuck() {
+    // RATIS-2605 after a follower's full volume: the leader believes it holds 138 (lag 0), it
+    // reports commit index 104 and does not move.
+    assertThat(stuckAt(0, follower("n2", 138, 0, 50, 104))).isEmpty();
+    assertThat(stuckAt(10_000, follower("n2", 138, 0, 50, 104))).containsExactly("n2");
+  }
+
+  @Test
+  void anIdleFollowerInStepIsNotStuckAndAMovingCommitIndexRestartsTheClock() {
+    stuckAt(0, follower("n2", 138, 0, 50, 138), follower("n3", 138, 0, 50, 130));
+    stuckAt(8_000, follower("n2", 138, 0, 50, 138), follower("n3", 138, 0, 50, 137));
+    assertThat(stuckAt(12_000, follower("n2", 138, 0, 50, 138), follower("n3", 138, 0, 50, 137)))
+        .isEmpty();
   }
 }
