@@ -18,9 +18,10 @@ import org.jboss.logging.Logger;
  * the leader's log does not hold (seed 58111423587779, which the follower cannot see by itself).
  * Both fit one race in Ratis's append chain: a heartbeat passes the consistency check against
  * appends that are only queued, and raises the commit index over whatever the log holds at that
- * moment. A restart reloads the commit index from the commit records in the log on disk, which only
- * a leader of a term writes about entries a quorum holds. The leader's view is what shows the
- * follower is stuck; the follower only checks that the request comes from the leader it follows.
+ * moment. The chain is off by default (ADR 0028); this stays for when it is on. A restart reloads
+ * the commit index from the commit records in the log on disk, which only a leader of a term writes
+ * about entries a quorum holds. The leader's view is what shows the follower is stuck; the follower
+ * only checks that the request comes from the leader it follows.
  */
 public final class FollowerResync {
   private static final Logger LOG = Logger.getLogger(FollowerResync.class);

@@ -449,15 +449,7 @@ public final class RaftNode implements Closeable {
     if (match == null || match.length != followers.size()) {
       return progress;
     }
-    Map<String, Long> commits = new HashMap<>();
-    try {
-      server
-          .getDivision(group.getGroupId())
-          .getCommitInfos()
-          .forEach(c -> commits.put(c.getServer().getId().toStringUtf8(), c.getCommitIndex()));
-    } catch (IOException e) {
-      // Closed meanwhile: every commit index reads as unknown.
-    }
+    Map<String, Long> commits = reportedCommitIndices();
     for (int i = 0; i < match.length; i++) {
       ServerRpcProto f = followers.get(i);
       String id = f.getId().getId().toStringUtf8();
@@ -555,15 +547,24 @@ public final class RaftNode implements Closeable {
     if (leader.equals(selfId)) {
       return commitIndex();
     }
+    return reportedCommitIndices().getOrDefault(leader, -1L);
+  }
+
+  /**
+   * Member id → the commit index Ratis last heard from it (its commit infos); empty once the server
+   * is closed.
+   */
+  private Map<String, Long> reportedCommitIndices() {
+    Map<String, Long> commits = new HashMap<>();
     try {
-      return server.getDivision(group.getGroupId()).getCommitInfos().stream()
-          .filter(c -> c.getServer().getId().toStringUtf8().equals(leader))
-          .mapToLong(c -> c.getCommitIndex())
-          .findFirst()
-          .orElse(-1);
+      server
+          .getDivision(group.getGroupId())
+          .getCommitInfos()
+          .forEach(c -> commits.put(c.getServer().getId().toStringUtf8(), c.getCommitIndex()));
     } catch (IOException e) {
-      return -1;
+      // Closed meanwhile: every commit index reads as unknown.
     }
+    return commits;
   }
 
   /** The last log index this node has written to disk, or -1 when unknown. */
