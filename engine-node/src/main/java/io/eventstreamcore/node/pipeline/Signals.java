@@ -2,11 +2,8 @@ package io.eventstreamcore.node.pipeline;
 
 import io.eventstreamcore.node.config.NodeConfig;
 import io.eventstreamcore.protocol.Priority;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.util.List;
-import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
 import java.util.function.ToDoubleFunction;
 import java.util.function.ToLongFunction;
@@ -14,6 +11,12 @@ import java.util.function.ToLongFunction;
 /** The load measures the control loop watches, with their thresholds from the configuration. */
 public final class Signals {
   private Signals() {}
+
+  /**
+   * How far back the heap signal looks for the least a collection of the old generation left: G1
+   * takes a few seconds of mixed collections to reclaim it under load.
+   */
+  private static final long HEAP_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   /**
    * @param arrivedNanos when a queued element arrived, by {@link System#nanoTime()}
@@ -41,7 +44,11 @@ public final class Signals {
             c.produceLatencyMsDown()),
         new PressureSignal(
             "replication lag", replicationLag, c.replicationLagUp(), c.replicationLagDown()),
-        new PressureSignal("old-generation heap", Signals::oldGenFill, c.heapUp(), c.heapDown()));
+        new PressureSignal(
+            "old-generation heap",
+            SettledOldGen.ofThisJvm(HEAP_WINDOW_NANOS),
+            c.heapUp(),
+            c.heapDown()));
   }
 
   /**
@@ -86,24 +93,5 @@ public final class Signals {
     }
     // Only CRITICAL is above HIGH, and no state refuses it: HIGH stops short of EMERGENCY.
     return PipelineState.CRITICAL;
-  }
-
-  /** The collector's old generation, found once; absent for collectors without one. */
-  private static final Optional<MemoryPoolMXBean> OLD_GEN =
-      ManagementFactory.getMemoryPoolMXBeans().stream()
-          .filter(p -> p.getType() == MemoryType.HEAP)
-          .filter(p -> p.getName().contains("Old") || p.getName().contains("Tenured"))
-          .findFirst();
-
-  /**
-   * Old-generation use over the whole heap's maximum: what survives young collections is what fills
-   * the heap for good (the dedup table, queued events). Whole-heap use where there is no old
-   * generation.
-   */
-  static double oldGenFill() {
-    Runtime r = Runtime.getRuntime();
-    long used =
-        OLD_GEN.map(pool -> pool.getUsage().getUsed()).orElse(r.totalMemory() - r.freeMemory());
-    return (double) used / r.maxMemory();
   }
 }
