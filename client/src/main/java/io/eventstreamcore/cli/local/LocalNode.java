@@ -155,8 +155,9 @@ public final class LocalNode implements AutoCloseable {
    */
   static List<String> jvmOptions(String extra) {
     List<String> options = new ArrayList<>();
-    // 512 MB: the dedup table's share (docs/benchmarks.md gives entries per GiB) needs room.
-    options.add("-Xmx512m");
+    // 256 MB: about 100 MB of it is live under load, the dedup table's share included; a bigger
+    // heap only let G1 keep more garbage and the node 300 MB more memory (docs/benchmarks.md).
+    options.add("-Xmx256m");
     // G1 with a 5 ms pause goal gave the lowest p99 of the collectors tried (docs/benchmarks.md).
     options.add("-XX:+UseG1GC");
     options.add("-XX:MaxGCPauseMillis=5");

@@ -11,13 +11,13 @@ class LocalNodeTest {
     List<String> options = LocalNode.jvmOptions("  -Xmx2g   -XX:+AlwaysPreTouch ");
 
     assertThat(options).endsWith("-Xmx2g", "-XX:+AlwaysPreTouch");
-    assertThat(options.indexOf("-Xmx512m")).isLessThan(options.indexOf("-Xmx2g"));
+    assertThat(options.indexOf("-Xmx256m")).isLessThan(options.indexOf("-Xmx2g"));
   }
 
   @Test
   void withoutExtraOptionsOnlyTheDefaults() {
     assertThat(LocalNode.jvmOptions(null))
         .isEqualTo(LocalNode.jvmOptions(" "))
-        .contains("-Xmx512m", "-XX:+ExitOnOutOfMemoryError");
+        .contains("-Xmx256m", "-XX:+ExitOnOutOfMemoryError");
   }
 }
