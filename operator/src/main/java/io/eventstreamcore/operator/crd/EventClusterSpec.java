@@ -10,7 +10,9 @@ import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
 import io.fabric8.kubernetes.model.annotation.SpecReplicas;
@@ -50,8 +52,18 @@ public class EventClusterSpec {
   @Default("eventstreamcore/engine-node:0.1.0")
   public String image = "eventstreamcore/engine-node:0.1.0";
 
-  @JsonPropertyDescription("CPU and memory of each engine container")
-  public ResourceRequirements resources;
+  @JsonPropertyDescription(
+      "CPU and memory of each engine container. The engine's heap is 40 % of its memory limit"
+          + " (-XX:MaxRAMPercentage=40 in the image); the JVM needs about 250 MB besides")
+  @Default(
+      "{\"requests\": {\"cpu\": \"500m\", \"memory\": \"640Mi\"},"
+          + " \"limits\": {\"memory\": \"640Mi\"}}")
+  public ResourceRequirements resources =
+      new ResourceRequirementsBuilder()
+          .addToRequests("cpu", new Quantity("500m"))
+          .addToRequests("memory", new Quantity("640Mi"))
+          .addToLimits("memory", new Quantity("640Mi"))
+          .build();
 
   @JsonPropertyDescription(
       "DNS domain of the Kubernetes cluster, for the engines' fully qualified peer names")

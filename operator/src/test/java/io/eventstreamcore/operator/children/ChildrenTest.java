@@ -60,6 +60,9 @@ class ChildrenTest {
               assertThat(e.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.name");
             });
     assertThat(engine.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    assertThat(engine.getResources().getLimits().get("memory").toString())
+        .as("a limit, so the image's -XX:MaxRAMPercentage sizes the heap from it, not the host")
+        .isEqualTo("640Mi");
     assertThat(engine.getVolumeMounts())
         .extracting(m -> m.getMountPath())
         .as("writable scratch space under a read-only root")
