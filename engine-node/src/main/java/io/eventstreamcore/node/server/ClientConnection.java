@@ -24,7 +24,6 @@ import io.eventstreamcore.protocol.WireReader;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
-import io.vertx.core.parsetools.RecordParser;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
@@ -55,13 +54,12 @@ final class ClientConnection {
   private final Context context;
   private final Services services;
   private final ServerLimits limits;
-  private final RecordParser parser;
+  private final FrameReader reader;
   // Changed on the connection's context, read by the dashboard from another thread.
   private final Map<Integer, Subscription> subscriptions = new ConcurrentHashMap<>();
   private final AtomicLong owed = new AtomicLong();
   private final Runnable budgetGranted;
   private final long connectedAt = System.nanoTime();
-  private boolean expectingLength = true;
   private int frameLength;
   private long reserved;
   private boolean waitingForBudget;
@@ -98,28 +96,35 @@ final class ClientConnection {
     this.limits = services.limits();
     this.budgetGranted = () -> context.runOnContext(v -> onBudgetGranted());
     socket.setWriteQueueMaxSize((int) Math.min(Integer.MAX_VALUE, limits.maxReplyBytes()));
-    this.parser = RecordParser.newFixed(4, socket);
-    parser.handler(this::onRecord);
-    parser.exceptionHandler(e -> LOG.debugf("connection %s: %s", socket.remoteAddress(), e));
+    this.reader =
+        new FrameReader(
+            socket,
+            new FrameReader.Frames() {
+              @Override
+              public void onLength(long length) {
+                ClientConnection.this.onLength(length);
+              }
+
+              @Override
+              public void onFrame(byte[] frame) {
+                onBody(frame);
+              }
+            });
+    socket.handler(reader);
+    socket.exceptionHandler(e -> LOG.debugf("connection %s: %s", socket.remoteAddress(), e));
     socket.drainHandler(v -> onDrained());
   }
 
-  private void onRecord(Buffer record) {
+  private void onBody(byte[] frame) {
     if (closed) {
       return;
     }
     lastReadAt = System.nanoTime();
-    if (expectingLength) {
-      onLength(record.getUnsignedInt(0));
-      return;
-    }
-    expectingLength = true;
-    parser.fixedSizeMode(4);
     long held = reserved;
     reserved = 0;
     frameStartedAt = 0;
     try {
-      onFrame(ByteBuffer.wrap(record.getBytes()));
+      onFrame(ByteBuffer.wrap(frame));
     } finally {
       services.budget().release(held);
     }
@@ -127,6 +132,10 @@ final class ClientConnection {
   }
 
   private void onLength(long length) {
+    if (closed) {
+      return;
+    }
+    lastReadAt = System.nanoTime();
     try {
       if (!greeted && length > ServerLimits.MAX_HELLO_FRAME_BYTES) {
         throw new ProtocolException(
@@ -145,8 +154,7 @@ final class ClientConnection {
       socket.end();
       return;
     }
-    expectingLength = false;
-    parser.fixedSizeMode(frameLength);
+    reader.expect(frameLength);
     boolean budgeted = frameLength > ServerLimits.UNBUDGETED_FRAME_BYTES;
     if (budgeted && !services.budget().reserve(frameLength, budgetGranted)) {
       waitingForBudget = true;
@@ -176,7 +184,7 @@ final class ClientConnection {
 
   /**
    * Reads requests only while the budget has room for the one under way and the client keeps up
-   * with its replies; pausing the parser also stops the socket, so TCP pushes back on the client.
+   * with its replies; pausing the reader also stops the socket, so TCP pushes back on the client.
    */
   private void updateReading() {
     if (closed) {
@@ -198,9 +206,9 @@ final class ClientConnection {
         // A request's time to arrive counts only while the node reads it.
         frameStartedAt = System.nanoTime();
       }
-      parser.resume();
+      reader.resume();
     } else {
-      parser.pause();
+      reader.pause();
     }
   }
 
