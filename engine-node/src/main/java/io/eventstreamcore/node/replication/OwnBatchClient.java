@@ -8,7 +8,7 @@ import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.exceptions.StateMachineException;
-import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 import org.jboss.logging.Logger;
 
 /**
@@ -38,7 +38,8 @@ final class OwnBatchClient implements Closeable {
   CompletableFuture<RaftClientReply> submit(byte[] batch) {
     RaftClient used = current;
     return used.async()
-        .send(Message.valueOf(ByteString.copyFrom(batch)))
+        // Nothing changes an encoded batch afterwards, so Ratis may share its array, not copy it.
+        .send(Message.valueOf(UnsafeByteOperations.unsafeWrap(batch)))
         .whenComplete(
             (reply, error) -> {
               if (error != null && closesTheStream(error)) {
