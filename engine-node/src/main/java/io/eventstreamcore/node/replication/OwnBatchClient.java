@@ -3,74 +3,77 @@ package io.eventstreamcore.node.replication;
 import java.io.Closeable;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
-import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
-import org.apache.ratis.protocol.exceptions.StateMachineException;
+import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
-import org.jboss.logging.Logger;
 
 /**
- * The ordered Raft client through which a leader submits the batches it admitted, never retrying
- * (see {@link RaftNode}), and replaced as soon as one of its requests fails.
+ * How a leader submits the batches it admitted: straight to its own Raft server, in this process,
+ * once each, never retried (see {@link RaftNode}).
  *
- * <p>Why any failure: without retries, Ratis's ordered client closes its request stream on the
- * first request that fails on its way (a {@code NotLeaderException} when this node steps down is
- * the common one) and hands that request the exception itself, not a retry failure. Every later
- * request on that client then fails with {@code AlreadyClosedException}. Replacing the client only
- * on those left it closed until this node led again, so its first batch of the new term failed:
- * failover-bench saw this in 1–3 of every 10 kills, with the producer's first acknowledgement one
- * round later. Only an exception the state machine put in a reply leaves the stream open.
+ * <p>Why not a Ratis client: a client reaches even its own node's server over gRPC, so every entry
+ * was serialized, framed, sent over loopback and parsed back into a copy of itself before the
+ * leader appended it, on gRPC's threads. The server's own entry point answers the same way a
+ * client's request is answered: a reply that carries {@code NotLeaderException} or {@code
+ * LeaderNotReadyException} when this node does not lead (or not yet), the state machine's reply
+ * once the entry is applied, and a failure when the node steps down before that.
+ *
+ * <p>Replies complete on this class's own thread: the server completes them on the thread that
+ * applied the entry, which should go on applying.
  */
 final class OwnBatchClient implements Closeable {
-  private static final Logger LOG = Logger.getLogger(OwnBatchClient.class);
+  private final Supplier<RaftServer> server;
+  private final RaftGroupId groupId;
+  private final RaftPeerId self;
+  private final ClientId clientId = ClientId.randomId();
+  private final AtomicLong callIds = new AtomicLong();
+  private final ExecutorService replies;
 
-  private final Supplier<RaftClient> newClient;
-  private volatile RaftClient current;
-
-  OwnBatchClient(Supplier<RaftClient> newClient) {
-    this.newClient = newClient;
-    this.current = newClient.get();
+  OwnBatchClient(Supplier<RaftServer> server, RaftGroupId groupId, RaftPeerId self) {
+    this.server = server;
+    this.groupId = groupId;
+    this.self = self;
+    this.replies =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, self + "-own-batch-replies");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /** Completes once the batch is committed on a quorum and applied, or fails. */
   CompletableFuture<RaftClientReply> submit(byte[] batch) {
-    RaftClient used = current;
-    return used.async()
-        // Nothing changes an encoded batch afterwards, so Ratis may share its array, not copy it.
-        .send(Message.valueOf(UnsafeByteOperations.unsafeWrap(batch)))
-        .whenComplete(
-            (reply, error) -> {
-              if (error != null && closesTheStream(error)) {
-                replace(used);
-              }
-            });
-  }
-
-  private static boolean closesTheStream(Throwable error) {
-    for (Throwable t = error; t != null; t = t.getCause()) {
-      if (t instanceof StateMachineException) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private synchronized void replace(RaftClient broken) {
-    if (broken != current) {
-      return;
-    }
-    current = newClient.get();
+    RaftClientRequest request =
+        RaftClientRequest.newBuilder()
+            .setClientId(clientId)
+            .setServerId(self)
+            .setGroupId(groupId)
+            .setCallId(callIds.incrementAndGet())
+            // Nothing changes an encoded batch afterwards, so Ratis may share its array.
+            .setMessage(Message.valueOf(UnsafeByteOperations.unsafeWrap(batch)))
+            .setType(RaftClientRequest.writeRequestType())
+            .build();
+    CompletableFuture<RaftClientReply> applied;
     try {
-      broken.close();
-    } catch (IOException e) {
-      LOG.debug("closing the replaced Raft client", e);
+      applied = server.get().submitClientRequestAsync(request);
+    } catch (IOException | RuntimeException e) {
+      applied = CompletableFuture.failedFuture(e);
     }
+    return applied.whenCompleteAsync((reply, error) -> {}, replies);
   }
 
   @Override
-  public void close() throws IOException {
-    current.close();
+  public void close() {
+    replies.shutdown();
   }
 }

@@ -33,7 +33,6 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
-import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftConfiguration;
@@ -130,7 +129,7 @@ public final class RaftNode implements Closeable {
                 () -> !leaderId().isEmpty(),
                 LEADERLESS_ELECTION_TIMEOUTS * raft.electionTimeoutMax().toNanos(),
                 System::nanoTime));
-    this.ownBatches = new OwnBatchClient(() -> newClient(RetryPolicies.noRetry()));
+    this.ownBatches = new OwnBatchClient(() -> server, groupId, RaftPeerId.valueOf(selfId));
   }
 
   /**
@@ -141,11 +140,11 @@ public final class RaftNode implements Closeable {
 
   /**
    * A client that starts at this node. {@link #client} follows NotLeader answers to the leader:
-   * followers forward writes through it, and membership changes go through it. {@link #ownBatches},
-   * for the batches this node admitted while it led, never retries: their events were admitted
-   * against this term's dedup view, and a batch that reached the log in a later term (this node's
-   * next one included, after a LeaderNotReady answer) could store a producer's retry a second time.
-   * Such a batch fails retryably instead.
+   * followers forward writes through it, and membership changes go through it. {@link #ownBatches}
+   * hands the batches this node admitted while it led to its own server, once: their events were
+   * admitted against this term's dedup view, and a batch that reached the log in a later term (this
+   * node's next one included, after a LeaderNotReady answer) could store a producer's retry a
+   * second time. Such a batch fails retryably instead.
    */
   private RaftClient newClient(RetryPolicy retries) {
     return RaftClient.newBuilder()

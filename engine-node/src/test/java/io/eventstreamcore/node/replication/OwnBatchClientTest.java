@@ -1,57 +1,45 @@
 package io.eventstreamcore.node.replication;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftPeerId;
-import org.apache.ratis.protocol.exceptions.NotLeaderException;
-import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.server.RaftServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A real two-member Ratis group on loopback: leadership leaves the node and comes back. */
+/** Real Ratis groups on loopback: leadership leaves the node and comes back. */
 class OwnBatchClientTest {
   @TempDir Path dir;
 
   @Test
-  void takesBatchesAgainWhenTheNodeLeadsAfterItsStreamFailed() throws Exception {
+  void aLeaderCommitsItsBatchesAndAFollowerAnswersNotLeaderUntilItLeadsAgain() throws Exception {
     try (LoopbackRaftGroup group = new LoopbackRaftGroup(dir, "a", "b")) {
-      group.start("a");
+      RaftServer server = group.start("a");
       group.start("b");
       RaftPeerId self = RaftPeerId.valueOf("a");
       moveLeadershipTo(group, self);
       try (OwnBatchClient batches =
-          new OwnBatchClient(
-              () ->
-                  RaftClient.newBuilder()
-                      .setProperties(new RaftProperties())
-                      .setRaftGroup(group.group())
-                      .setLeaderId(self)
-                      .setRetryPolicy(RetryPolicies.noRetry())
-                      .build())) {
-        assertThat(commit(batches, "while leading").isSuccess()).isTrue();
+          new OwnBatchClient(() -> server, group.group().getGroupId(), self)) {
+        RaftClientReply committed = commit(batches, "while leading");
+        assertThat(committed.isSuccess()).isTrue();
+        assertThat(committed.getLogIndex()).isPositive();
 
         moveLeadershipTo(group, RaftPeerId.valueOf("b"));
-        // The server may first close the stream it served as leader (AlreadyClosed); on the client
-        // that replaces it, a follower's NotLeader answer is what closes the stream.
-        List<Throwable> refusals = new ArrayList<>();
-        while (refusals.stream().noneMatch(e -> e.getCause() instanceof NotLeaderException)) {
-          assertThat(refusals).as("refusals before a NotLeader answer").hasSizeLessThan(3);
-          refusals.add(catchThrowable(() -> commit(batches, "after stepping down")));
-          assertThat(refusals.get(refusals.size() - 1)).isInstanceOf(ExecutionException.class);
-        }
+        RaftClientReply refused = commit(batches, "after stepping down");
+        assertThat(refused.isSuccess()).isFalse();
+        assertThat(refused.getNotLeaderException()).isNotNull();
+        assertThat(refused.getNotLeaderException().getSuggestedLeader().getId())
+            .isEqualTo(RaftPeerId.valueOf("b"));
 
         moveLeadershipTo(group, self);
         assertThat(commit(batches, "leading again").isSuccess())
@@ -59,6 +47,26 @@ class OwnBatchClientTest {
             .isTrue();
       }
     }
+  }
+
+  @Test
+  void repliesCompleteOnTheClientsOwnThreadNotTheServersApplyThread() throws Exception {
+    try (LoopbackRaftGroup group = new LoopbackRaftGroup(dir, "a")) {
+      RaftServer server = group.start("a");
+      RaftPeerId self = RaftPeerId.valueOf("a");
+      moveLeadershipTo(group, self);
+      try (OwnBatchClient batches =
+          new OwnBatchClient(() -> server, group.group().getGroupId(), self)) {
+        assertThat(repliedOn(batches)).isEqualTo("a-own-batch-replies");
+      }
+    }
+  }
+
+  private static String repliedOn(OwnBatchClient batches) throws Exception {
+    return batches
+        .submit("which thread".getBytes(StandardCharsets.UTF_8))
+        .thenApply(reply -> Thread.currentThread().getName())
+        .get(30, TimeUnit.SECONDS);
   }
 
   private static RaftClientReply commit(OwnBatchClient batches, String batch) throws Exception {
