@@ -72,8 +72,8 @@ public class EventClusterSpec {
 
   @JsonPropertyDescription(
       "JVM options of the engine, on top of the image's own (passed as JAVA_TOOL_OPTIONS)")
-  @Default("-XX:+UseG1GC -XX:MaxGCPauseMillis=20")
-  public String jvmOptions = "-XX:+UseG1GC -XX:MaxGCPauseMillis=20";
+  @Default("-XX:+UseG1GC -XX:MaxGCPauseMillis=5")
+  public String jvmOptions = "-XX:+UseG1GC -XX:MaxGCPauseMillis=5";
 
   // default {} on each nested object: an API server applies a field's defaults only inside an
   // object that is there, so without it `spec: {}` would get none of them.

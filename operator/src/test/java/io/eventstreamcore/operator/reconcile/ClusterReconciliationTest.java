@@ -756,7 +756,7 @@ class ClusterReconciliationTest {
             e -> {
               e.getSpec().storage.size = "10Gi";
               e.getSpec().storage.storageClass = "premium";
-              e.getSpec().jvmOptions = "-XX:+UseG1GC -XX:MaxGCPauseMillis=50";
+              e.getSpec().jvmOptions = "-XX:+UseG1GC -XX:MaxGCPauseMillis=20";
             });
     assertThat(condition(otherClass, "Storage").getReason()).isEqualTo("StorageClassUnchangeable");
     assertThat(templateSize()).isEqualTo("10Gi");
@@ -764,7 +764,7 @@ class ClusterReconciliationTest {
         .isNull();
     assertThat(sts().getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
         .as("the rest of the spec still reaches the StatefulSet")
-        .anySatisfy(v -> assertThat(v.getValue()).contains("MaxGCPauseMillis=50"));
+        .anySatisfy(v -> assertThat(v.getValue()).contains("MaxGCPauseMillis=20"));
     assertThat(eventReasons()).contains("ExpansionNotAllowed", "ShrinkRefused");
   }
 
