@@ -159,8 +159,7 @@ public final class LocalNode implements AutoCloseable {
     // heap only let G1 keep more garbage and the node 300 MB more memory (docs/benchmarks.md).
     options.add("-Xmx256m");
     // G1 with a 5 ms pause goal: Shenandoah and ZGC were slower with longer tails, and a 20 ms
-    // goal,
-    // though 9 % faster, made a leader's failover longer (ADR 0032).
+    // goal, though 9 % faster, made a leader's failover longer (ADR 0032).
     options.add("-XX:+UseG1GC");
     options.add("-XX:MaxGCPauseMillis=5");
     options.add("-XX:+ExitOnOutOfMemoryError");
