@@ -30,6 +30,7 @@ public final class EventStore implements Closeable {
   private final StoreConfig config;
   private final ConcurrentSkipListMap<String, TopicLog> topics = new ConcurrentSkipListMap<>();
   private final List<Consumer<String>> appendListeners = new CopyOnWriteArrayList<>();
+  private final RecordBuffer records = new RecordBuffer();
 
   private EventStore(Path dir, StoreConfig config) {
     this.dir = dir;
@@ -75,8 +76,9 @@ public final class EventStore implements Closeable {
 
   /**
    * Appends a batch's events (each given with its topic) and returns their offsets in batch order.
-   * Called only from the Raft apply thread. All or nothing: when a write fails (a full disk), the
-   * topics written so far are cut back, so the same batch can be applied again.
+   * Called by one writer at a time (the apply thread, or a catch-up from the leader's snapshot,
+   * both under the state machine's writer lock). All or nothing: when a write fails (a full disk),
+   * the topics written so far are cut back, so the same batch can be applied again.
    *
    * @throws UnstorableTopicException before anything is written, when a topic new to this store is
    *     not a name it can hold
@@ -102,7 +104,7 @@ public final class EventStore implements Closeable {
         }
         TopicLog log = topicLog(e.getKey());
         endsBefore.put(log, log.endOffset());
-        long first = log.append(slice);
+        long first = log.append(slice, records);
         for (int k = 0; k < idx.size(); k++) {
           offsets[idx.get(k)] = first + k;
         }

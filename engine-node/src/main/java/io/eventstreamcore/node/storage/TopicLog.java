@@ -89,9 +89,9 @@ final class TopicLog implements Closeable {
 
   /**
    * Appends events in order and returns the offset of the first one. Each event becomes a record:
-   * its offset, then its bytes unchanged.
+   * its offset, then its bytes unchanged, laid out in {@code buffer} and written from there.
    */
-  long append(List<ByteBuffer> events) throws IOException {
+  long append(List<ByteBuffer> events, RecordBuffer buffer) throws IOException {
     int total = 0;
     for (ByteBuffer e : events) {
       total += 8 + e.remaining();
@@ -101,7 +101,7 @@ final class TopicLog implements Closeable {
       seg = roll();
     }
     long first = seg.nextOffset();
-    ByteBuffer records = ByteBuffer.allocate(total);
+    ByteBuffer records = buffer.take(total);
     int[] sizes = new int[events.size()];
     long offset = first;
     for (int i = 0; i < sizes.length; i++) {

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -75,6 +76,36 @@ class EventStoreTest {
               List.of(event("a", 0), event("b", 0), event("a", 1)), List.of("a", "b", "a"));
       assertThat(offsets).containsExactly(0, 0, 1);
       assertThat(store.endOffsets()).isEqualTo(Map.of("a", 2L, "b", 1L));
+    }
+  }
+
+  @Test
+  void batchesSmallerAndLargerThanTheReusedBufferReadBackByteForByte() throws IOException {
+    // Sizes around the record buffer's first capacity, its growth, and its cap (above which an
+    // append gets a buffer of its own): stale bytes of a bigger earlier batch must never show.
+    int[] sizes = {40, 100_000, 30, RecordBuffer.MAX_KEPT_BYTES + 1, 50, 3_000_000, 20};
+    List<byte[]> written = new ArrayList<>();
+    try (EventStore store = open()) {
+      for (int b = 0; b < sizes.length; b++) {
+        byte[] payload = new byte[sizes[b]];
+        Arrays.fill(payload, (byte) ('a' + b));
+        written.add(payload);
+        ByteBuffer e =
+            ByteBuffer.wrap(
+                EventCodec.encode(Event.of("id-" + b, "big", Priority.MEDIUM, payload)));
+        store.append(List.of(e, event("big", b)), List.of("big", "big"));
+      }
+    }
+    try (EventStore store = open()) {
+      for (int b = 0; b < sizes.length; b++) {
+        ReadChunk chunk = store.read("big", 2L * b, 2, sizes[b] + 1_000);
+        List<Record> both = Record.readAll(new WireReader(chunk.records()), chunk.count());
+        assertThat(both).as("batch %d", b).hasSize(2);
+        assertThat(both.get(0).event().payload()).as("batch %d", b).isEqualTo(written.get(b));
+        assertThat(new String(both.get(1).event().payload(), StandardCharsets.UTF_8))
+            .isEqualTo("payload-" + b);
+      }
+      assertThat(store.endOffset("big")).isEqualTo(2L * sizes.length);
     }
   }
 
