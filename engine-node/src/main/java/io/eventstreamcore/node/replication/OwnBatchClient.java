@@ -1,5 +1,6 @@
 package io.eventstreamcore.node.replication;
 
+import io.eventstreamcore.node.threads.DaemonThreads;
 import java.io.Closeable;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
@@ -43,12 +44,7 @@ final class OwnBatchClient implements Closeable {
     this.groupId = groupId;
     this.self = self;
     this.replies =
-        Executors.newSingleThreadExecutor(
-            r -> {
-              Thread t = new Thread(r, self + "-own-batch-replies");
-              t.setDaemon(true);
-              return t;
-            });
+        Executors.newSingleThreadExecutor(DaemonThreads.named(self + "-own-batch-replies"));
   }
 
   /** Completes once the batch is committed on a quorum and applied, or fails. */
