@@ -42,6 +42,10 @@ final class LoopbackRaftGroup implements AutoCloseable {
   }
 
   RaftServer start(String id) throws IOException {
+    return start(id, new BaseStateMachine());
+  }
+
+  RaftServer start(String id, BaseStateMachine stateMachine) throws IOException {
     Peer peer = peers.stream().filter(p -> p.id().equals(id)).findFirst().orElseThrow();
     RaftProperties props = new RaftProperties();
     RaftServerConfigKeys.setStorageDir(props, List.of(dir.resolve(id).toFile()));
@@ -51,7 +55,7 @@ final class LoopbackRaftGroup implements AutoCloseable {
         RaftServer.newBuilder()
             .setServerId(RaftPeerId.valueOf(id))
             .setGroup(group)
-            .setStateMachine(new BaseStateMachine())
+            .setStateMachine(stateMachine)
             .setProperties(props)
             .setOption(RaftStorage.StartupOption.FORMAT)
             .build();

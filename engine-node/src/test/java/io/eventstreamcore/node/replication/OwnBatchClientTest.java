@@ -7,13 +7,18 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.statemachine.TransactionContext;
+import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,22 +56,47 @@ class OwnBatchClientTest {
 
   @Test
   void repliesCompleteOnTheClientsOwnThreadNotTheServersApplyThread() throws Exception {
+    HeldApply held = new HeldApply();
     try (LoopbackRaftGroup group = new LoopbackRaftGroup(dir, "a")) {
-      RaftServer server = group.start("a");
+      RaftServer server = group.start("a", held);
       RaftPeerId self = RaftPeerId.valueOf("a");
       moveLeadershipTo(group, self);
       try (OwnBatchClient batches =
           new OwnBatchClient(() -> server, group.group().getGroupId(), self)) {
-        assertThat(repliedOn(batches)).isEqualTo("a-own-batch-replies");
+        held.hold();
+        // The stage is attached while the entry cannot yet be applied, so it runs on whichever
+        // thread completes the reply, never on this one.
+        CompletableFuture<String> repliedOn =
+            batches
+                .submit("which thread".getBytes(StandardCharsets.UTF_8))
+                .thenApply(reply -> Thread.currentThread().getName());
+        held.release();
+        assertThat(repliedOn.get(30, TimeUnit.SECONDS)).isEqualTo("a-own-batch-replies");
       }
     }
   }
 
-  private static String repliedOn(OwnBatchClient batches) throws Exception {
-    return batches
-        .submit("which thread".getBytes(StandardCharsets.UTF_8))
-        .thenApply(reply -> Thread.currentThread().getName())
-        .get(30, TimeUnit.SECONDS);
+  /** A state machine whose apply waits while held, so a test can act before a reply exists. */
+  private static final class HeldApply extends BaseStateMachine {
+    private volatile CountDownLatch gate = new CountDownLatch(0);
+
+    void hold() {
+      gate = new CountDownLatch(1);
+    }
+
+    void release() {
+      gate.countDown();
+    }
+
+    @Override
+    public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
+      try {
+        gate.await(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return super.applyTransaction(trx);
+    }
   }
 
   private static RaftClientReply commit(OwnBatchClient batches, String batch) throws Exception {
