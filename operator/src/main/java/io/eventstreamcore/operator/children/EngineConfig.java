@@ -1,6 +1,5 @@
 package io.eventstreamcore.operator.children;
 
-import io.eventstreamcore.operator.RaftPeers;
 import io.eventstreamcore.operator.crd.EventCluster;
 import io.eventstreamcore.operator.crd.EventClusterSpec;
 import io.fabric8.kubernetes.api.model.ConfigMap;

@@ -1,7 +1,7 @@
 package io.eventstreamcore.operator.reconcile;
 
-import io.eventstreamcore.operator.RaftPeers;
 import io.eventstreamcore.operator.children.Names;
+import io.eventstreamcore.operator.children.RaftPeers;
 import io.eventstreamcore.operator.crd.EventClusterStatus.MemberStatus;
 import java.util.Comparator;
 import java.util.List;

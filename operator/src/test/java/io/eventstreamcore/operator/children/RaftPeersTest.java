@@ -1,4 +1,4 @@
-package io.eventstreamcore.operator;
+package io.eventstreamcore.operator.children;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

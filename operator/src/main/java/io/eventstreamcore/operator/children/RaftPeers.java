@@ -1,4 +1,4 @@
-package io.eventstreamcore.operator;
+package io.eventstreamcore.operator.children;
 
 import java.util.ArrayList;
 import java.util.List;
