@@ -4,8 +4,8 @@ import io.eventstreamcore.node.pipeline.PriorityQueues;
 import io.eventstreamcore.node.pipeline.QueuedShedding;
 import io.eventstreamcore.node.pipeline.RecentMax;
 import io.eventstreamcore.node.replication.Admission;
+import io.eventstreamcore.node.replication.AppendResult;
 import io.eventstreamcore.node.replication.EventBatch;
-import io.eventstreamcore.node.replication.EventStateMachine;
 import io.eventstreamcore.node.replication.Peer;
 import io.eventstreamcore.node.replication.RaftNode;
 import io.eventstreamcore.node.threads.DaemonThreads;
@@ -278,13 +278,12 @@ public final class Batcher implements Closeable {
     if (error == null && reply.isSuccess()) {
       try {
         long[] offsets =
-            EventStateMachine.AppendResult.decode(
-                reply.getMessage().getContent().asReadOnlyByteBuffer());
+            AppendResult.decode(reply.getMessage().getContent().asReadOnlyByteBuffer());
         for (int i = 0; i < batch.size(); i++) {
           batch.get(i).owner().succeed(batch.get(i).index(), offsets[from + i]);
         }
         return true;
-      } catch (EventStateMachine.AppendResult.AdmittedInAnotherTerm e) {
+      } catch (AppendResult.AdmittedInAnotherTerm e) {
         failAll(batch, ErrorCode.UNAVAILABLE, e.getMessage() + "; retry", "");
       } catch (EventBatch.CorruptBatchException e) {
         failAll(batch, ErrorCode.INTERNAL, "batch rejected at apply: " + e.getMessage(), "");

@@ -79,21 +79,16 @@ class EventBatchTest {
   @Test
   void applyResultCarriesOffsetsOrTheRejection() {
     long[] offsets = {0, 7, 3};
-    assertThat(
-            EventStateMachine.AppendResult.decode(
-                ByteBuffer.wrap(EventStateMachine.AppendResult.encode(offsets))))
+    assertThat(AppendResult.decode(ByteBuffer.wrap(AppendResult.encode(offsets))))
         .containsExactly(0, 7, 3);
     assertThatThrownBy(
-            () ->
-                EventStateMachine.AppendResult.decode(
-                    ByteBuffer.wrap(EventStateMachine.AppendResult.corrupt("bad magic"))))
+            () -> AppendResult.decode(ByteBuffer.wrap(AppendResult.corrupt("bad magic"))))
         .hasMessage("bad magic");
     assertThatThrownBy(
             () ->
-                EventStateMachine.AppendResult.decode(
-                    ByteBuffer.wrap(
-                        EventStateMachine.AppendResult.admittedInAnotherTerm("term 3, not 5"))))
-        .isInstanceOf(EventStateMachine.AppendResult.AdmittedInAnotherTerm.class)
+                AppendResult.decode(
+                    ByteBuffer.wrap(AppendResult.admittedInAnotherTerm("term 3, not 5"))))
+        .isInstanceOf(AppendResult.AdmittedInAnotherTerm.class)
         .hasMessage("term 3, not 5");
   }
 }

@@ -88,7 +88,7 @@ class EventStateMachineApplyTest {
     Message reply = apply(7, 2, batch(5, "b", "c"));
 
     assertThatThrownBy(() -> decode(reply))
-        .isInstanceOf(EventStateMachine.AppendResult.AdmittedInAnotherTerm.class)
+        .isInstanceOf(AppendResult.AdmittedInAnotherTerm.class)
         .hasMessage("batch admitted in term 5 entered the log in term 7");
     assertThat(store.endOffset("orders")).isEqualTo(1);
     assertThat(machine.getLastAppliedTermIndex().getIndex()).isEqualTo(2);
@@ -118,7 +118,7 @@ class EventStateMachineApplyTest {
   }
 
   private static long[] decode(Message reply) {
-    return EventStateMachine.AppendResult.decode(reply.getContent().asReadOnlyByteBuffer());
+    return AppendResult.decode(reply.getContent().asReadOnlyByteBuffer());
   }
 
   private static byte[] batch(long admittedTerm, String... ids) {
