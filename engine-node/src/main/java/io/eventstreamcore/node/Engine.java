@@ -16,14 +16,8 @@ import io.eventstreamcore.node.pipeline.RecentMax;
 import io.eventstreamcore.node.pipeline.Signals;
 import io.eventstreamcore.node.pipeline.TopicPolicies;
 import io.eventstreamcore.node.pipeline.TopicPolicyFile;
-import io.eventstreamcore.node.processing.AlertRule;
-import io.eventstreamcore.node.processing.AlertRules;
-import io.eventstreamcore.node.processing.EventProcessor;
+import io.eventstreamcore.node.processing.ConfiguredProcessors;
 import io.eventstreamcore.node.processing.NodeServices;
-import io.eventstreamcore.node.processing.ProcessorHost;
-import io.eventstreamcore.node.processing.ProcessorMetrics;
-import io.eventstreamcore.node.processing.TopicPatterns;
-import io.eventstreamcore.node.processing.WindowedAggregates;
 import io.eventstreamcore.node.replication.Admission;
 import io.eventstreamcore.node.replication.ApplyListener;
 import io.eventstreamcore.node.replication.CommitPastLogWatch;
@@ -57,7 +51,6 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -100,8 +93,7 @@ public class Engine {
   private TopicPolicyFile topicPolicyFile;
   private ProduceMetrics produceMetrics;
   private DeadLetterQueue deadLetters;
-  private WindowedAggregates aggregates;
-  private final List<ProcessorHost> processors = new ArrayList<>();
+  private volatile ConfiguredProcessors processors = ConfiguredProcessors.NONE;
 
   /** Hazelcast listens this far above the Raft port unless esc.dedup.port says otherwise. */
   private static final int DEDUP_PORT_OFFSET = 100;
@@ -212,7 +204,13 @@ public class Engine {
     raft.serve(ingest::serveForwarded);
     Checkpoints checkpoints = new Checkpoints(store, ingest, raft, node.id());
     deadLetters = new DeadLetterQueue(store, ingest, checkpoints);
-    startProcessors(new NodeServices(raft, checkpoints, deadLetters));
+    processors =
+        ConfiguredProcessors.start(
+            config.processors(),
+            store,
+            new NodeServices(raft, checkpoints, deadLetters),
+            alert -> ingest.produceInternal(List.of(alert)),
+            meters);
     fetch = new FetchService(store, signal, new ConsumeMetrics(meters));
     StoreMetrics.register(meters, store);
     RaftLogMetrics.register(meters);
@@ -260,45 +258,6 @@ public class Engine {
     long check = pc.checkInterval().toMillis();
     housekeeping.scheduleWithFixedDelay(this::stepPressure, check, check, TimeUnit.MILLISECONDS);
     LOG.infof("engine node %s started; data in %s", node.id(), node.dataDir());
-  }
-
-  private void startProcessors(NodeServices services) {
-    NodeConfig.Processors pc = config.processors();
-    List<EventProcessor> enabled = new ArrayList<>();
-    pc.aggregates()
-        .topics()
-        .ifPresent(
-            topics -> {
-              aggregates =
-                  new WindowedAggregates(
-                      new TopicPatterns(topics),
-                      pc.aggregates().window().toMillis(),
-                      pc.aggregates().retain(),
-                      meters,
-                      System::currentTimeMillis);
-              enabled.add(aggregates);
-            });
-    pc.alerts()
-        .rules()
-        .ifPresent(
-            rules ->
-                enabled.add(
-                    new AlertRules(
-                        rules.stream().map(AlertRule::parse).toList(),
-                        pc.alerts().window().toMillis(),
-                        store::endOffset,
-                        alert -> ingest.produceInternal(List.of(alert)),
-                        meters,
-                        System::currentTimeMillis)));
-    ProcessorHost.Settings settings =
-        new ProcessorHost.Settings(pc.maxAttempts(), pc.firstBackoff(), pc.checkpointInterval());
-    for (EventProcessor p : enabled) {
-      ProcessorHost host =
-          new ProcessorHost(p, store, services, settings, new ProcessorMetrics(meters, p.name()));
-      ProcessorMetrics.registerLag(meters, p.name(), host, ProcessorHost::lag);
-      processors.add(host);
-      host.start();
-    }
   }
 
   /**
@@ -368,7 +327,7 @@ public class Engine {
     if (housekeeping != null) {
       housekeeping.shutdownNow();
     }
-    processors.forEach(Engine::closeQuietly);
+    closeQuietly(processors);
     closeQuietly(batcher);
     closeQuietly(raft);
     closeQuietly(dedup);
@@ -394,20 +353,8 @@ public class Engine {
     return deadLetters;
   }
 
-  /** The aggregates processor, or null when no topics are configured for it. */
-  public WindowedAggregates aggregates() {
-    return aggregates;
-  }
-
-  /** Whether the aggregates processor runs here now: on the leader, once resumed. */
-  public boolean aggregatesRunning() {
-    return aggregates != null
-        && processors.stream()
-            .filter(h -> h.processor() == aggregates)
-            .anyMatch(ProcessorHost::active);
-  }
-
-  public List<ProcessorHost> processors() {
+  /** The in-engine processors this node runs; none before it has started. */
+  public ConfiguredProcessors processors() {
     return processors;
   }
 

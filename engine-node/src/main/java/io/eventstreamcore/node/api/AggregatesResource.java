@@ -21,7 +21,7 @@ public class AggregatesResource {
 
   @GET
   public Response aggregates() {
-    WindowedAggregates aggregates = engine.aggregates();
+    WindowedAggregates aggregates = engine.processors().aggregates();
     if (aggregates == null) {
       return Problem.response(
           404,
@@ -31,7 +31,7 @@ public class AggregatesResource {
           null);
     }
     engine.raft().requireLeader();
-    if (!engine.aggregatesRunning()) {
+    if (!engine.processors().aggregatesRunning()) {
       return Problem.response(
           503,
           "Aggregates are resuming",

@@ -61,7 +61,7 @@ final class NodeStatusReader {
         topics(engine.store()),
         engine.clientServer().subscriptionLags(),
         deadLetters(),
-        engine.processors().stream()
+        engine.processors().hosts().stream()
             .map(h -> new NodeStatus.Processor(h.processor().name(), h.active(), h.lag()))
             .toList(),
         leader ? aggregates() : null,
@@ -156,7 +156,9 @@ final class NodeStatusReader {
   }
 
   private Map<String, WindowedAggregates.TopicAggregate> aggregates() {
-    return engine.aggregatesRunning() ? engine.aggregates().snapshot() : null;
+    return engine.processors().aggregatesRunning()
+        ? engine.processors().aggregates().snapshot()
+        : null;
   }
 
   /** The last alerts in {@code _alerts}, newest first, as the JSON each one carries. */
