@@ -16,6 +16,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Sends an admin request to the leader's own HTTP API and answers with the leader's answer, so the
@@ -33,6 +34,18 @@ public class LeaderProxy {
   @PostConstruct
   void init() {
     http = peers.newClient(Duration.ofSeconds(2));
+  }
+
+  /**
+   * Waits, within a bound, until this node has applied what the leader had committed when it
+   * answered: a caller that reads from this node next then sees what it just did here.
+   */
+  private Uni<Void> appliedLocally(HttpResponse<byte[]> answer) {
+    OptionalLong leaderCommit = CommitIndexHeader.of(answer.headers());
+    if (leaderCommit.isEmpty() || engine.raft().isLeader()) {
+      return Uni.createFrom().voidItem();
+    }
+    return Uni.createFrom().completionStage(engine.raft().awaitApplied(leaderCommit.getAsLong()));
   }
 
   Uni<Response> send(String method, String path, byte[] body, String authorization) {
@@ -64,6 +77,7 @@ public class LeaderProxy {
     return Uni.createFrom()
         .completionStage(
             () -> http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray()))
+        .call(this::appliedLocally)
         .map(
             r ->
                 Response.status(r.statusCode())

@@ -56,6 +56,7 @@ public final class EventStateMachine extends BaseStateMachine {
   private final ApplyListener listener;
   private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
   private final SnapshotBySize snapshotBySize;
+  private final AppliedIndexWatch appliedWatch = new AppliedIndexWatch();
   private volatile SnapshotPoint latestSnapshot;
 
   /** Held while applying, snapshotting or catching up: the store has one writer at a time. */
@@ -135,6 +136,27 @@ public final class EventStateMachine extends BaseStateMachine {
     LOG.infof(
         "store cut back to snapshot %s (%d topics); the Raft log after it is replayed",
         snapshot.getTermIndex(), s.endOffsets().size());
+  }
+
+  @Override
+  protected boolean updateLastAppliedTermIndex(TermIndex applied) {
+    boolean moved = super.updateLastAppliedTermIndex(applied);
+    appliedWatch.advance(applied.getIndex());
+    return moved;
+  }
+
+  @Override
+  protected void setLastAppliedTermIndex(TermIndex applied) {
+    super.setLastAppliedTermIndex(applied);
+    // BaseStateMachine's constructor sets it too, before this class's fields exist.
+    if (appliedWatch != null) {
+      appliedWatch.advance(applied.getIndex());
+    }
+  }
+
+  /** Completes once this node has applied the entry at {@code index}, off the apply thread. */
+  public CompletableFuture<Void> applied(long index) {
+    return appliedWatch.reached(index);
   }
 
   @Override
@@ -361,6 +383,7 @@ public final class EventStateMachine extends BaseStateMachine {
     closed = true;
     catchUpThread.shutdownNow();
     snapshotBySize.close();
+    appliedWatch.close();
     super.close();
   }
 }

@@ -24,6 +24,7 @@ import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.proto.RaftProtos.CommitInfoProto;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.proto.RaftProtos.ServerRpcProto;
 import org.apache.ratis.protocol.ClientId;
@@ -56,6 +57,12 @@ import org.jboss.logging.Logger;
  */
 public final class RaftNode implements Closeable {
   private static final Logger LOG = Logger.getLogger(RaftNode.class);
+
+  /**
+   * How long a follower waits to apply a write it passed on before it answers anyway: the leader's
+   * next heartbeat, 75 ms with the default timeouts, normally brings the commit much sooner.
+   */
+  static final long APPLIED_WAIT_MILLIS = 1_000;
 
   private volatile RaftServer server;
   private volatile EventStateMachine stateMachine;
@@ -310,13 +317,36 @@ public final class RaftNode implements Closeable {
     return client
         .async()
         .sendReadOnlyUnordered(Message.valueOf(ByteString.copyFrom(request)))
-        .thenApply(
+        .thenCompose(
             reply -> {
               if (!reply.isSuccess()) {
                 throw new CompletionException(reply.getException());
               }
-              return reply.getMessage().getContent().asReadOnlyByteBuffer();
+              ByteBuffer answer = reply.getMessage().getContent().asReadOnlyByteBuffer();
+              return awaitApplied(answererCommitIndex(reply)).thenApply(applied -> answer);
             });
+  }
+
+  /**
+   * Completes once this node has applied the entry at {@code index}, or after {@link
+   * #APPLIED_WAIT_MILLIS} if it has not. A follower waits for this before it answers a write it
+   * passed on to the leader, so that a read it serves next shows the write (ADR 0034); past the
+   * bound it answers anyway, since the write is committed.
+   */
+  public CompletableFuture<Void> awaitApplied(long index) {
+    return stateMachine
+        .applied(index)
+        .completeOnTimeout(null, APPLIED_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  /** The commit index of the member that answered, when it answered: Ratis sends it along. */
+  private static long answererCommitIndex(RaftClientReply reply) {
+    ByteString answerer = reply.getServerId().toByteString();
+    return reply.getCommitInfos().stream()
+        .filter(c -> c.getServer().getId().equals(answerer))
+        .mapToLong(CommitInfoProto::getCommitIndex)
+        .findFirst()
+        .orElse(-1L);
   }
 
   private Optional<DivisionInfo> info() {
