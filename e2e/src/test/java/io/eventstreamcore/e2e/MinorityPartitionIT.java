@@ -94,7 +94,9 @@ class MinorityPartitionIT {
         awaitAll(send(q, "after", 100), 30);
       }
 
-      List<String> log = Nodes.readIds(majority.get(0), TOPIC);
+      // A follower learns of the last commit with the leader's next heartbeat, so this may be
+      // read a moment after the last acknowledgement.
+      List<String> log = awaitLength(majority.get(0), 2_100);
       assertThat(log)
           .hasSize(2_100)
           .doesNotHaveDuplicates()
@@ -199,11 +201,15 @@ class MinorityPartitionIT {
   }
 
   private static List<String> awaitLength(LocalNode n, int length) throws Exception {
+    return awaitLength(n.spec().clientEndpoint(), length);
+  }
+
+  private static List<String> awaitLength(String endpoint, int length) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    List<String> ids = Nodes.readIds(n.spec().clientEndpoint(), TOPIC);
+    List<String> ids = Nodes.readIds(endpoint, TOPIC);
     while (ids.size() < length && System.nanoTime() < deadline) {
       Thread.sleep(200);
-      ids = Nodes.readIds(n.spec().clientEndpoint(), TOPIC);
+      ids = Nodes.readIds(endpoint, TOPIC);
     }
     return ids;
   }

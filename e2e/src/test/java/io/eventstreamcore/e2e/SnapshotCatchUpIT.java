@@ -33,11 +33,13 @@ class SnapshotCatchUpIT {
   @Test
   void aFollowerBehindThePurgedLogCatchesUpFromTheLeadersStore() throws Exception {
     LocalCluster cluster =
+        // The 40,000 events fill a few dozen Raft entries, many events each: a snapshot every 10
+        // entries purges the log several times over.
         LocalCluster.of(
             dir,
             3,
             LocalCluster.freeBasePort(3),
-            List.of("esc.raft.snapshot-threshold=50", "esc.raft.log-segment-size=256KB"));
+            List.of("esc.raft.snapshot-threshold=10", "esc.raft.log-segment-size=256KB"));
     try (cluster) {
       cluster.start();
       cluster.awaitReady(Duration.ofSeconds(90));

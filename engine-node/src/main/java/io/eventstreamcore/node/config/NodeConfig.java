@@ -400,6 +400,14 @@ public interface NodeConfig {
     boolean followerAppendChain();
 
     /**
+     * Ratis's {@code raft.server.log.metadata.enabled}: true appends an entry recording the new
+     * commit index after each commit, replicated and fsynced like a batch, so that a restarted node
+     * may apply up to it before it hears a leader. Off by default; see ADR 0034.
+     */
+    @WithDefault("false")
+    boolean logMetadata();
+
+    /**
      * Ratis's waits between attempts to reach a follower that keeps failing ({@code
      * raft.server.log.appender.retry.policy}): pairs of wait and count.
      */
