@@ -12,9 +12,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Tells when this node has applied a given log index. A follower that passed a write on to the
- * leader waits here before it answers, so that a read it serves next shows that write: without
- * commit-index entries in the log (ADR 0034) a follower learns of the last commit only with the
- * leader's next heartbeat, up to half the minimum election timeout later.
+ * leader waits here before it answers, so that a read it serves next shows that write: the leader
+ * answers once it has applied the write, and the follower learns of that commit only from the
+ * leader's next message, a round trip or more later (ADR 0034).
  *
  * <p>Waiters complete on a thread of their own, never on Ratis's apply thread, which must not run a
  * caller's continuation.

@@ -57,6 +57,7 @@ public final class EventStateMachine extends BaseStateMachine {
   private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
   private final SnapshotBySize snapshotBySize;
   private final AppliedIndexWatch appliedWatch = new AppliedIndexWatch();
+  private volatile Runnable afterApply = () -> {};
   private volatile SnapshotPoint latestSnapshot;
 
   /** Held while applying, snapshotting or catching up: the store has one writer at a time. */
@@ -142,7 +143,13 @@ public final class EventStateMachine extends BaseStateMachine {
   protected boolean updateLastAppliedTermIndex(TermIndex applied) {
     boolean moved = super.updateLastAppliedTermIndex(applied);
     appliedWatch.advance(applied.getIndex());
+    afterApply.run();
     return moved;
+  }
+
+  /** Runs {@code task} on the apply thread after each entry applied; it must not block. */
+  void afterEachApply(Runnable task) {
+    afterApply = task;
   }
 
   @Override

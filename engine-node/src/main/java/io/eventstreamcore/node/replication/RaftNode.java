@@ -59,8 +59,8 @@ public final class RaftNode implements Closeable {
   private static final Logger LOG = Logger.getLogger(RaftNode.class);
 
   /**
-   * How long a follower waits to apply a write it passed on before it answers anyway: the leader's
-   * next heartbeat, 75 ms with the default timeouts, normally brings the commit much sooner.
+   * How long a follower waits to apply a write it passed on before it answers anyway: the leader
+   * tells it of the commit within a round trip ({@link CommitNewsRpc}) unless it is cut off.
    */
   static final long APPLIED_WAIT_MILLIS = 1_000;
 
@@ -81,6 +81,7 @@ public final class RaftNode implements Closeable {
   private final RaftMembership membership;
   private final PeerHttp peerHttp;
   private final Parameters rpcParameters;
+  private final CommitNews commitNews = new CommitNews();
   private PeerChannels peerChannels;
 
   /** Where the leader-path warm-up runs, or null when it is off or has been started. */
@@ -103,6 +104,7 @@ public final class RaftNode implements Closeable {
     this.stateMachines = stateMachines;
     // Without TLS, Ratis runs with empty parameters: plain gRPC, as before.
     this.rpcParameters = tls.map(NodeTls::raftParameters).orElseGet(Parameters::new);
+    commitNews.into(rpcParameters);
     this.configuredPeers = peers;
     this.selfId = config.node().id();
     this.caughtUpLag = config.health().maxApplyLag();
@@ -218,6 +220,7 @@ public final class RaftNode implements Closeable {
   private RaftServer newServer() throws IOException {
     EventStateMachine machine = stateMachines.get();
     machine.serve(leaderRequests);
+    machine.afterEachApply(commitNews::commitMoved);
     RaftServer built =
         RaftServer.newBuilder()
             .setServerId(RaftPeerId.valueOf(selfId))

@@ -4,6 +4,7 @@ import io.eventstreamcore.node.config.NodeConfig;
 import java.io.File;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.server.RaftServerConfigKeys;
@@ -27,6 +28,8 @@ final class RaftServerSettings {
     // Where the node is told to listen, not every interface: whoever reaches the Raft port can
     // talk to the group (docs/operations.md, Security).
     config.node().bindAddress().ifPresent(host -> GrpcConfigKeys.Server.setHost(props, host));
+    // gRPC, with appenders that tell a follower of a commit at once (CommitNewsRpc, ADR 0034).
+    RaftConfigKeys.Rpc.setType(props, new CommitNewsRpc());
     RaftServerConfigKeys.Rpc.setTimeoutMin(props, millis(raft.electionTimeoutMin().toMillis()));
     RaftServerConfigKeys.Rpc.setTimeoutMax(props, millis(raft.electionTimeoutMax().toMillis()));
     // A new leader that hears no majority within an election timeout steps down, and Ratis then

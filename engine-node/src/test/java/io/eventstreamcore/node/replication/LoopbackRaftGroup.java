@@ -6,6 +6,8 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
+import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.protocol.RaftGroup;
@@ -46,17 +48,29 @@ final class LoopbackRaftGroup implements AutoCloseable {
   }
 
   RaftServer start(String id, BaseStateMachine stateMachine) throws IOException {
+    return start(id, stateMachine, props -> {}, new Parameters());
+  }
+
+  /** Starts {@code id} with Ratis settings of the test's ({@code tune}) and RPC parameters. */
+  RaftServer start(
+      String id,
+      BaseStateMachine stateMachine,
+      Consumer<RaftProperties> tune,
+      Parameters parameters)
+      throws IOException {
     Peer peer = peers.stream().filter(p -> p.id().equals(id)).findFirst().orElseThrow();
     RaftProperties props = new RaftProperties();
     RaftServerConfigKeys.setStorageDir(props, List.of(dir.resolve(id).toFile()));
     GrpcConfigKeys.Server.setHost(props, "127.0.0.1");
     GrpcConfigKeys.Server.setPort(props, peer.raftPort());
+    tune.accept(props);
     RaftServer server =
         RaftServer.newBuilder()
             .setServerId(RaftPeerId.valueOf(id))
             .setGroup(group)
             .setStateMachine(stateMachine)
             .setProperties(props)
+            .setParameters(parameters)
             .setOption(RaftStorage.StartupOption.FORMAT)
             .build();
     started.add(server);
