@@ -61,7 +61,8 @@ final class RaftServerSettings {
     // whatever has queued meanwhile at once (ADR 0028).
     RaftServerConfigKeys.Log.setAppendEntriesComposeEnabled(props, raft.followerAppendChain());
     // Ratis records each new commit index in a log entry of its own: one more entry to replicate
-    // and fsync for every entry committed, which at light load doubled the entries (ADR 0034).
+    // and fsync for every entry committed, but a restarted node can replay its log before it
+    // hears a leader (ADR 0034).
     RaftServerConfigKeys.Log.setLogMetadataEnabled(props, raft.logMetadata());
     // Ratis's defaults cache up to 200 MB of log and queue 64 MB of writes: bound them so a
     // node fits a small heap (docs/operations.md gives the heap we run with).
