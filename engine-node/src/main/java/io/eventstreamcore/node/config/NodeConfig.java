@@ -403,8 +403,8 @@ public interface NodeConfig {
      * Ratis's {@code raft.server.log.metadata.enabled}: true appends an entry recording the new
      * commit index after each commit, replicated and fsynced like a batch, so that a restarted node
      * applies its log up to it while it starts, before it hears a leader. False saves that entry
-     * (W1 +22 % in the peer harness) but a lost quorum then recovers about a second later; see ADR
-     * 0034.
+     * (W1 +22 % in the peer harness), but a restarted node then replays only once a leader tells it
+     * how far, and a lost quorum recovered later in the fault suite; see ADR 0034.
      */
     @WithDefault("true")
     boolean logMetadata();

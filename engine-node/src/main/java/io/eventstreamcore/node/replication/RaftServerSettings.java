@@ -28,8 +28,6 @@ final class RaftServerSettings {
     // Where the node is told to listen, not every interface: whoever reaches the Raft port can
     // talk to the group (docs/operations.md, Security).
     config.node().bindAddress().ifPresent(host -> GrpcConfigKeys.Server.setHost(props, host));
-    // gRPC, with appenders that tell a follower of a commit at once (CommitNewsRpc, ADR 0034).
-    RaftConfigKeys.Rpc.setType(props, new CommitNewsRpc());
     RaftServerConfigKeys.Rpc.setTimeoutMin(props, millis(raft.electionTimeoutMin().toMillis()));
     RaftServerConfigKeys.Rpc.setTimeoutMax(props, millis(raft.electionTimeoutMax().toMillis()));
     // A new leader that hears no majority within an election timeout steps down, and Ratis then
@@ -64,6 +62,12 @@ final class RaftServerSettings {
     // and fsync for every entry committed, but a restarted node can replay its log before it
     // hears a leader (ADR 0034).
     RaftServerConfigKeys.Log.setLogMetadataEnabled(props, raft.logMetadata());
+    if (!raft.logMetadata()) {
+      // Without those entries nothing tells a follower of a commit until the next heartbeat:
+      // gRPC with appenders that send the news at once (CommitNewsRpc, ADR 0034). With them the
+      // entry carries it, and the appenders are Ratis's own, which an apply never wakes.
+      RaftConfigKeys.Rpc.setType(props, new CommitNewsRpc());
+    }
     // Ratis's defaults cache up to 200 MB of log and queue 64 MB of writes: bound them so a
     // node fits a small heap (docs/operations.md gives the heap we run with).
     RaftServerConfigKeys.Log.setSegmentCacheNumMax(props, raft.logCacheSegments());
