@@ -10,10 +10,6 @@ import io.eventstreamcore.cli.local.LocalNode;
 import io.eventstreamcore.client.Connection;
 import io.eventstreamcore.client.Subscription;
 import io.eventstreamcore.protocol.SubscribeRequest;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,7 +43,6 @@ class DashboardBrowserIT {
   @TempDir(cleanup = CleanupMode.ON_SUCCESS)
   Path dir;
 
-  private final HttpClient http = HttpClient.newHttpClient();
   private final List<AutoCloseable> closeLater = new ArrayList<>();
 
   @AfterEach
@@ -322,28 +317,10 @@ class DashboardBrowserIT {
   }
 
   private JsonNode post(LocalNode node, String topic, List<JsonNode> events) throws Exception {
-    HttpResponse<String> r =
-        http.send(
-            HttpRequest.newBuilder(
-                    URI.create(node.spec().httpUrl() + "/api/v1/topics/" + topic + "/events"))
-                .header("content-type", "application/json")
-                .timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(events)))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    return JSON.readTree(r.body());
+    return HttpEvents.produce(node, topic, events);
   }
 
   private List<String> idsIn(LocalNode node, String topic) throws Exception {
-    HttpResponse<String> r =
-        http.send(
-            HttpRequest.newBuilder(
-                    URI.create(
-                        node.spec().httpUrl() + "/api/v1/topics/" + topic + "/events?max=10000"))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    List<String> ids = new ArrayList<>();
-    JSON.readTree(r.body()).path("events").forEach(e -> ids.add(e.path("id").asText()));
-    return ids;
+    return HttpEvents.ids(node, topic, 0, 10_000);
   }
 }

@@ -6,13 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventstreamcore.cli.local.LocalCluster;
 import io.eventstreamcore.cli.local.LocalNode;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
@@ -20,9 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A write made through a follower is in that follower's reads as soon as it is acknowledged. The
- * follower passes the write on to the leader; without commit-index entries in the Raft log (ADR
- * 0034) it would learn of the commit only with the leader's next heartbeat, so a read right after
- * the acknowledgement could miss the write. Each write here is read back at once, with no wait.
+ * follower passes the write on to the leader, whose answer comes back before the follower has heard
+ * of the commit from the leader's next message (ADR 0034), so a read right after the
+ * acknowledgement could miss the write. Each write here is read back at once, with no wait.
  */
 class FollowerReadsItsWritesIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -31,9 +26,6 @@ class FollowerReadsItsWritesIT {
 
   @TempDir(cleanup = CleanupMode.ON_SUCCESS)
   Path dir;
-
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @Test
   void aWriteAcknowledgedByAFollowerIsInItsNextRead() throws Exception {
@@ -51,7 +43,7 @@ class FollowerReadsItsWritesIT {
             .as("the answer to %s: %s", id, answer)
             .isEqualTo("OK");
         long offset = answer.path("results").path(0).path("offset").asLong();
-        assertThat(idsFrom(follower, offset))
+        assertThat(HttpEvents.ids(follower, TOPIC, offset, 10))
             .as("%s's read of offset %d right after acknowledging it", follower.spec().id(), offset)
             .startsWith(id);
       }
@@ -60,38 +52,10 @@ class FollowerReadsItsWritesIT {
     }
   }
 
-  private JsonNode produce(LocalNode node, String id) throws Exception {
-    String body =
-        JSON.writeValueAsString(
-            List.of(JSON.createObjectNode().put("id", id).put("payload", "payload of " + id)));
-    HttpResponse<String> r =
-        http.send(
-            HttpRequest.newBuilder(
-                    URI.create(node.spec().httpUrl() + "/api/v1/topics/" + TOPIC + "/events"))
-                .header("content-type", "application/json")
-                .timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    return JSON.readTree(r.body());
-  }
-
-  private List<String> idsFrom(LocalNode node, long offset) throws Exception {
-    HttpResponse<String> r =
-        http.send(
-            HttpRequest.newBuilder(
-                    URI.create(
-                        node.spec().httpUrl()
-                            + "/api/v1/topics/"
-                            + TOPIC
-                            + "/events?from="
-                            + offset
-                            + "&max=10"))
-                .timeout(Duration.ofSeconds(30))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    List<String> ids = new ArrayList<>();
-    JSON.readTree(r.body()).path("events").forEach(e -> ids.add(e.path("id").asText()));
-    return ids;
+  private static JsonNode produce(LocalNode node, String id) throws Exception {
+    return HttpEvents.produce(
+        node,
+        TOPIC,
+        List.of(JSON.createObjectNode().put("id", id).put("payload", "payload of " + id)));
   }
 }
