@@ -10,9 +10,10 @@ import java.util.OptionalLong;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
 /**
- * The leader marks its answer to each write with its commit index, which covers that write. A
- * follower that passed the request on ({@link LeaderProxy}) answers its caller only once it has
- * applied that far itself, so the caller's next read from it shows the write (ADR 0034).
+ * The leader marks its answer to a write a follower passed on ({@link LeaderProxy}, which asks by
+ * sending the header) with its commit index, which covers that write. The follower answers its
+ * caller only once it has applied that far itself, so the caller's next read from it shows the
+ * write (ADR 0034). Other requests are left alone.
  */
 public class CommitIndexHeader {
   static final String NAME = "ESC-Commit-Index";
@@ -21,7 +22,8 @@ public class CommitIndexHeader {
 
   @ServerResponseFilter
   public void markWrites(ContainerRequestContext request, ContainerResponseContext response) {
-    if (!HttpMethod.GET.equals(request.getMethod())
+    if (request.getHeaderString(NAME) != null
+        && !HttpMethod.GET.equals(request.getMethod())
         && engine.raft() != null
         && engine.raft().isLeader()) {
       response.getHeaders().putSingle(NAME, Long.toString(engine.raft().commitIndex()));

@@ -74,6 +74,8 @@ public class LeaderProxy {
     if (authorization != null) {
       request.header(HttpHeaders.AUTHORIZATION, authorization);
     }
+    // Asks the leader for its commit index with its answer (appliedLocally).
+    request.header(CommitIndexHeader.NAME, "?");
     return Uni.createFrom()
         .completionStage(
             () -> http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray()))

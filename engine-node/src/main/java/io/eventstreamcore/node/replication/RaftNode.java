@@ -59,8 +59,9 @@ public final class RaftNode implements Closeable {
   private static final Logger LOG = Logger.getLogger(RaftNode.class);
 
   /**
-   * How long a follower waits to apply a write it passed on before it answers anyway: the leader
-   * tells it of the commit within a round trip ({@link CommitNewsRpc}) unless it is cut off.
+   * How long a follower waits to apply a write it passed on before it answers anyway: the leader's
+   * next message (its commit-index entry, or {@link CommitNewsRpc}'s empty append) tells it of the
+   * commit within a round trip unless it is cut off.
    */
   static final long APPLIED_WAIT_MILLIS = 1_000;
 
