@@ -10,9 +10,11 @@ import java.util.Map;
 /**
  * Runs on the member that owns a bucket: claims each of the batch's ids in it for the batch about
  * to be replicated, unless the id is already stored (then its entry is returned: a duplicate) or
- * claimed by a batch that may still commit. A claim left by an earlier term, or older than {@code
- * staleAfterMillis}, belongs to a batch that can no longer commit: a node only serves writes once
- * every batch committed before its term has been recorded as stored (see {@link DedupMarker}).
+ * claimed by a batch that may still commit. In a bucket that is not complete ({@link IdBucket})
+ * nothing is claimed and every id is answered UNKNOWN. A claim left by an earlier term, or older
+ * than {@code staleAfterMillis}, belongs to a batch that can no longer commit: a node only serves
+ * writes once every batch committed before its term has been recorded as stored (see {@link
+ * DedupMarker}).
  *
  * <p>Returns the entries that kept an id from being claimed, as rows of {@link #ROW} longs: the
  * key's index in {@link BucketedKeys}, then the entry padded to four longs; null if every id was
@@ -40,10 +42,19 @@ final class Claim extends DedupSerializable implements EntryProcessor<Integer, I
 
   @Override
   public long[] process(Map.Entry<Integer, IdBucket> entry) {
-    IdBucket bucket = entry.getValue() != null ? entry.getValue() : new IdBucket();
+    IdBucket bucket = entry.getValue();
     int start = keys.start(entry.getKey());
     int end = keys.end(entry.getKey());
     long[] rows = new long[(end - start) * ROW];
+    if (bucket == null || !bucket.isComplete()) {
+      // Its absence of a key proves nothing; claiming nothing, it changes nothing either.
+      for (int i = start; i < end; i++) {
+        int at = (i - start) * ROW;
+        rows[at] = i;
+        rows[at + 1] = DedupEntry.unknown()[0];
+      }
+      return rows;
+    }
     int refused = 0;
     for (int i = start; i < end; i++) {
       long[] current = bucket.get(keys.hi(i), keys.lo(i), limits);
@@ -78,6 +89,9 @@ final class Claim extends DedupSerializable implements EntryProcessor<Integer, I
   /** The entry of one row of {@link #process}'s result. */
   static long[] entryOf(long[] rows, int row) {
     int at = row * ROW;
+    if (rows[at + 1] == DedupEntry.unknown()[0]) {
+      return DedupEntry.unknown();
+    }
     return rows[at + 1] == 1
         ? DedupEntry.stored(rows[at + 2])
         : DedupEntry.claimed(rows[at + 2], rows[at + 3], rows[at + 4]);

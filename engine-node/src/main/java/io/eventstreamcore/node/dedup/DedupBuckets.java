@@ -5,9 +5,12 @@ import com.hazelcast.map.IMap;
 import com.hazelcast.partition.PartitionService;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 
 /**
@@ -137,6 +140,66 @@ final class DedupBuckets {
   }
 
   /**
+   * The incarnation of every bucket that is not complete, by bucket id; a missing bucket is made
+   * (incomplete) and answered too. Fails at once while the member is starting.
+   */
+  CompletableFuture<Map<Integer, Long>> incompleteBuckets() {
+    return now()
+        .thenCompose(
+            table ->
+                table
+                    .map()
+                    .submitToKeys(allBucketIds(), new BucketSurvey(limits()))
+                    .toCompletableFuture())
+        .thenApply(
+            answers -> {
+              Map<Integer, Long> incomplete = new HashMap<>();
+              answers.forEach(
+                  (bucket, incarnation) -> {
+                    if (incarnation != null) {
+                      incomplete.put(bucket, incarnation);
+                    }
+                  });
+              return incomplete;
+            });
+  }
+
+  /**
+   * Declares the buckets complete if each is still the incarnation given; completes with the ids of
+   * those that were.
+   */
+  CompletableFuture<Set<Integer>> complete(Map<Integer, Long> incarnations) {
+    long[] byBucket = new long[DedupKey.BUCKETS];
+    incarnations.forEach((bucket, incarnation) -> byBucket[bucket] = incarnation);
+    return now()
+        .thenCompose(
+            table ->
+                table
+                    .map()
+                    .submitToKeys(incarnations.keySet(), new CompleteBuckets(byBucket))
+                    .toCompletableFuture())
+        .thenApply(
+            answers -> {
+              Set<Integer> done = new HashSet<>();
+              answers.forEach(
+                  (bucket, completed) -> {
+                    if (Boolean.TRUE.equals(completed)) {
+                      done.add(bucket);
+                    }
+                  });
+              return done;
+            });
+  }
+
+  private static Set<Integer> allBucketIds() {
+    Set<Integer> ids = new HashSet<>();
+    for (int b = 0; b < DedupKey.BUCKETS; b++) {
+      ids.add(b);
+    }
+    return ids;
+  }
+
+  /**
    * {entries, bytes, ids dropped early} summed over the buckets this member owns, and the latest
    * time since which one of them holds every id after dropping some early (-1 if none did); zeros
    * while the member is starting.
@@ -184,6 +247,10 @@ final class DedupBuckets {
   }
 
   private IdBucket.Limits limits() {
-    return new IdBucket.Limits(System.currentTimeMillis(), windowMillis, maxEntriesPerGeneration);
+    return new IdBucket.Limits(
+        System.currentTimeMillis(),
+        windowMillis,
+        maxEntriesPerGeneration,
+        ThreadLocalRandom.current().nextLong());
   }
 }

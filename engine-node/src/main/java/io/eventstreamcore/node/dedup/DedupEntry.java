@@ -3,7 +3,8 @@ package io.eventstreamcore.node.dedup;
 /**
  * A dedup table value, kept as a {@code long[]} so Hazelcast stores it with its built-in
  * serializer: either CLAIMED {0, term, batch id, claim time} by a batch on its way through Raft, or
- * STORED {1, offset} once that batch was applied.
+ * STORED {1, offset} once that batch was applied; or UNKNOWN {2}, the answer of a bucket that does
+ * not hold the window's records yet ({@link IdBucket}).
  */
 final class DedupEntry {
   private DedupEntry() {}
@@ -14,6 +15,14 @@ final class DedupEntry {
 
   static long[] stored(long offset) {
     return new long[] {1, offset};
+  }
+
+  static long[] unknown() {
+    return new long[] {2};
+  }
+
+  static boolean isUnknown(long[] e) {
+    return e[0] == 2;
   }
 
   static boolean isStored(long[] e) {

@@ -14,6 +14,8 @@ final class DedupSerialization implements DataSerializableFactory {
   static final int MARK_STORED = 3;
   static final int LOOKUP = 4;
   static final int STATS = 5;
+  static final int SURVEY = 6;
+  static final int COMPLETE = 7;
 
   @Override
   public IdentifiedDataSerializable create(int typeId) {
@@ -23,6 +25,8 @@ final class DedupSerialization implements DataSerializableFactory {
       case MARK_STORED -> new MarkStored();
       case LOOKUP -> new Lookup();
       case STATS -> new BucketStats();
+      case SURVEY -> new BucketSurvey();
+      case COMPLETE -> new CompleteBuckets();
       default -> throw new IllegalArgumentException("unknown dedup type " + typeId);
     };
   }

@@ -62,7 +62,7 @@ public final class DedupTable implements Closeable {
   private final DedupBuckets table;
   private final DedupMarker marker;
   private final Deduplicator deduplicator;
-  private final LostEntryRefill refill;
+  private final IncompleteBucketRefill refill;
   private final RecentIds recent;
   private final RecentIdsFill recentFill;
   private final AppliedEvents applied;
@@ -116,7 +116,9 @@ public final class DedupTable implements Closeable {
     DedupMetrics metrics = new DedupMetrics(meters);
     this.marker = new DedupMarker(table, metrics, leading, s.window().toMillis());
     LogWindow window = new LogWindow(log);
-    this.refill = new LostEntryRefill(table, window, s.window(), metrics);
+    this.refill =
+        new IncompleteBucketRefill(
+            table, window, s.window(), metrics, raftTerm, leading, marker::appliedInto);
     member.thenAccept(m -> m.<Integer, IdBucket>getMap(MAP).addPartitionLostListener(refill));
     long windowMillis = s.window().toMillis();
     this.keptWindow = new DedupWindow(windowMillis);
@@ -142,7 +144,9 @@ public final class DedupTable implements Closeable {
     // and go, so it is asked here, in the background, and never by a health probe.
     watch.scheduleWithFixedDelay(this::watch, 0, 1, TimeUnit.SECONDS);
     Gauge.builder("esc.dedup.refilling", refill, r -> r.inProgress() ? 1 : 0)
-        .description("1 while lost entries are refilled from the log and writes are refused")
+        .description(
+            "1 while the leader refills incomplete buckets from its log; retries of their ids are"
+                + " refused meanwhile")
         .register(meters);
     Gauge.builder("esc.dedup.filter.bytes", recent, RecentIds::bytes)
         .description("Heap of this node's filters of the keys it applied within the window")
@@ -336,7 +340,7 @@ public final class DedupTable implements Closeable {
         + members
         + ", "
         + (membersInSync == members ? "backups in sync" : "backups syncing")
-        + (refill.inProgress() ? ", refilling lost entries from the log" : "")
+        + (refill.inProgress() ? ", refilling incomplete buckets from the log" : "")
         + (recent.trusted(System.currentTimeMillis()) ? "" : ", reading the log into its filters");
   }
 

@@ -42,12 +42,15 @@ final class Deduplicator implements Admission {
   private static final Verdict IN_FLIGHT =
       new Refuse("an earlier send of this id is still being replicated; retry");
 
+  private static final Verdict REFILLING =
+      new Refuse("dedup table refilling this id's bucket from the log; retry");
+
   private final DedupBuckets table;
   private final ClaimGroups claims;
   private final TableTriage triage;
   private final InFlightIds inFlight;
   private final DedupMarker marker;
-  private final LostEntryRefill refill;
+  private final IncompleteBucketRefill refill;
   private final LongSupplier term;
   private final BooleanSupplier leading;
   private final long tableWithinMillis;
@@ -65,7 +68,7 @@ final class Deduplicator implements Admission {
       RecentIds recent,
       InFlightIds inFlight,
       DedupMarker marker,
-      LostEntryRefill refill,
+      IncompleteBucketRefill refill,
       LongSupplier term,
       BooleanSupplier leading,
       long staleClaimMillis,
@@ -115,6 +118,7 @@ final class Deduplicator implements Admission {
       return refuseAll(
           currentTerm, events, "this leader has not applied its term's first entry yet; retry");
     }
+    refill.ensure(currentTerm);
     List<DedupKey> keys = new ArrayList<>(events.size());
     for (ByteBuffer e : events) {
       keys.add(DedupKey.of(e));
@@ -123,7 +127,9 @@ final class Deduplicator implements Admission {
     TableTriage.Sorted sorted =
         triage.sort(currentTerm, batchId, distinct, System.currentTimeMillis());
     return ask(currentTerm, batchId, sorted.ask())
-        .thenApply(answer -> new Verdicts(currentTerm, verdicts(batchId, keys, sorted, answer)))
+        .thenApply(
+            answer ->
+                new Verdicts(currentTerm, verdicts(currentTerm, batchId, keys, sorted, answer)))
         .whenComplete(
             (verdicts, error) -> {
               if (error != null) {
@@ -134,9 +140,10 @@ final class Deduplicator implements Admission {
 
   /**
    * Asks the table about the keys the filters may have seen, if it can answer: only once it holds
-   * every record of the log before this term, nothing is refilling, and within {@code
-   * tableWithinMillis}. Otherwise those keys are refused (retryable) and the batch's others go on:
-   * the filters, read from the Raft log, are certain about them whatever Hazelcast is doing.
+   * every record of the log before this term, and within {@code tableWithinMillis}; a bucket that
+   * is not complete answers its keys UNKNOWN. Otherwise those keys are refused (retryable) and the
+   * batch's others go on: the filters, read from the Raft log, are certain about them whatever
+   * Hazelcast is doing.
    */
   private CompletableFuture<TableAnswer> ask(long currentTerm, long batchId, List<DedupKey> ask) {
     if (ask.isEmpty()) {
@@ -144,9 +151,6 @@ final class Deduplicator implements Admission {
     }
     if (!marker.recordedBefore(currentTerm)) {
       return unanswered("dedup table still recording the log before term " + currentTerm);
-    }
-    if (refill.inProgress()) {
-      return unanswered("dedup table refilling entries Hazelcast lost from the log");
     }
     long start = System.nanoTime();
     return claims
@@ -189,7 +193,7 @@ final class Deduplicator implements Admission {
     for (Map.Entry<DedupKey, long[]> e : previous.entrySet()) {
       DedupKey key = e.getKey();
       settled.put(key, e.getValue());
-      if (DedupEntry.isStored(e.getValue())) {
+      if (DedupEntry.isStored(e.getValue()) || DedupEntry.isUnknown(e.getValue())) {
         continue;
       }
       long[] unwritten = marker.unwritten(key);
@@ -202,7 +206,9 @@ final class Deduplicator implements Admission {
                 .thenAccept(
                     now -> {
                       long[] entry = now == null ? e.getValue() : now;
-                      if (!DedupEntry.isStored(entry) && DedupEntry.term(entry) == currentTerm) {
+                      if (!DedupEntry.isStored(entry)
+                          && !DedupEntry.isUnknown(entry)
+                          && DedupEntry.term(entry) == currentTerm) {
                         settled.remove(key);
                       } else {
                         settled.put(key, entry);
@@ -225,7 +231,11 @@ final class Deduplicator implements Admission {
   }
 
   private List<Verdict> verdicts(
-      long batchId, List<DedupKey> keys, TableTriage.Sorted sorted, TableAnswer table) {
+      long currentTerm,
+      long batchId,
+      List<DedupKey> keys,
+      TableTriage.Sorted sorted,
+      TableAnswer table) {
     List<Verdict> verdicts = new ArrayList<>(keys.size());
     Set<DedupKey> seen = new HashSet<>();
     List<DedupKey> notCarried = new ArrayList<>();
@@ -235,6 +245,7 @@ final class Deduplicator implements Admission {
     int hits = 0;
     int heldBack = 0;
     int unansweredKeys = 0;
+    boolean unknown = false;
     for (DedupKey key : keys) {
       long[] before = sorted.known().getOrDefault(key, table.entries().get(key));
       if (!seen.add(key)) {
@@ -249,6 +260,11 @@ final class Deduplicator implements Admission {
         notCarried.add(key);
       } else if (before == null) {
         verdicts.add(ADMIT);
+      } else if (DedupEntry.isUnknown(before)) {
+        unansweredKeys++;
+        unknown = true;
+        verdicts.add(REFILLING);
+        notCarried.add(key);
       } else if (DedupEntry.isStored(before)) {
         hits++;
         verdicts.add(new Duplicate(DedupEntry.offset(before)));
@@ -262,6 +278,9 @@ final class Deduplicator implements Admission {
     metrics.outcomes(
         hits, keys.size() - hits - heldBack - unansweredKeys, heldBack, unansweredKeys);
     inFlight.release(batchId, notCarried);
+    if (unknown) {
+      refill.incompleteSeen(currentTerm);
+    }
     return verdicts;
   }
 }

@@ -7,7 +7,10 @@ import com.hazelcast.nio.ObjectDataOutput;
 import java.io.IOException;
 import java.util.Map;
 
-/** Reads one key's entry where its bucket lives, instead of copying the whole bucket here. */
+/**
+ * Reads one key's entry where its bucket lives, instead of copying the whole bucket here; UNKNOWN
+ * from a bucket that is missing or not complete ({@link IdBucket}).
+ */
 final class Lookup extends DedupSerializable
     implements EntryProcessor<Integer, IdBucket, long[]>, ReadOnly {
   private long hi;
@@ -25,7 +28,10 @@ final class Lookup extends DedupSerializable
 
   @Override
   public long[] process(Map.Entry<Integer, IdBucket> entry) {
-    return entry.getValue() == null ? null : entry.getValue().get(hi, lo, limits);
+    IdBucket bucket = entry.getValue();
+    return bucket == null || !bucket.isComplete()
+        ? DedupEntry.unknown()
+        : bucket.get(hi, lo, limits);
   }
 
   @Override

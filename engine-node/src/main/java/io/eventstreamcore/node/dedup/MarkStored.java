@@ -9,6 +9,7 @@ import java.util.Map;
 /**
  * Runs on the member that owns a bucket: records each of its keys as STORED at the offset carried
  * with it, replacing a claim (or an earlier record of the same id, stored again after its window).
+ * A bucket it has to make is incomplete: the records of what was stored before are not in it.
  */
 final class MarkStored extends DedupSerializable
     implements EntryProcessor<Integer, IdBucket, Void> {
@@ -32,7 +33,7 @@ final class MarkStored extends DedupSerializable
 
   @Override
   public Void process(Map.Entry<Integer, IdBucket> entry) {
-    IdBucket bucket = entry.getValue() != null ? entry.getValue() : new IdBucket();
+    IdBucket bucket = entry.getValue() != null ? entry.getValue() : IdBucket.madeBy(limits);
     for (int i = offsets.start(entry.getKey()), end = offsets.end(entry.getKey()); i < end; i++) {
       bucket.put(
           offsets.hi(i),

@@ -12,15 +12,21 @@ class ClaimTest {
   private static final DedupKey KEY = new DedupKey(5, 7);
 
   private static Map.Entry<Integer, IdBucket> bucketWith(long[] entry, long at) {
-    IdBucket bucket = new IdBucket();
+    IdBucket bucket = completeBucket();
     if (entry != null) {
       bucket.put(KEY.hi(), KEY.lo(), entry, limits(at));
     }
     return new SimpleEntry<>(0, bucket);
   }
 
+  private static IdBucket completeBucket() {
+    IdBucket bucket = IdBucket.madeBy(limits(0));
+    bucket.completed();
+    return bucket;
+  }
+
   private static IdBucket.Limits limits(long now) {
-    return new IdBucket.Limits(now, 60_000, 1_000);
+    return new IdBucket.Limits(now, 60_000, 1_000, 1);
   }
 
   /** The entry that kept the key from being claimed, or null if it was claimed. */
@@ -36,9 +42,20 @@ class ClaimTest {
 
   @Test
   void aNewIdIsClaimedForTheBatch() {
-    Map.Entry<Integer, IdBucket> entry = new SimpleEntry<>(0, null);
+    Map.Entry<Integer, IdBucket> entry = bucketWith(null, 0);
     assertThat(claim(entry, 3, 7, 100)).isNull();
     assertThat(now(entry)).containsExactly(0, 3, 7, 100);
+  }
+
+  @Test
+  void aBucketThatIsMissingOrIncompleteClaimsNothingAndAnswersUnknown() {
+    Map.Entry<Integer, IdBucket> missing = new SimpleEntry<>(0, null);
+    assertThat(claim(missing, 3, 7, 100)).isEqualTo(DedupEntry.unknown());
+    assertThat(missing.getValue()).isNull();
+
+    Map.Entry<Integer, IdBucket> incomplete = new SimpleEntry<>(0, IdBucket.madeBy(limits(0)));
+    assertThat(claim(incomplete, 3, 7, 100)).isEqualTo(DedupEntry.unknown());
+    assertThat(now(incomplete)).as("not claimed").isNull();
   }
 
   @Test
@@ -79,7 +96,7 @@ class ClaimTest {
     DedupKey storedInBucket1 = new DedupKey(1L << 58, 3);
     BucketedKeys keys =
         new BucketedKeys(List.of(storedInBucket1, inBucket0, claimedInBucket1), null);
-    IdBucket one = new IdBucket();
+    IdBucket one = completeBucket();
     one.put(storedInBucket1.hi(), storedInBucket1.lo(), DedupEntry.stored(9), limits(0));
 
     long[] rows = new Claim(3, 7, STALE_AFTER, limits(10), keys).process(new SimpleEntry<>(1, one));

@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
@@ -45,12 +46,39 @@ class DedupBucketsTest {
       member.complete(started);
       assertThat(recorded).succeedsWithin(Duration.ofSeconds(30));
       assertThat(recordedLate).succeedsWithin(Duration.ofSeconds(30));
+      assertThat(table.lookup(key("a")).join())
+          .as("records alone do not make a bucket complete")
+          .isEqualTo(DedupEntry.unknown());
+      table.complete(table.incompleteBuckets().join()).join();
       assertThat(table.lookup(key("a")).join()).isEqualTo(DedupEntry.stored(7));
       assertThat(table.lookup(key("old")).join())
           .as("a record written after its event's window ended answers nothing")
           .isNull();
     } finally {
       started.shutdown();
+    }
+  }
+
+  @Test
+  void aBucketMadeAnewAfterTheSurveyIsNotDeclaredCompleteByARefillThatReadTheLogForTheOldOne()
+      throws Exception {
+    HazelcastInstance member =
+        Hazelcast.newHazelcastInstance(DedupTable.config(DedupTableTest.settings()));
+    try {
+      DedupBuckets table =
+          new DedupBuckets(CompletableFuture.completedFuture(member), 300_000, 1_000);
+      Map<Integer, Long> surveyed = table.incompleteBuckets().join();
+      assertThat(surveyed).as("every bucket made, none complete").hasSize(DedupKey.BUCKETS);
+
+      member.getMap(DedupTable.MAP).delete(key("lost").bucket());
+      table.markStored(Map.of(key("lost"), 1L), System.currentTimeMillis()).join();
+      Set<Integer> completed = table.complete(surveyed).join();
+
+      assertThat(completed).hasSize(DedupKey.BUCKETS - 1).doesNotContain(key("lost").bucket());
+      assertThat(table.lookup(key("lost")).join()).isEqualTo(DedupEntry.unknown());
+      assertThat(table.incompleteBuckets().join()).containsOnlyKeys(key("lost").bucket());
+    } finally {
+      member.shutdown();
     }
   }
 

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.config.AdvancedNetworkConfig;
 import com.hazelcast.config.JoinConfig;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.instance.EndpointQualifier;
 import com.hazelcast.internal.util.ConcurrencyUtil;
 import io.eventstreamcore.node.replication.Admission;
@@ -45,13 +47,15 @@ class DedupTableTest {
   private static EventStore store;
   private static DedupTable table;
   private static final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+  private static String clusterName;
 
   @BeforeAll
   static void start() throws IOException {
     store = EventStore.open(dir, new StoreConfig(1 << 20, 4096, -1, -1));
+    clusterName = "dedup-test-" + UUID.randomUUID();
     table =
         new DedupTable(
-            settings(),
+            settings(clusterName),
             term::get,
             leading::get,
             store,
@@ -64,12 +68,24 @@ class DedupTableTest {
     Awaitility.await()
         .atMost(Duration.ofSeconds(30))
         .until(() -> table.memberState().startsWith("running"));
+    // A new table's buckets are incomplete until the first leader refilled them from its log.
+    long t = term.incrementAndGet();
+    table.recorder().caughtUp(t, 10 * t);
+    table.recorder().applied(t, 10 * t + 1, -1, List.of(event("setup", "k")), at(0));
+    awaitRecordedThroughAndFiltersTrusted(10 * t + 1);
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> admit(0, event("setup", "k")).equals(List.of(new Duplicate(0))));
   }
 
   static DedupTable.Settings settings() throws IOException {
+    return settings("dedup-test-" + UUID.randomUUID());
+  }
+
+  private static DedupTable.Settings settings(String clusterName) throws IOException {
     int port = freePort();
     return new DedupTable.Settings(
-        "dedup-test-" + UUID.randomUUID(),
+        clusterName,
         "127.0.0.1",
         Optional.of("127.0.0.1"),
         port,
@@ -164,6 +180,40 @@ class DedupTableTest {
       verdicts = admit(batch, events);
     }
     return verdicts;
+  }
+
+  @Test
+  void aBucketLostWithoutThisLeaderHearingOfItAnswersNoRetryUntilTheLeaderRefilledItFromItsLog() {
+    long t = term.incrementAndGet();
+    table.recorder().caughtUp(t, 10 * t);
+    ByteBuffer retried = event("lost", "retried");
+    long offset = store.append(List.of(retried.duplicate()), List.of("lost"))[0];
+    table.recorder().applied(t, 10 * t + 1, -1, List.of(retried.duplicate()), at(offset));
+    awaitRecordedThroughAndFiltersTrusted(10 * t + 1);
+    assertThat(admitOnceRecorded(1, retried.duplicate())).containsExactly(new Duplicate(offset));
+
+    // What Hazelcast leaves of a partition whose owner and backup left at once, seen by a leader
+    // that joined after the loss and so was told nothing: no bucket.
+    member().getMap(DedupTable.MAP).delete(DedupKey.of(retried.duplicate()).bucket());
+
+    assertThat(admit(2, retried.duplicate()))
+        .as("a retry whose record was lost")
+        .singleElement()
+        .isNotEqualTo(ADMIT);
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(admit(3, retried.duplicate()))
+                    .as("once the leader refilled the bucket from its log")
+                    .containsExactly(new Duplicate(offset)));
+  }
+
+  private static HazelcastInstance member() {
+    return Hazelcast.getAllHazelcastInstances().stream()
+        .filter(m -> m.getConfig().getClusterName().equals(clusterName))
+        .findFirst()
+        .orElseThrow();
   }
 
   private static boolean refusedUntilRecorded(Admission.Verdict v) {

@@ -11,7 +11,7 @@ class IdBucketTest {
   private static final long WINDOW = 1_000;
 
   private static IdBucket.Limits at(long now, int maxPerGeneration) {
-    return new IdBucket.Limits(now, WINDOW, maxPerGeneration);
+    return new IdBucket.Limits(now, WINDOW, maxPerGeneration, 77);
   }
 
   @Test
@@ -79,7 +79,8 @@ class IdBucketTest {
 
   @Test
   void survivesTheCopyToABackupOrANewOwner() {
-    IdBucket b = new IdBucket();
+    IdBucket b = IdBucket.madeBy(at(0, 30));
+    b.completed();
     for (int i = 1; i <= 100; i++) {
       b.put(i, 3, DedupEntry.claimed(1, i, 0), at(0, 30));
     }
@@ -92,6 +93,8 @@ class IdBucketTest {
     assertThat(copy.size()).isEqualTo(b.size());
     assertThat(copy.droppedEarly()).isEqualTo(b.droppedEarly()).isPositive();
     assertThat(copy.keptSince()).isEqualTo(b.keptSince()).isZero();
+    assertThat(copy.incarnation()).isEqualTo(77);
+    assertThat(copy.isComplete()).isTrue();
     for (int i = 1; i <= 100; i++) {
       assertThat(copy.get(i, 3, at(0, 30))).isEqualTo(b.get(i, 3, at(0, 30)));
     }

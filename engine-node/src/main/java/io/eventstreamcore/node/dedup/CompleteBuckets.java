@@ -1,0 +1,51 @@
+package io.eventstreamcore.node.dedup;
+
+import com.hazelcast.map.EntryProcessor;
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import java.io.IOException;
+import java.util.Map;
+
+/**
+ * Runs on the member that owns a bucket once the log's window has been written into it: declares it
+ * complete, but only if it is still the incarnation the refill surveyed. One made anew since (its
+ * partition lost again) lacks what the refill wrote and stays incomplete.
+ */
+final class CompleteBuckets extends DedupSerializable
+    implements EntryProcessor<Integer, IdBucket, Boolean> {
+  /** The surveyed incarnation of each bucket, by bucket id. */
+  private long[] incarnations;
+
+  /** For {@link DedupSerialization}. */
+  CompleteBuckets() {}
+
+  CompleteBuckets(long[] incarnations) {
+    this.incarnations = incarnations;
+  }
+
+  @Override
+  public Boolean process(Map.Entry<Integer, IdBucket> entry) {
+    IdBucket bucket = entry.getValue();
+    if (bucket == null || bucket.incarnation() != incarnations[entry.getKey()]) {
+      return false;
+    }
+    bucket.completed();
+    entry.setValue(bucket);
+    return true;
+  }
+
+  @Override
+  public int getClassId() {
+    return DedupSerialization.COMPLETE;
+  }
+
+  @Override
+  public void writeData(ObjectDataOutput out) throws IOException {
+    out.writeLongArray(incarnations);
+  }
+
+  @Override
+  public void readData(ObjectDataInput in) throws IOException {
+    incarnations = in.readLongArray();
+  }
+}

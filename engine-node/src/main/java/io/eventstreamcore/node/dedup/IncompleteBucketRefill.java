@@ -1,0 +1,203 @@
+package io.eventstreamcore.node.dedup;
+
+import com.hazelcast.map.MapPartitionLostEvent;
+import com.hazelcast.map.listener.MapPartitionLostListener;
+import io.eventstreamcore.node.threads.DaemonThreads;
+import java.io.Closeable;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongPredicate;
+import java.util.function.LongSupplier;
+import org.jboss.logging.Logger;
+
+/**
+ * Makes every bucket of the dedup table complete ({@link IdBucket}): the leader finds the buckets
+ * that are not (made anew after Hazelcast lost their partition, its owner and backup gone at once,
+ * or after every member restarted), writes every event its log appended within the window into them
+ * as STORED, then declares them complete. Until then those buckets answer UNKNOWN and the leader
+ * refuses (retryable) the ids it would have asked them about.
+ *
+ * <p>The state lives in the buckets, not in who heard of a loss: a leader that restarted after the
+ * loss finds the buckets incomplete all the same. Only a leader refills, once it applied its term's
+ * first entry: its log then holds every event whose record a lost bucket had, because records are
+ * written only of applied events and the log is read after the survey found the bucket.
+ */
+final class IncompleteBucketRefill implements MapPartitionLostListener, Closeable {
+  private static final Logger LOG = Logger.getLogger(IncompleteBucketRefill.class);
+  private static final long RETRY_PAUSE_MILLIS = 1_000;
+  private static final long MEMBER_START_POLL_MILLIS = 200;
+
+  /**
+   * The longest one table call of a refill may take: Hazelcast retries a call to a member that left
+   * until its own timeout (120 s), and the refill must not wait that long for a member that is
+   * gone.
+   */
+  private static final long CALL_TIMEOUT_MILLIS = 10_000;
+
+  private final DedupBuckets table;
+  private final LogWindow log;
+  private final Duration window;
+  private final DedupMetrics metrics;
+  private final LongSupplier raftTerm;
+  private final BooleanSupplier leading;
+  private final LongPredicate appliedInto;
+  private final ScheduledExecutorService worker =
+      Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("esc-dedup-refill"));
+  private final AtomicBoolean requested = new AtomicBoolean();
+
+  /** The term in which a survey found every bucket complete, or -1. */
+  private final AtomicLong completeInTerm = new AtomicLong(-1);
+
+  private volatile boolean refilling;
+
+  /** After a failed run the next waits this long, however often admissions ask for one. */
+  private volatile long notBeforeNanos = System.nanoTime();
+
+  /**
+   * @param appliedInto whether this node applied an entry of the given term (then its log holds
+   *     every entry before it)
+   */
+  IncompleteBucketRefill(
+      DedupBuckets table,
+      LogWindow log,
+      Duration window,
+      DedupMetrics metrics,
+      LongSupplier raftTerm,
+      BooleanSupplier leading,
+      LongPredicate appliedInto) {
+    this.table = table;
+    this.log = log;
+    this.window = window;
+    this.metrics = metrics;
+    this.raftTerm = raftTerm;
+    this.leading = leading;
+    this.appliedInto = appliedInto;
+  }
+
+  @Override
+  public void partitionLost(MapPartitionLostEvent event) {
+    metrics.partitionLost();
+    LOG.errorf(
+        "the dedup table lost partition %d (its owner and backup left at once); the leader"
+            + " refills its buckets from the log of the last %s and refuses retries of their ids"
+            + " meanwhile",
+        event.getPartitionId(), window);
+    completeInTerm.set(-1);
+    request();
+  }
+
+  /** Called by the leader as it admits: surveys the buckets once per term. */
+  void ensure(long term) {
+    if (completeInTerm.get() != term) {
+      request();
+    }
+  }
+
+  /** A bucket answered UNKNOWN in a term whose survey found them all complete: survey again. */
+  void incompleteSeen(long term) {
+    if (completeInTerm.compareAndSet(term, -1)) {
+      request();
+    }
+  }
+
+  boolean inProgress() {
+    return refilling;
+  }
+
+  private void request() {
+    if (requested.compareAndSet(false, true)) {
+      worker.execute(this::run);
+    }
+  }
+
+  private void run() {
+    long wait = notBeforeNanos - System.nanoTime();
+    if (wait > 0) {
+      worker.schedule(this::run, wait, TimeUnit.NANOSECONDS);
+      return;
+    }
+    // A request made from here on queues another run.
+    requested.set(false);
+    long term = raftTerm.getAsLong();
+    if (!leading.getAsBoolean() || !appliedInto.test(term)) {
+      // The leader of this term asks again as soon as it admits.
+      return;
+    }
+    if (!table.isStarted()) {
+      // Nothing can be claimed meanwhile either; the member's start takes seconds.
+      retryIn(MEMBER_START_POLL_MILLIS);
+      return;
+    }
+    try {
+      Map<Integer, Long> incomplete = bounded(table.incompleteBuckets());
+      if (incomplete.isEmpty()) {
+        completeInTerm.set(term);
+        return;
+      }
+      refilling = true;
+      LOG.infof(
+          "dedup table: refilling %d incomplete buckets from the log; retries of their ids are"
+              + " refused meanwhile",
+          incomplete.size());
+      long events = refill(incomplete);
+      if (raftTerm.getAsLong() != term || !leading.getAsBoolean()) {
+        return;
+      }
+      int completed = bounded(table.complete(incomplete)).size();
+      LOG.infof(
+          "dedup table: %d of %d incomplete buckets refilled with %d events from the log",
+          completed, incomplete.size(), events);
+      // Any made anew meanwhile are found by the next survey.
+      request();
+    } catch (RuntimeException e) {
+      LOG.warnf(
+          "dedup table refill failed, retrying in %d ms: %s", RETRY_PAUSE_MILLIS, e.toString());
+      retryIn(RETRY_PAUSE_MILLIS);
+    } finally {
+      refilling = false;
+    }
+  }
+
+  private static <T> T bounded(CompletableFuture<T> call) {
+    return call.orTimeout(CALL_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS).join();
+  }
+
+  private void retryIn(long millis) {
+    notBeforeNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    request();
+  }
+
+  private long refill(Map<Integer, Long> incomplete) {
+    AtomicLong entries = new AtomicLong();
+    log.read(
+        System.currentTimeMillis() - window.toMillis(),
+        stored -> {
+          Map<DedupKey, Long> theirs = new HashMap<>();
+          stored.forEach(
+              (key, offset) -> {
+                if (incomplete.containsKey(key.bucket())) {
+                  theirs.put(key, offset);
+                }
+              });
+          if (!theirs.isEmpty()) {
+            bounded(table.markStored(theirs, System.currentTimeMillis()));
+            metrics.refilled(theirs.size());
+            entries.addAndGet(theirs.size());
+          }
+        });
+    return entries.get();
+  }
+
+  @Override
+  public void close() {
+    worker.shutdownNow();
+  }
+}

@@ -1,0 +1,78 @@
+package io.eventstreamcore.node.dedup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import io.eventstreamcore.node.storage.EventStore;
+import io.eventstreamcore.node.storage.StoreConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class IncompleteBucketRefillTest {
+  private static final long TERM = 4;
+
+  @TempDir Path dir;
+  private HazelcastInstance member;
+  private EventStore store;
+  private DedupBuckets table;
+  private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+  private IncompleteBucketRefill refill;
+
+  @BeforeEach
+  void start() throws Exception {
+    member = Hazelcast.newHazelcastInstance(DedupTable.config(DedupTableTest.settings()));
+    store = EventStore.open(dir, new StoreConfig(1 << 20, 4096, -1, -1));
+    table = new DedupBuckets(CompletableFuture.completedFuture(member), 300_000, 1_000);
+    store.append(
+        List.of(
+            DedupTableTest.event("a", "x"),
+            DedupTableTest.event("b", "x"),
+            DedupTableTest.event("a", "y")),
+        List.of("a", "b", "a"));
+    store.append(List.of(DedupTableTest.event("a", "x")), List.of("a"));
+    refill =
+        new IncompleteBucketRefill(
+            table,
+            new LogWindow(store),
+            Duration.ofMinutes(5),
+            new DedupMetrics(meters),
+            () -> TERM,
+            () -> true,
+            term -> term == TERM);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    refill.close();
+    store.close();
+    member.shutdown();
+  }
+
+  @Test
+  void theLeaderRefillsEveryEventOfTheWindowFromItsLogIntoBucketsThatAreNotComplete() {
+    refill.ensure(TERM);
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> table.incompleteBuckets().join().isEmpty() && !refill.inProgress());
+    assertThat(table.lookup(key("a", "x")).join())
+        .as("the id stored twice keeps its later offset")
+        .isEqualTo(DedupEntry.stored(2));
+    assertThat(table.lookup(key("b", "x")).join()).isEqualTo(DedupEntry.stored(0));
+    assertThat(table.lookup(key("a", "y")).join()).isEqualTo(DedupEntry.stored(1));
+    assertThat(meters.counter("esc.dedup.refill.events").count()).isEqualTo(3);
+  }
+
+  private static DedupKey key(String topic, String id) {
+    return DedupKey.of(DedupTableTest.event(topic, id));
+  }
+}
