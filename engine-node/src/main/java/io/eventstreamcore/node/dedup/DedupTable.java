@@ -7,7 +7,6 @@ import com.hazelcast.config.InterfacesConfig;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.ServerSocketEndpointConfig;
-import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.partition.Partition;
 import com.hazelcast.partition.PartitionService;
@@ -57,8 +56,7 @@ public final class DedupTable implements Closeable {
   private static final int MAX_ENTRIES_PER_GENERATION = 1 << 24;
 
   private final CompletableFuture<HazelcastInstance> member = new CompletableFuture<>();
-  private final Config memberConfig;
-  private final Consumer<Throwable> onStartFailure;
+  private final MemberStart memberStart;
   private final DedupBuckets table;
   private final DedupMarker marker;
   private final Deduplicator deduplicator;
@@ -108,8 +106,7 @@ public final class DedupTable implements Closeable {
       MeterRegistry meters,
       Consumer<Throwable> onStartFailure) {
     HazelcastCallbackPool.install();
-    this.memberConfig = config(s);
-    this.onStartFailure = onStartFailure;
+    this.memberStart = new MemberStart(config(s), member, onStartFailure);
     this.table =
         new DedupBuckets(
             member, s.window().toMillis(), maxEntriesPerGeneration(s, Runtime.getRuntime()));
@@ -179,26 +176,9 @@ public final class DedupTable implements Closeable {
         .register(meters);
   }
 
-  /**
-   * Starts this node's member on a thread of its own, once Raft is up: the start and join take
-   * seconds (8.5 s of a restart under load), Raft need not wait for them, and on two vCPUs they are
-   * better not run beside Raft's own start. A member that cannot start is fatal, as it was when the
-   * start was part of the node's.
-   */
+  /** Starts this node's member in the background, once Raft is up ({@link MemberStart}). */
   public void startMember() {
-    Thread starter =
-        new Thread(
-            () -> {
-              try {
-                member.complete(Hazelcast.newHazelcastInstance(memberConfig));
-              } catch (RuntimeException | Error e) {
-                member.completeExceptionally(e);
-                onStartFailure.accept(e);
-              }
-            },
-            "esc-dedup-start");
-    starter.setDaemon(true);
-    starter.start();
+    memberStart.begin();
   }
 
   /**
@@ -346,6 +326,7 @@ public final class DedupTable implements Closeable {
 
   @Override
   public void close() {
+    memberStart.close();
     watch.shutdownNow();
     marker.close();
     refill.close();
