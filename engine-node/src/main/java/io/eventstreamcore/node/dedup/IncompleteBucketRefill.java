@@ -58,7 +58,10 @@ final class IncompleteBucketRefill implements MapPartitionLostListener, Closeabl
 
   private volatile boolean refilling;
 
-  /** After a failed run the next waits this long, however often admissions ask for one. */
+  /**
+   * The earliest the next run may start: a failed run, or a member still starting, puts it off
+   * however often admissions ask for one.
+   */
   private volatile long notBeforeNanos = System.nanoTime();
 
   /**
