@@ -51,7 +51,7 @@ final class Claim extends DedupSerializable implements EntryProcessor<Integer, I
       for (int i = start; i < end; i++) {
         int at = (i - start) * ROW;
         rows[at] = i;
-        rows[at + 1] = DedupEntry.unknown()[0];
+        rows[at + 1] = DedupEntry.UNKNOWN;
       }
       return rows;
     }
@@ -89,7 +89,7 @@ final class Claim extends DedupSerializable implements EntryProcessor<Integer, I
   /** The entry of one row of {@link #process}'s result. */
   static long[] entryOf(long[] rows, int row) {
     int at = row * ROW;
-    if (rows[at + 1] == DedupEntry.unknown()[0]) {
+    if (rows[at + 1] == DedupEntry.UNKNOWN) {
       return DedupEntry.unknown();
     }
     return rows[at + 1] == 1

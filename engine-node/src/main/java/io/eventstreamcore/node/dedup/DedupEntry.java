@@ -7,6 +7,9 @@ package io.eventstreamcore.node.dedup;
  * not hold the window's records yet ({@link IdBucket}).
  */
 final class DedupEntry {
+  /** The first long of an UNKNOWN answer, which {@link Claim} also writes into its rows. */
+  static final long UNKNOWN = 2;
+
   private DedupEntry() {}
 
   static long[] claimed(long term, long batchId, long atMillis) {
@@ -18,11 +21,11 @@ final class DedupEntry {
   }
 
   static long[] unknown() {
-    return new long[] {2};
+    return new long[] {UNKNOWN};
   }
 
   static boolean isUnknown(long[] e) {
-    return e[0] == 2;
+    return e[0] == UNKNOWN;
   }
 
   static boolean isStored(long[] e) {
