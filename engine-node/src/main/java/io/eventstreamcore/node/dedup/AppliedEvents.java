@@ -46,8 +46,9 @@ final class AppliedEvents implements ApplyListener {
    * previous term is recorded (failover-bench: about 450 ms at the median).
    */
   @Override
-  public void cutBack() {
+  public void cutBack(long snapshotIndex) {
     fill.request();
+    marker.cutBack(snapshotIndex);
   }
 
   @Override

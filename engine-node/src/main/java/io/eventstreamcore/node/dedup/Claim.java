@@ -10,11 +10,11 @@ import java.util.Map;
 /**
  * Runs on the member that owns a bucket: claims each of the batch's ids in it for the batch about
  * to be replicated, unless the id is already stored (then its entry is returned: a duplicate) or
- * claimed by a batch that may still commit. In a bucket that is not complete ({@link IdBucket})
- * nothing is claimed and every id is answered UNKNOWN. A claim left by an earlier term, or older
- * than {@code staleAfterMillis}, belongs to a batch that can no longer commit: a node only serves
- * writes once every batch committed before its term has been recorded as stored (see {@link
- * DedupMarker}).
+ * claimed by a batch that may still commit. In a bucket not recorded through the index the leader
+ * has written its records through ({@link IdBucket}) nothing is claimed and every id is answered
+ * UNKNOWN. A claim left by an earlier term, or older than {@code staleAfterMillis}, belongs to a
+ * batch that can no longer commit: a node only serves writes once every batch committed before its
+ * term has been recorded as stored (see {@link DedupMarker}).
  *
  * <p>Returns the entries that kept an id from being claimed, as rows of {@link #ROW} longs: the
  * key's index in {@link BucketedKeys}, then the entry padded to four longs; null if every id was
@@ -23,19 +23,29 @@ import java.util.Map;
 final class Claim extends DedupSerializable implements EntryProcessor<Integer, IdBucket, long[]> {
   static final int ROW = 5;
 
+  /**
+   * Who claims and what the leader knows.
+   *
+   * @param recordedThrough the log index through which the asking leader has written every record:
+   *     a bucket recorded through less has missed some
+   */
+  record Request(long term, long batchId, long staleAfterMillis, long recordedThrough) {}
+
   private long term;
   private long batchId;
   private long staleAfterMillis;
+  private long recordedThrough;
   private IdBucket.Limits limits;
   private BucketedKeys keys;
 
   /** For {@link DedupSerialization}. */
   Claim() {}
 
-  Claim(long term, long batchId, long staleAfterMillis, IdBucket.Limits limits, BucketedKeys keys) {
-    this.term = term;
-    this.batchId = batchId;
-    this.staleAfterMillis = staleAfterMillis;
+  Claim(Request request, IdBucket.Limits limits, BucketedKeys keys) {
+    this.term = request.term();
+    this.batchId = request.batchId();
+    this.staleAfterMillis = request.staleAfterMillis();
+    this.recordedThrough = request.recordedThrough();
     this.limits = limits;
     this.keys = keys;
   }
@@ -46,7 +56,7 @@ final class Claim extends DedupSerializable implements EntryProcessor<Integer, I
     int start = keys.start(entry.getKey());
     int end = keys.end(entry.getKey());
     long[] rows = new long[(end - start) * ROW];
-    if (bucket == null || !bucket.isComplete()) {
+    if (bucket == null || bucket.recordedThrough() < recordedThrough) {
       // Its absence of a key proves nothing; claiming nothing, it changes nothing either.
       for (int i = start; i < end; i++) {
         int at = (i - start) * ROW;
@@ -107,6 +117,7 @@ final class Claim extends DedupSerializable implements EntryProcessor<Integer, I
     out.writeLong(term);
     out.writeLong(batchId);
     out.writeLong(staleAfterMillis);
+    out.writeLong(recordedThrough);
     limits.writeTo(out);
     keys.writeTo(out);
   }
@@ -116,6 +127,7 @@ final class Claim extends DedupSerializable implements EntryProcessor<Integer, I
     term = in.readLong();
     batchId = in.readLong();
     staleAfterMillis = in.readLong();
+    recordedThrough = in.readLong();
     limits = IdBucket.Limits.readFrom(in);
     keys = BucketedKeys.readFrom(in);
   }

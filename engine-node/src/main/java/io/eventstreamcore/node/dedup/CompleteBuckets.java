@@ -8,19 +8,25 @@ import java.util.Map;
 
 /**
  * Runs on the member that owns a bucket once the log's window has been written into it: declares it
- * complete, but only if it is still the incarnation the refill surveyed. One made anew since (its
- * partition lost again) lacks what the refill wrote and stays incomplete.
+ * recorded through the last index the refill read, but only if it is still the incarnation the
+ * refill surveyed. One made anew since (its partition lost again) lacks what the refill wrote.
  */
 final class CompleteBuckets extends DedupSerializable
     implements EntryProcessor<Integer, IdBucket, Boolean> {
   /** The surveyed incarnation of each bucket, by bucket id. */
   private long[] incarnations;
 
+  private long refilledThrough;
+
   /** For {@link DedupSerialization}. */
   CompleteBuckets() {}
 
-  CompleteBuckets(long[] incarnations) {
+  /**
+   * @param refilledThrough the log index through which the refill read every event of the window
+   */
+  CompleteBuckets(long[] incarnations, long refilledThrough) {
     this.incarnations = incarnations;
+    this.refilledThrough = refilledThrough;
   }
 
   @Override
@@ -29,7 +35,7 @@ final class CompleteBuckets extends DedupSerializable
     if (bucket == null || bucket.incarnation() != incarnations[entry.getKey()]) {
       return false;
     }
-    bucket.completed();
+    bucket.refilledThrough(refilledThrough);
     entry.setValue(bucket);
     return true;
   }
@@ -42,10 +48,12 @@ final class CompleteBuckets extends DedupSerializable
   @Override
   public void writeData(ObjectDataOutput out) throws IOException {
     out.writeLongArray(incarnations);
+    out.writeLong(refilledThrough);
   }
 
   @Override
   public void readData(ObjectDataInput in) throws IOException {
     incarnations = in.readLongArray();
+    refilledThrough = in.readLong();
   }
 }

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * The dedup map seen by its users: keys are claimed, recorded and looked up by entry processors
@@ -25,7 +25,10 @@ import java.util.function.Function;
  */
 final class DedupBuckets {
   /** What a call needs of the member, once it is up. */
-  private record Started(IMap<Integer, IdBucket> map, int[] partitionOfBucket) {}
+  private record Started(
+      IMap<Integer, IdBucket> map,
+      int[] partitionOfBucket,
+      Map<Integer, Set<Integer>> bucketsOfPartition) {}
 
   private final CompletableFuture<Started> started;
   private final long windowMillis;
@@ -45,10 +48,12 @@ final class DedupBuckets {
   private static Started startedOn(HazelcastInstance member) {
     PartitionService partitions = member.getPartitionService();
     int[] partitionOfBucket = new int[DedupKey.BUCKETS];
+    Map<Integer, Set<Integer>> bucketsOfPartition = new HashMap<>();
     for (int b = 0; b < partitionOfBucket.length; b++) {
       partitionOfBucket[b] = partitions.getPartition(b).getPartitionId();
+      bucketsOfPartition.computeIfAbsent(partitionOfBucket[b], p -> new HashSet<>()).add(b);
     }
-    return new Started(member.getMap(DedupTable.MAP), partitionOfBucket);
+    return new Started(member.getMap(DedupTable.MAP), partitionOfBucket, bucketsOfPartition);
   }
 
   /** The started member's view, or a failure at once while it is still starting. */
@@ -66,25 +71,32 @@ final class DedupBuckets {
   /**
    * Claims the keys for a batch; completes with the entries that kept some of them from being
    * claimed (see {@link Claim}), keyed by key.
+   *
+   * @param recordedThrough the log index through which the asking leader has written every record
    */
   CompletableFuture<Map<DedupKey, long[]>> claim(
-      List<DedupKey> distinct, long term, long batchId, long staleAfterMillis) {
-    return now().thenCompose(table -> claimIn(table, distinct, term, batchId, staleAfterMillis));
+      List<DedupKey> distinct,
+      long term,
+      long batchId,
+      long staleAfterMillis,
+      long recordedThrough) {
+    Claim.Request request = new Claim.Request(term, batchId, staleAfterMillis, recordedThrough);
+    return now().thenCompose(table -> claimIn(table, distinct, request));
   }
 
   private CompletableFuture<Map<DedupKey, long[]>> claimIn(
-      Started table, List<DedupKey> distinct, long term, long batchId, long staleAfterMillis) {
+      Started table, List<DedupKey> distinct, Claim.Request request) {
     IdBucket.Limits limits = limits();
     Map<DedupKey, long[]> blocking = new HashMap<>();
     return perPartition(
             table,
             distinct,
             null,
-            keys ->
+            false,
+            (keys, buckets) ->
                 table
                     .map()
-                    .submitToKeys(
-                        keys.bucketIds(), new Claim(term, batchId, staleAfterMillis, limits, keys))
+                    .submitToKeys(buckets, new Claim(request, limits, keys))
                     .toCompletableFuture()
                     .thenAccept(
                         rowsByBucket -> {
@@ -106,6 +118,16 @@ final class DedupBuckets {
    * @param storedAtMillis when the latest of these events was stored: their window starts then
    */
   CompletableFuture<Void> markStored(Map<DedupKey, Long> offsets, long storedAtMillis) {
+    return markStored(offsets, storedAtMillis, -1, -1);
+  }
+
+  /**
+   * Records each key as STORED at its offset, as every record of the log's entries (after, through]
+   * (see {@link IdBucket#recorded}); every bucket is told of that part of the log, whether it has
+   * keys in it or not. Waits for the member if it is still starting.
+   */
+  CompletableFuture<Void> markStored(
+      Map<DedupKey, Long> offsets, long storedAtMillis, long after, long through) {
     List<DedupKey> keys = new ArrayList<>(offsets.keySet());
     long[] values = new long[keys.size()];
     for (int i = 0; i < values.length; i++) {
@@ -118,38 +140,44 @@ final class DedupBuckets {
               table,
               keys,
               values,
-              stored ->
+              through > after,
+              (stored, buckets) ->
                   table
                       .map()
                       .submitToKeys(
-                          stored.bucketIds(), new MarkStored(limits, storedAtMillis, stored))
+                          buckets, new MarkStored(limits, storedAtMillis, stored, after, through))
                       .toCompletableFuture()
                       .thenAccept(done -> {}));
         });
   }
 
-  /** The key's entry in {@link DedupEntry}'s form, or null. */
-  CompletableFuture<long[]> lookup(DedupKey key) {
+  /**
+   * The key's entry in {@link DedupEntry}'s form, or null.
+   *
+   * @param recordedThrough the log index through which the asking leader has written every record
+   */
+  CompletableFuture<long[]> lookup(DedupKey key, long recordedThrough) {
     return now()
         .thenCompose(
             table ->
                 table
                     .map()
-                    .submitToKey(key.bucket(), new Lookup(key, limits()))
+                    .submitToKey(key.bucket(), new Lookup(key, recordedThrough, limits()))
                     .toCompletableFuture());
   }
 
   /**
-   * The incarnation of every bucket that is not complete, by bucket id; a missing bucket is made
-   * (incomplete) and answered too. Fails at once while the member is starting.
+   * The incarnation of every bucket not recorded through {@code recordedThrough} (incomplete), by
+   * bucket id; a missing bucket is made and answered too. Fails at once while the member is
+   * starting.
    */
-  CompletableFuture<Map<Integer, Long>> incompleteBuckets() {
+  CompletableFuture<Map<Integer, Long>> incompleteBuckets(long recordedThrough) {
     return now()
         .thenCompose(
             table ->
                 table
                     .map()
-                    .submitToKeys(allBucketIds(), new BucketSurvey(limits()))
+                    .submitToKeys(allBucketIds(), new BucketSurvey(limits(), recordedThrough))
                     .toCompletableFuture())
         .thenApply(
             answers -> {
@@ -165,10 +193,10 @@ final class DedupBuckets {
   }
 
   /**
-   * Declares the buckets complete if each is still the incarnation given; completes with the ids of
-   * those that were.
+   * Declares the buckets recorded through {@code refilledThrough} if each is still the incarnation
+   * given; completes with the ids of those that were.
    */
-  CompletableFuture<Set<Integer>> complete(Map<Integer, Long> incarnations) {
+  CompletableFuture<Set<Integer>> complete(Map<Integer, Long> incarnations, long refilledThrough) {
     long[] byBucket = new long[DedupKey.BUCKETS];
     incarnations.forEach((bucket, incarnation) -> byBucket[bucket] = incarnation);
     return now()
@@ -176,7 +204,8 @@ final class DedupBuckets {
             table ->
                 table
                     .map()
-                    .submitToKeys(incarnations.keySet(), new CompleteBuckets(byBucket))
+                    .submitToKeys(
+                        incarnations.keySet(), new CompleteBuckets(byBucket, refilledThrough))
                     .toCompletableFuture())
         .thenApply(
             answers -> {
@@ -219,20 +248,28 @@ final class DedupBuckets {
     return sum;
   }
 
-  /** Runs {@code call} once per partition, with that partition's keys (and values, if any). */
+  /**
+   * Runs {@code call} once per partition, with that partition's keys (and values, if any) and the
+   * buckets to run on: those of its keys, or with {@code everyBucket} all of the partition's.
+   */
   private static CompletableFuture<Void> perPartition(
       Started table,
       List<DedupKey> keys,
       long[] values,
-      Function<BucketedKeys, CompletableFuture<Void>> call) {
+      boolean everyBucket,
+      BiFunction<BucketedKeys, Set<Integer>, CompletableFuture<Void>> call) {
     Map<Integer, List<Integer>> byPartition = new HashMap<>();
+    if (everyBucket) {
+      table.bucketsOfPartition().keySet().forEach(p -> byPartition.put(p, new ArrayList<>()));
+    }
     for (int i = 0; i < keys.size(); i++) {
       byPartition
           .computeIfAbsent(table.partitionOfBucket()[keys.get(i).bucket()], p -> new ArrayList<>())
           .add(i);
     }
     List<CompletableFuture<Void>> calls = new ArrayList<>(byPartition.size());
-    for (List<Integer> indexes : byPartition.values()) {
+    for (Map.Entry<Integer, List<Integer>> partition : byPartition.entrySet()) {
+      List<Integer> indexes = partition.getValue();
       List<DedupKey> part = new ArrayList<>(indexes.size());
       long[] partValues = values == null ? null : new long[indexes.size()];
       for (int j = 0; j < indexes.size(); j++) {
@@ -241,7 +278,10 @@ final class DedupBuckets {
           partValues[j] = values[indexes.get(j)];
         }
       }
-      calls.add(call.apply(new BucketedKeys(part, partValues)));
+      BucketedKeys bucketed = new BucketedKeys(part, partValues);
+      Set<Integer> buckets =
+          everyBucket ? table.bucketsOfPartition().get(partition.getKey()) : bucketed.bucketIds();
+      calls.add(call.apply(bucketed, buckets));
     }
     return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new));
   }

@@ -20,8 +20,14 @@ import org.jboss.logging.Logger;
  * ({@link HeldRecords}). A leader trusts the table's answers only once the records cover the whole
  * log before its term ({@link #recordedBefore}): what a leader that died had not yet recorded, the
  * new leader writes from what it holds, overwriting the claims it left with what really committed.
+ *
+ * <p>Each write names the part of the log whose every record it carries, following on from the
+ * last: (what this node knows is written, the last entry it applied]. The buckets keep count
+ * ({@link IdBucket#recorded}), so a copy of a bucket that missed a write (on the other side of a
+ * Hazelcast split, or a backup promoted after its owner took a write it never got) shows it, and
+ * the leader, which asks only buckets recorded through what it has written, refills it instead.
  */
-final class DedupMarker implements Closeable {
+final class DedupMarker implements IncompleteBucketRefill.LeaderRecords, Closeable {
   private static final Logger LOG = Logger.getLogger(DedupMarker.class);
 
   /**
@@ -46,6 +52,21 @@ final class DedupMarker implements Closeable {
   private final HeldRecords held = new HeldRecords();
   private final ArrayDeque<Mark> pending = new ArrayDeque<>();
   private volatile long markedThrough = -1;
+
+  /**
+   * The log index through which this node knows every record is written: its own writes that
+   * landed, the leader's stamps and a snapshot copied from the leader.
+   */
+  private volatile long writtenThrough = -1;
+
+  /** Where the part of the log of this node's next write starts: after its last or a stamp. */
+  private long cutThrough = -1;
+
+  private long lastApplied = -1;
+
+  /** A new leader's first write goes out even with no records, to name the log it follows on. */
+  private boolean rangeDue;
+
   private volatile long latestTerm = -1;
   private volatile long latestTermStart = -1;
   private long termStartedNanos;
@@ -97,6 +118,8 @@ final class DedupMarker implements Closeable {
   synchronized void applied(
       long term, long index, long recordedThrough, List<DedupKey> keys, long[] offsets) {
     held.coveredThrough(recordedThrough);
+    writtenBy(recordedThrough);
+    lastApplied = Math.max(lastApplied, index);
     if (keys.isEmpty()) {
       enqueue(term, index, CompletableFuture.completedFuture(null));
       return;
@@ -113,9 +136,24 @@ final class DedupMarker implements Closeable {
     }
   }
 
-  /** The log index through which every applied event is recorded in the table, by anyone. */
-  long recordedThrough() {
-    return markedThrough;
+  /**
+   * The log index through which every applied event is recorded in the table, by anyone: what a
+   * leader stamps its batches with, and the least a bucket it asks must be recorded through.
+   */
+  @Override
+  public long recordedThrough() {
+    return writtenThrough;
+  }
+
+  @Override
+  public synchronized long appliedThrough() {
+    return lastApplied;
+  }
+
+  /** Someone wrote every record through {@code index}. */
+  private void writtenBy(long index) {
+    writtenThrough = Math.max(writtenThrough, index);
+    cutThrough = Math.max(cutThrough, index);
   }
 
   private synchronized void writeDue() {
@@ -135,21 +173,28 @@ final class DedupMarker implements Closeable {
   }
 
   private synchronized void writeUnsent() {
-    if (writing || unsent.isEmpty()) {
+    if (writing || (unsent.isEmpty() && !rangeDue)) {
       return;
     }
     writing = true;
+    rangeDue = false;
     CompletableFuture<Void> written = unsentWritten;
     Map<DedupKey, Long> stored = unsent;
     sending = stored;
     sendingAppliedAt = unsentAppliedAt;
     unsent = new HashMap<>();
     unsentWritten = new CompletableFuture<>();
-    record(stored, sendingAppliedAt, 3)
+    // The write carries every record after the last one's only if this node holds none aside.
+    long after = cutThrough;
+    long through = held.isEmpty() ? Math.max(lastApplied, after) : after;
+    cutThrough = through;
+    record(stored, sendingAppliedAt, after, through, 3)
         .whenComplete(
             (ok, error) -> {
               boolean again;
               synchronized (this) {
+                // Also after a failed write: the buckets that missed it show it, and are refilled.
+                writtenThrough = Math.max(writtenThrough, through);
                 sending = Map.of();
                 writing = false;
                 again = writeAgainAtOnce;
@@ -177,27 +222,43 @@ final class DedupMarker implements Closeable {
     return offset == null ? null : DedupEntry.stored(offset);
   }
 
-  void caughtUp(long term, long index) {
+  /**
+   * This node's store starts again from its snapshot: it holds no records of the entries up to it,
+   * so its next write names only the part of the log after it. Whether those were written, the
+   * buckets tell: one that is not recorded through the snapshot keeps that write aside.
+   */
+  synchronized void cutBack(long snapshotIndex) {
+    cutThrough = Math.max(cutThrough, snapshotIndex);
+    lastApplied = Math.max(lastApplied, snapshotIndex);
+  }
+
+  synchronized void caughtUp(long term, long index) {
     // The leader recorded what this node copied, as it records everything it applies.
+    writtenBy(index);
+    lastApplied = Math.max(lastApplied, index);
     enqueue(term, index, CompletableFuture.completedFuture(null));
   }
 
   private CompletableFuture<?> record(
-      Map<DedupKey, Long> stored, long appliedAtMillis, int attemptsLeft) {
+      Map<DedupKey, Long> stored,
+      long appliedAtMillis,
+      long after,
+      long through,
+      int attemptsLeft) {
     return table
-        .markStored(stored, appliedAtMillis)
+        .markStored(stored, appliedAtMillis, after, through)
         .handle(
             (ok, error) -> {
               if (error == null) {
                 return CompletableFuture.completedFuture(null);
               }
               if (attemptsLeft > 1) {
-                return record(stored, appliedAtMillis, attemptsLeft - 1);
+                return record(stored, appliedAtMillis, after, through, attemptsLeft - 1);
               }
               metrics.recordsLost(stored.size());
               LOG.errorf(
-                  "could not record %d stored events in the dedup table: %s; a retry of them"
-                      + " within the window may be stored again",
+                  "could not record %d stored events in the dedup table: %s; the buckets that"
+                      + " missed them answer no retry until the leader refilled them from its log",
                   stored.size(), error.toString());
               return CompletableFuture.completedFuture(null);
             })
@@ -205,18 +266,25 @@ final class DedupMarker implements Closeable {
   }
 
   private synchronized void enqueue(long term, long index, CompletableFuture<?> done) {
+    CompletableFuture<?> marked = done;
     if (term > latestTerm) {
       latestTermStart = index;
       latestTerm = term;
       termStartedNanos = System.nanoTime();
       termRecordedLogged = !leading.getAsBoolean();
-      // Whoever leads the new term serves writes only once what it holds is written.
+      rangeDue = leading.getAsBoolean();
+      // Whoever leads the new term serves writes only once what it holds is written, and its
+      // buckets are asked only once the write naming this entry landed: until then what they must
+      // be recorded through is not known, and a table that every member lost would look complete.
       writeHeldToo();
       writeAgainAtOnce = writing;
+      if (rangeDue) {
+        marked = unsentWritten;
+      }
       writeUnsent();
     }
-    pending.add(new Mark(index, done));
-    done.whenComplete((ok, error) -> advance());
+    pending.add(new Mark(index, marked));
+    marked.whenComplete((ok, error) -> advance());
     advance();
   }
 
@@ -244,7 +312,8 @@ final class DedupMarker implements Closeable {
   }
 
   /** True when every entry before {@code term}'s first is recorded (and one of it was applied). */
-  boolean recordedBefore(long term) {
+  @Override
+  public boolean recordedBefore(long term) {
     return latestTerm == term && markedThrough >= latestTermStart;
   }
 

@@ -114,8 +114,7 @@ public final class DedupTable implements Closeable {
     this.marker = new DedupMarker(table, metrics, leading, s.window().toMillis());
     LogWindow window = new LogWindow(log);
     this.refill =
-        new IncompleteBucketRefill(
-            table, window, s.window(), metrics, raftTerm, leading, marker::appliedInto);
+        new IncompleteBucketRefill(table, window, s.window(), metrics, raftTerm, leading, marker);
     member.thenAccept(m -> m.<Integer, IdBucket>getMap(MAP).addPartitionLostListener(refill));
     long windowMillis = s.window().toMillis();
     this.keptWindow = new DedupWindow(windowMillis);
@@ -144,6 +143,11 @@ public final class DedupTable implements Closeable {
         .description(
             "1 while the leader refills incomplete buckets from its log; retries of their ids are"
                 + " refused meanwhile")
+        .register(meters);
+    Gauge.builder("esc.dedup.records.through", marker, DedupMarker::recordedThrough)
+        .description(
+            "The Raft log index through which this node knows every applied event's record is in"
+                + " the dedup table: the leader's own writes, a follower's from the leader's stamps")
         .register(meters);
     Gauge.builder("esc.dedup.filter.bytes", recent, RecentIds::bytes)
         .description("Heap of this node's filters of the keys it applied within the window")

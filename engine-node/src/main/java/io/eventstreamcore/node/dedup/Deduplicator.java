@@ -77,7 +77,8 @@ final class Deduplicator implements Admission {
     this.table = table;
     this.claims =
         new ClaimGroups(
-            (keys, t, claimId) -> table.claim(keys, t, claimId, staleClaimMillis),
+            (keys, t, claimId) ->
+                table.claim(keys, t, claimId, staleClaimMillis, marker.recordedThrough()),
             tableWithinMillis,
             metrics);
     this.triage = new TableTriage(inFlight, recent, marker::unwritten, metrics);
@@ -202,7 +203,7 @@ final class Deduplicator implements Admission {
       } else {
         rereads.add(
             table
-                .lookup(key)
+                .lookup(key, marker.recordedThrough())
                 .thenAccept(
                     now -> {
                       long[] entry = now == null ? e.getValue() : now;

@@ -52,6 +52,10 @@ final class HeldRecords {
     }
   }
 
+  boolean isEmpty() {
+    return held.isEmpty();
+  }
+
   /** The held records' heap. */
   long bytes() {
     return bytes;

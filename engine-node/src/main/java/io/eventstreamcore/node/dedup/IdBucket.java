@@ -11,10 +11,14 @@ import java.io.IOException;
  * at a time. A generation that reaches its share of the heap ends early: the oldest ids go first,
  * which shortens the window (counted as dropped early, and said openly: {@link #keptSince()}).
  *
- * <p>A bucket made anew (the first time, after Hazelcast lost its partition, or after every member
- * restarted) does not hold the records of what was stored before it: it is <em>incomplete</em>, and
- * answers nothing about a key until the leader has refilled it from its log ({@link
- * IncompleteBucketRefill}).
+ * <p>A bucket knows through which Raft log index it holds every record ({@link
+ * #recordedThrough()}). Each write of records names the part of the log they are of, and moves that
+ * index only if it follows on from it; a leader asks a bucket only when it is recorded through
+ * everything the leader has written, and otherwise refills it from its log ({@link
+ * IncompleteBucketRefill}). So a bucket made anew (the first time, after Hazelcast lost its
+ * partition, or after every member restarted) answers nothing, and neither does a copy that missed
+ * writes: a backup promoted after its owner left, or the copy on one side of a Hazelcast cluster
+ * split in two while the leader wrote on the other.
  *
  * <p>Only the entry processors touch a bucket, on its partition's thread, and every change takes
  * the time (and the incarnation of a bucket it creates) as an argument, so the backup replica
@@ -23,12 +27,21 @@ import java.io.IOException;
 final class IdBucket extends DedupSerializable {
   /**
    * Which making of this bucket it is: one lost and made again has another, so a refill that read
-   * the log for one incarnation cannot declare the next one complete.
+   * the log for one incarnation cannot declare the next one recorded through it.
    */
   private long incarnation;
 
-  /** Holds the record of every event stored within the window, but those not yet written. */
-  private boolean complete;
+  /** Every record of the log through this index is here (those within the window); -1: none. */
+  private long recordedThrough = -1;
+
+  /**
+   * Records of a later part of the log, (aheadAfter, aheadThrough], written while this bucket
+   * lacked what came before them; they count once it is recorded through aheadAfter. Empty when
+   * equal.
+   */
+  private long aheadAfter = -1;
+
+  private long aheadThrough = -1;
 
   private IdTable current = new IdTable();
   private IdTable previous = new IdTable();
@@ -39,7 +52,7 @@ final class IdBucket extends DedupSerializable {
   /** For {@link DedupSerialization}, which reads the fields next. */
   IdBucket() {}
 
-  /** An incomplete bucket, made by a change that found none. */
+  /** A bucket that holds no records yet, made by a change that found none. */
   static IdBucket madeBy(Limits limits) {
     IdBucket b = new IdBucket();
     b.incarnation = limits.incarnation();
@@ -50,12 +63,45 @@ final class IdBucket extends DedupSerializable {
     return incarnation;
   }
 
-  boolean isComplete() {
-    return complete;
+  long recordedThrough() {
+    return recordedThrough;
   }
 
-  void completed() {
-    complete = true;
+  /**
+   * The records of the log's entries (after, through] were written into this bucket: it is recorded
+   * through {@code through} if it was through {@code after}. A part that does not follow on is kept
+   * aside (the latest one) until what precedes it is refilled.
+   */
+  void recorded(long after, long through) {
+    if (through <= after) {
+      return;
+    }
+    if (recordedThrough >= after) {
+      recordedThrough = Math.max(recordedThrough, through);
+    } else if (aheadThrough > aheadAfter && after <= aheadThrough && through >= aheadAfter) {
+      aheadAfter = Math.min(aheadAfter, after);
+      aheadThrough = Math.max(aheadThrough, through);
+    } else if (through > aheadThrough) {
+      aheadAfter = after;
+      aheadThrough = through;
+    }
+    takeAhead();
+  }
+
+  /** Every record of the log through {@code index} was written into this bucket from the log. */
+  void refilledThrough(long index) {
+    recordedThrough = Math.max(recordedThrough, index);
+    takeAhead();
+  }
+
+  private void takeAhead() {
+    if (aheadThrough > aheadAfter && aheadAfter <= recordedThrough) {
+      recordedThrough = Math.max(recordedThrough, aheadThrough);
+    }
+    if (aheadThrough <= recordedThrough) {
+      aheadAfter = -1;
+      aheadThrough = -1;
+    }
   }
 
   /** The key's entry in {@link DedupEntry}'s form, or null if it has none within the window. */
@@ -138,7 +184,9 @@ final class IdBucket extends DedupSerializable {
   @Override
   public void writeData(ObjectDataOutput out) throws IOException {
     out.writeLong(incarnation);
-    out.writeBoolean(complete);
+    out.writeLong(recordedThrough);
+    out.writeLong(aheadAfter);
+    out.writeLong(aheadThrough);
     out.writeLong(currentSince);
     out.writeLong(droppedEarly);
     out.writeLong(keptSince);
@@ -149,7 +197,9 @@ final class IdBucket extends DedupSerializable {
   @Override
   public void readData(ObjectDataInput in) throws IOException {
     incarnation = in.readLong();
-    complete = in.readBoolean();
+    recordedThrough = in.readLong();
+    aheadAfter = in.readLong();
+    aheadThrough = in.readLong();
     currentSince = in.readLong();
     droppedEarly = in.readLong();
     keptSince = in.readLong();

@@ -14,23 +14,40 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
-import java.util.function.LongPredicate;
 import java.util.function.LongSupplier;
 import org.jboss.logging.Logger;
 
 /**
- * Makes every bucket of the dedup table complete ({@link IdBucket}): the leader finds the buckets
- * that are not (made anew after Hazelcast lost their partition, its owner and backup gone at once,
- * or after every member restarted), writes every event its log appended within the window into them
- * as STORED, then declares them complete. Until then those buckets answer UNKNOWN and the leader
- * refuses (retryable) the ids it would have asked them about.
+ * Makes every bucket of the dedup table complete: recorded through the log index the leader has
+ * written its records through ({@link IdBucket}). The leader finds the buckets that are not (made
+ * anew after Hazelcast lost their partition, its owner and backup gone at once, or after every
+ * member restarted; or a copy that missed writes, such as one side's after a Hazelcast split),
+ * writes every event its log appended within the window into them as STORED, then declares them
+ * recorded through the last entry it had applied before it read the log. Until then those buckets
+ * answer UNKNOWN and the leader refuses (retryable) the ids it would have asked them about.
  *
  * <p>The state lives in the buckets, not in who heard of a loss: a leader that restarted after the
  * loss finds the buckets incomplete all the same. Only a leader refills, once it applied its term's
- * first entry: its log then holds every event whose record a lost bucket had, because records are
- * written only of applied events and the log is read after the survey found the bucket.
+ * first entry and its write naming that entry landed: its log then holds every event whose record a
+ * lost bucket had, because records are written only of applied events and the log is read after the
+ * survey found the bucket.
  */
 final class IncompleteBucketRefill implements MapPartitionLostListener, Closeable {
+  /** What the refill needs to know of this node's records ({@link DedupMarker}). */
+  interface LeaderRecords {
+    /**
+     * Whether this node applied an entry of the term, and wrote its records through it: then its
+     * log holds every entry before the term, and {@link #recordedThrough} is this leader's.
+     */
+    boolean recordedBefore(long term);
+
+    /** The index a bucket must be recorded through to be asked. */
+    long recordedThrough();
+
+    /** The last entry this node applied: its events are in the log. */
+    long appliedThrough();
+  }
+
   private static final Logger LOG = Logger.getLogger(IncompleteBucketRefill.class);
   private static final long RETRY_PAUSE_MILLIS = 1_000;
   private static final long MEMBER_START_POLL_MILLIS = 200;
@@ -48,7 +65,7 @@ final class IncompleteBucketRefill implements MapPartitionLostListener, Closeabl
   private final DedupMetrics metrics;
   private final LongSupplier raftTerm;
   private final BooleanSupplier leading;
-  private final LongPredicate appliedInto;
+  private final LeaderRecords records;
   private final ScheduledExecutorService worker =
       Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("esc-dedup-refill"));
   private final AtomicBoolean requested = new AtomicBoolean();
@@ -64,10 +81,6 @@ final class IncompleteBucketRefill implements MapPartitionLostListener, Closeabl
    */
   private volatile long notBeforeNanos = System.nanoTime();
 
-  /**
-   * @param appliedInto whether this node applied an entry of the given term (then its log holds
-   *     every entry before it)
-   */
   IncompleteBucketRefill(
       DedupBuckets table,
       LogWindow log,
@@ -75,14 +88,14 @@ final class IncompleteBucketRefill implements MapPartitionLostListener, Closeabl
       DedupMetrics metrics,
       LongSupplier raftTerm,
       BooleanSupplier leading,
-      LongPredicate appliedInto) {
+      LeaderRecords records) {
     this.table = table;
     this.log = log;
     this.window = window;
     this.metrics = metrics;
     this.raftTerm = raftTerm;
     this.leading = leading;
-    this.appliedInto = appliedInto;
+    this.records = records;
   }
 
   @Override
@@ -130,7 +143,7 @@ final class IncompleteBucketRefill implements MapPartitionLostListener, Closeabl
     // A request made from here on queues another run.
     requested.set(false);
     long term = raftTerm.getAsLong();
-    if (!leading.getAsBoolean() || !appliedInto.test(term)) {
+    if (!leading.getAsBoolean() || !records.recordedBefore(term)) {
       // The leader of this term asks again as soon as it admits.
       return;
     }
@@ -140,7 +153,7 @@ final class IncompleteBucketRefill implements MapPartitionLostListener, Closeabl
       return;
     }
     try {
-      Map<Integer, Long> incomplete = bounded(table.incompleteBuckets());
+      Map<Integer, Long> incomplete = bounded(table.incompleteBuckets(records.recordedThrough()));
       if (incomplete.isEmpty()) {
         completeInTerm.set(term);
         return;
@@ -150,11 +163,13 @@ final class IncompleteBucketRefill implements MapPartitionLostListener, Closeabl
           "dedup table: refilling %d incomplete buckets from the log; retries of their ids are"
               + " refused meanwhile",
           incomplete.size());
+      // Read before the log is: every event of an entry up to it is in the log read.
+      long refilledThrough = records.appliedThrough();
       long events = refill(incomplete);
       if (raftTerm.getAsLong() != term || !leading.getAsBoolean()) {
         return;
       }
-      int completed = bounded(table.complete(incomplete)).size();
+      int completed = bounded(table.complete(incomplete, refilledThrough)).size();
       LOG.infof(
           "dedup table: %d of %d incomplete buckets refilled with %d events from the log",
           completed, incomplete.size(), events);

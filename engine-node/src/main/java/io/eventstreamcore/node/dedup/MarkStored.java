@@ -8,14 +8,17 @@ import java.util.Map;
 
 /**
  * Runs on the member that owns a bucket: records each of its keys as STORED at the offset carried
- * with it, replacing a claim (or an earlier record of the same id, stored again after its window).
- * A bucket it has to make is incomplete: the records of what was stored before are not in it.
+ * with it, replacing a claim (or an earlier record of the same id, stored again after its window),
+ * and, when the write carries every record of a part of the log, notes that part in the bucket
+ * ({@link IdBucket#recorded}). A bucket it has to make holds none of the records before.
  */
 final class MarkStored extends DedupSerializable
     implements EntryProcessor<Integer, IdBucket, Void> {
   private IdBucket.Limits limits;
   private long storedAtMillis;
   private BucketedKeys offsets;
+  private long after;
+  private long through;
 
   /** For {@link DedupSerialization}. */
   MarkStored() {}
@@ -24,11 +27,16 @@ final class MarkStored extends DedupSerializable
    * @param storedAtMillis when the events were stored (the latest of them): each key's window
    *     starts then, not when the record is written
    * @param offsets each key with the topic offset its event was stored at
+   * @param after with {@code through}: the part of the log (after, through] whose every record this
+   *     write carries; empty when equal
    */
-  MarkStored(IdBucket.Limits limits, long storedAtMillis, BucketedKeys offsets) {
+  MarkStored(
+      IdBucket.Limits limits, long storedAtMillis, BucketedKeys offsets, long after, long through) {
     this.limits = limits;
     this.storedAtMillis = Math.min(storedAtMillis, limits.nowMillis());
     this.offsets = offsets;
+    this.after = after;
+    this.through = through;
   }
 
   @Override
@@ -42,6 +50,7 @@ final class MarkStored extends DedupSerializable
           limits,
           storedAtMillis);
     }
+    bucket.recorded(after, through);
     entry.setValue(bucket);
     return null;
   }
@@ -56,6 +65,8 @@ final class MarkStored extends DedupSerializable
     limits.writeTo(out);
     out.writeLong(storedAtMillis);
     offsets.writeTo(out);
+    out.writeLong(after);
+    out.writeLong(through);
   }
 
   @Override
@@ -63,5 +74,7 @@ final class MarkStored extends DedupSerializable
     limits = IdBucket.Limits.readFrom(in);
     storedAtMillis = in.readLong();
     offsets = BucketedKeys.readFrom(in);
+    after = in.readLong();
+    through = in.readLong();
   }
 }

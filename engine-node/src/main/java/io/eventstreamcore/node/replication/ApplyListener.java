@@ -16,8 +16,10 @@ public interface ApplyListener {
   /**
    * The store was cut back to this replica's latest snapshot (or emptied, without one) as Raft
    * started or reloaded the state machine: what lies below is kept but not applied again.
+   *
+   * @param snapshotIndex the snapshot's last log index, -1 without one
    */
-  void cutBack();
+  void cutBack(long snapshotIndex);
 
   /** The store jumped to a snapshot copied from the leader, which has applied what lies below. */
   void caughtUp(long term, long index);
@@ -29,7 +31,7 @@ public interface ApplyListener {
             long term, long index, long recordedThrough, List<ByteBuffer> events, long[] offsets) {}
 
         @Override
-        public void cutBack() {}
+        public void cutBack(long snapshotIndex) {}
 
         @Override
         public void caughtUp(long term, long index) {}

@@ -117,7 +117,7 @@ public final class EventStateMachine extends BaseStateMachine {
     if (snapshot == null) {
       store.truncateTo(Map.of());
       latestSnapshot = null;
-      listener.cutBack();
+      listener.cutBack(-1);
       LOG.info("no snapshot: the store is rebuilt from the whole Raft log");
       return;
     }
@@ -130,8 +130,8 @@ public final class EventStateMachine extends BaseStateMachine {
       throw new CorruptedFileException(file, "snapshot unreadable: " + e.getMessage());
     }
     store.truncateTo(s.endOffsets());
-    listener.cutBack();
     TermIndex at = snapshot.getTermIndex();
+    listener.cutBack(at.getIndex());
     latestSnapshot = new SnapshotPoint(at.getTerm(), at.getIndex(), Map.copyOf(s.endOffsets()));
     setLastAppliedTermIndex(at);
     LOG.infof(

@@ -19,10 +19,18 @@ class ClaimTest {
     return new SimpleEntry<>(0, bucket);
   }
 
+  /** The leader that asks has written its records through this index. */
+  private static final long WRITTEN_THROUGH = 20;
+
   private static IdBucket completeBucket() {
     IdBucket bucket = IdBucket.madeBy(limits(0));
-    bucket.completed();
+    bucket.refilledThrough(WRITTEN_THROUGH);
     return bucket;
+  }
+
+  private static Claim claimOf(long term, long batch, long now, BucketedKeys keys) {
+    return new Claim(
+        new Claim.Request(term, batch, STALE_AFTER, WRITTEN_THROUGH), limits(now), keys);
   }
 
   private static IdBucket.Limits limits(long now) {
@@ -32,7 +40,7 @@ class ClaimTest {
   /** The entry that kept the key from being claimed, or null if it was claimed. */
   private static long[] claim(Map.Entry<Integer, IdBucket> entry, long term, long batch, long now) {
     BucketedKeys keys = new BucketedKeys(List.of(KEY), null);
-    long[] rows = new Claim(term, batch, STALE_AFTER, limits(now), keys).process(entry);
+    long[] rows = claimOf(term, batch, now, keys).process(entry);
     return rows == null ? null : Claim.entryOf(rows, 0);
   }
 
@@ -48,7 +56,7 @@ class ClaimTest {
   }
 
   @Test
-  void aBucketThatIsMissingOrIncompleteClaimsNothingAndAnswersUnknown() {
+  void aBucketThatIsMissingOrNotRecordedThroughWhatTheLeaderWroteClaimsNothingAndAnswersUnknown() {
     Map.Entry<Integer, IdBucket> missing = new SimpleEntry<>(0, null);
     assertThat(claim(missing, 3, 7, 100)).isEqualTo(DedupEntry.unknown());
     assertThat(missing.getValue()).isNull();
@@ -56,6 +64,13 @@ class ClaimTest {
     Map.Entry<Integer, IdBucket> incomplete = new SimpleEntry<>(0, IdBucket.madeBy(limits(0)));
     assertThat(claim(incomplete, 3, 7, 100)).isEqualTo(DedupEntry.unknown());
     assertThat(now(incomplete)).as("not claimed").isNull();
+
+    Map.Entry<Integer, IdBucket> behind = new SimpleEntry<>(0, IdBucket.madeBy(limits(0)));
+    behind.getValue().refilledThrough(WRITTEN_THROUGH - 1);
+    behind.getValue().recorded(WRITTEN_THROUGH, WRITTEN_THROUGH + 5);
+    assertThat(claim(behind, 3, 7, 100))
+        .as("missed the write of the leader's entry " + WRITTEN_THROUGH)
+        .isEqualTo(DedupEntry.unknown());
   }
 
   @Test
@@ -99,7 +114,7 @@ class ClaimTest {
     IdBucket one = completeBucket();
     one.put(storedInBucket1.hi(), storedInBucket1.lo(), DedupEntry.stored(9), limits(0));
 
-    long[] rows = new Claim(3, 7, STALE_AFTER, limits(10), keys).process(new SimpleEntry<>(1, one));
+    long[] rows = claimOf(3, 7, 10, keys).process(new SimpleEntry<>(1, one));
 
     assertThat(rows).as("one row: the stored key").hasSize(Claim.ROW);
     assertThat(keys.key((int) rows[0])).isEqualTo(storedInBucket1);

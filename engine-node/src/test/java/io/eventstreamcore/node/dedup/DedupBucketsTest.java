@@ -27,13 +27,13 @@ class DedupBucketsTest {
     CompletableFuture<HazelcastInstance> member = new CompletableFuture<>();
     DedupBuckets table = new DedupBuckets(member, 300_000, 1_000);
 
-    assertThat(table.claim(List.of(key("a")), 1, 1, 60_000))
+    assertThat(table.claim(List.of(key("a")), 1, 1, 60_000, -1))
         .as("a leader must not wait for a member that is starting")
         .failsWithin(Duration.ZERO)
         .withThrowableThat()
         .withMessageContaining("still starting");
     assertThat(table.isStarted()).isFalse();
-    assertThat(table.lookup(key("a"))).isCompletedExceptionally();
+    assertThat(table.lookup(key("a"), -1)).isCompletedExceptionally();
     assertThat(table.localStats()).containsExactly(0, 0, 0, -1);
     long now = System.currentTimeMillis();
     CompletableFuture<Void> recorded = table.markStored(Map.of(key("a"), 7L), now);
@@ -46,12 +46,12 @@ class DedupBucketsTest {
       member.complete(started);
       assertThat(recorded).succeedsWithin(Duration.ofSeconds(30));
       assertThat(recordedLate).succeedsWithin(Duration.ofSeconds(30));
-      assertThat(table.lookup(key("a")).join())
-          .as("records alone do not make a bucket complete")
+      assertThat(table.lookup(key("a"), 0).join())
+          .as("records alone do not make a bucket recorded through any part of the log")
           .isEqualTo(DedupEntry.unknown());
-      table.complete(table.incompleteBuckets().join()).join();
-      assertThat(table.lookup(key("a")).join()).isEqualTo(DedupEntry.stored(7));
-      assertThat(table.lookup(key("old")).join())
+      table.complete(table.incompleteBuckets(0).join(), 0).join();
+      assertThat(table.lookup(key("a"), 0).join()).isEqualTo(DedupEntry.stored(7));
+      assertThat(table.lookup(key("old"), 0).join())
           .as("a record written after its event's window ended answers nothing")
           .isNull();
     } finally {
@@ -67,16 +67,16 @@ class DedupBucketsTest {
     try {
       DedupBuckets table =
           new DedupBuckets(CompletableFuture.completedFuture(member), 300_000, 1_000);
-      Map<Integer, Long> surveyed = table.incompleteBuckets().join();
+      Map<Integer, Long> surveyed = table.incompleteBuckets(0).join();
       assertThat(surveyed).as("every bucket made, none complete").hasSize(DedupKey.BUCKETS);
 
       member.getMap(DedupTable.MAP).delete(key("lost").bucket());
       table.markStored(Map.of(key("lost"), 1L), System.currentTimeMillis()).join();
-      Set<Integer> completed = table.complete(surveyed).join();
+      Set<Integer> completed = table.complete(surveyed, 0).join();
 
       assertThat(completed).hasSize(DedupKey.BUCKETS - 1).doesNotContain(key("lost").bucket());
-      assertThat(table.lookup(key("lost")).join()).isEqualTo(DedupEntry.unknown());
-      assertThat(table.incompleteBuckets().join()).containsOnlyKeys(key("lost").bucket());
+      assertThat(table.lookup(key("lost"), 0).join()).isEqualTo(DedupEntry.unknown());
+      assertThat(table.incompleteBuckets(0).join()).containsOnlyKeys(key("lost").bucket());
     } finally {
       member.shutdown();
     }

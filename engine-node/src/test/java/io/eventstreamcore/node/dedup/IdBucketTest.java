@@ -78,9 +78,38 @@ class IdBucketTest {
   }
 
   @Test
+  void isRecordedThroughThePartsOfTheLogWrittenIntoItOnlyWhileTheyFollowOn() {
+    IdBucket b = IdBucket.madeBy(at(0, 30));
+    assertThat(b.recordedThrough()).as("made anew").isEqualTo(-1);
+    b.recorded(-1, 10);
+    b.recorded(10, 14);
+    assertThat(b.recordedThrough()).isEqualTo(14);
+
+    b.recorded(17, 20);
+    b.recorded(20, 22);
+    assertThat(b.recordedThrough()).as("this copy missed the write of (14, 17]").isEqualTo(14);
+    b.refilledThrough(18);
+    assertThat(b.recordedThrough())
+        .as("what was written after the gap counts once a refill filled it")
+        .isEqualTo(22);
+
+    b.recorded(30, 31);
+    b.recorded(40, 45);
+    b.refilledThrough(30);
+    assertThat(b.recordedThrough())
+        .as("only the latest part after a gap is kept aside")
+        .isEqualTo(30);
+    b.refilledThrough(40);
+    assertThat(b.recordedThrough()).isEqualTo(45);
+    b.recorded(41, 43);
+    assertThat(b.recordedThrough()).as("an earlier part again changes nothing").isEqualTo(45);
+  }
+
+  @Test
   void survivesTheCopyToABackupOrANewOwner() {
     IdBucket b = IdBucket.madeBy(at(0, 30));
-    b.completed();
+    b.refilledThrough(12);
+    b.recorded(20, 25);
     for (int i = 1; i <= 100; i++) {
       b.put(i, 3, DedupEntry.claimed(1, i, 0), at(0, 30));
     }
@@ -94,7 +123,11 @@ class IdBucketTest {
     assertThat(copy.droppedEarly()).isEqualTo(b.droppedEarly()).isPositive();
     assertThat(copy.keptSince()).isEqualTo(b.keptSince()).isZero();
     assertThat(copy.incarnation()).isEqualTo(77);
-    assertThat(copy.isComplete()).isTrue();
+    assertThat(copy.recordedThrough()).isEqualTo(12);
+    copy.recorded(12, 20);
+    assertThat(copy.recordedThrough())
+        .as("the part written ahead of a gap, copied too, counts once the gap is filled")
+        .isEqualTo(25);
     for (int i = 1; i <= 100; i++) {
       assertThat(copy.get(i, 3, at(0, 30))).isEqualTo(b.get(i, 3, at(0, 30)));
     }

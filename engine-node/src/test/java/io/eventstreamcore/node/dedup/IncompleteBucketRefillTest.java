@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class IncompleteBucketRefillTest {
   private static final long TERM = 4;
+  private static final long WRITTEN_THROUGH = 9;
 
   @TempDir Path dir;
   private HazelcastInstance member;
@@ -47,7 +48,22 @@ class IncompleteBucketRefillTest {
             new DedupMetrics(meters),
             () -> TERM,
             () -> true,
-            term -> term == TERM);
+            new IncompleteBucketRefill.LeaderRecords() {
+              @Override
+              public boolean recordedBefore(long term) {
+                return term == TERM;
+              }
+
+              @Override
+              public long recordedThrough() {
+                return WRITTEN_THROUGH;
+              }
+
+              @Override
+              public long appliedThrough() {
+                return WRITTEN_THROUGH + 2;
+              }
+            });
   }
 
   @AfterEach
@@ -63,12 +79,15 @@ class IncompleteBucketRefillTest {
 
     await()
         .atMost(Duration.ofSeconds(10))
-        .until(() -> table.incompleteBuckets().join().isEmpty() && !refill.inProgress());
-    assertThat(table.lookup(key("a", "x")).join())
+        .until(
+            () ->
+                table.incompleteBuckets(WRITTEN_THROUGH + 2).join().isEmpty()
+                    && !refill.inProgress());
+    assertThat(table.lookup(key("a", "x"), WRITTEN_THROUGH).join())
         .as("the id stored twice keeps its later offset")
         .isEqualTo(DedupEntry.stored(2));
-    assertThat(table.lookup(key("b", "x")).join()).isEqualTo(DedupEntry.stored(0));
-    assertThat(table.lookup(key("a", "y")).join()).isEqualTo(DedupEntry.stored(1));
+    assertThat(table.lookup(key("b", "x"), WRITTEN_THROUGH).join()).isEqualTo(DedupEntry.stored(0));
+    assertThat(table.lookup(key("a", "y"), WRITTEN_THROUGH).join()).isEqualTo(DedupEntry.stored(1));
     assertThat(meters.counter("esc.dedup.refill.events").count()).isEqualTo(3);
   }
 

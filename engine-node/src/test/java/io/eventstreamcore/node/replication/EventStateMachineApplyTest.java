@@ -49,7 +49,7 @@ class EventStateMachineApplyTest {
           }
 
           @Override
-          public void cutBack() {}
+          public void cutBack(long snapshotIndex) {}
 
           @Override
           public void caughtUp(long term, long index) {}
