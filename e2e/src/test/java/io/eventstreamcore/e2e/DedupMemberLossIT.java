@@ -5,20 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import io.eventstreamcore.cli.local.LocalCluster;
 import io.eventstreamcore.cli.local.LocalNode;
-import io.eventstreamcore.client.Producer;
-import io.eventstreamcore.protocol.Event;
-import io.eventstreamcore.protocol.Priority;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
@@ -110,26 +104,12 @@ class DedupMemberLossIT {
     return events;
   }
 
-  /** Sends every id (retrying as the default producer does) and returns where each was stored. */
   private static Map<String, Long> sendAll(LocalCluster cluster) {
-    Map<String, CompletableFuture<Long>> sends = new LinkedHashMap<>();
-    try (Producer p = new Producer(Producer.Settings.defaults(cluster.clientEndpoints()))) {
-      for (int i = 0; i < IDS; i++) {
-        String id = "id-" + i;
-        sends.put(id, p.send(Event.of(id, TOPIC, Priority.HIGH, new byte[16])));
-      }
-      Map<String, Long> offsets = new HashMap<>();
-      sends.forEach((id, f) -> offsets.put(id, f.join()));
-      return offsets;
-    }
+    return IdResends.sendAll(cluster.clientEndpoints(), TOPIC, IDS);
   }
 
-  /** Ids answered with another offset than the first time: stored again. */
   private static List<String> movedIds(Map<String, Long> original, Map<String, Long> again) {
-    return original.keySet().stream()
-        .filter(id -> !original.get(id).equals(again.get(id)))
-        .sorted()
-        .toList();
+    return IdResends.moved(original, again);
   }
 
   private static void awaitReadiness(LocalNode node, Predicate<String> condition) {

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 class FaultInjectionIT {
   private static final String TOPIC = "faults";
   private static final int PRODUCERS = 3;
-  private static final int CLIENT_PORT = 7000;
+  static final int CLIENT_PORT = 7000;
   private static final Duration READY = Duration.ofSeconds(90);
 
   /**

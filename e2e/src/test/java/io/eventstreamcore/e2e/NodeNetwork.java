@@ -75,6 +75,35 @@ final class NodeNetwork implements AutoCloseable {
     routes(k, "del");
   }
 
+  /** True if {@link #cutPort} can work here: it needs iptables. */
+  static boolean portCutsSupported() {
+    try {
+      Commands.run("iptables", "--version");
+      return true;
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Drops every TCP packet node {@code k} sends to or receives on {@code port}, with any peer: one
+   * protocol cut while the others still flow.
+   */
+  void cutPort(int k, int port) throws IOException {
+    portRules(k, port, "-A");
+  }
+
+  /** Undoes {@link #cutPort}. */
+  void healPort(int k, int port) throws IOException {
+    portRules(k, port, "-D");
+  }
+
+  private void portRules(int k, int port, String verb) throws IOException {
+    String p = Integer.toString(port);
+    inNamespace(k, "iptables", verb, "INPUT", "-p", "tcp", "--dport", p, "-j", "DROP");
+    inNamespace(k, "iptables", verb, "OUTPUT", "-p", "tcp", "--dport", p, "-j", "DROP");
+  }
+
   private void routes(int k, String verb) throws IOException {
     for (int j = 1; j <= size; j++) {
       if (j != k) {
