@@ -67,6 +67,13 @@ final class DedupMarker implements IncompleteBucketRefill.LeaderRecords, Closeab
   /** A new leader's first write goes out even with no records, to name the log it follows on. */
   private boolean rangeDue;
 
+  /**
+   * Where this node's first write of the term it leads starts: its latest stamp, its snapshot or
+   * its own last write. A bucket not recorded through it misses records this node does not hold,
+   * even before that write lands (a table every member lost, under a snapshot past the last stamp).
+   */
+  private volatile long termFloor = -1;
+
   private volatile long latestTerm = -1;
   private volatile long latestTermStart = -1;
   private long termStartedNanos;
@@ -138,11 +145,20 @@ final class DedupMarker implements IncompleteBucketRefill.LeaderRecords, Closeab
 
   /**
    * The log index through which every applied event is recorded in the table, by anyone: what a
-   * leader stamps its batches with, and the least a bucket it asks must be recorded through.
+   * leader stamps its batches with.
+   */
+  long recordedThrough() {
+    return writtenThrough;
+  }
+
+  /**
+   * The least a bucket this leader asks must be recorded through: what it has written, and at least
+   * where its first write of the term starts. What it applied after that and has not yet written,
+   * it answers itself ({@link #unwritten}).
    */
   @Override
-  public long recordedThrough() {
-    return writtenThrough;
+  public long askedThrough() {
+    return Math.max(writtenThrough, termFloor);
   }
 
   @Override
@@ -266,25 +282,23 @@ final class DedupMarker implements IncompleteBucketRefill.LeaderRecords, Closeab
   }
 
   private synchronized void enqueue(long term, long index, CompletableFuture<?> done) {
-    CompletableFuture<?> marked = done;
     if (term > latestTerm) {
       latestTermStart = index;
       latestTerm = term;
       termStartedNanos = System.nanoTime();
       termRecordedLogged = !leading.getAsBoolean();
       rangeDue = leading.getAsBoolean();
-      // Whoever leads the new term serves writes only once what it holds is written, and its
-      // buckets are asked only once the write naming this entry landed: until then what they must
-      // be recorded through is not known, and a table that every member lost would look complete.
+      if (rangeDue) {
+        // Where this term's first write starts: what it carries is answered here until it lands.
+        termFloor = cutThrough;
+      }
+      // Whoever leads the new term serves writes only once what it holds is written.
       writeHeldToo();
       writeAgainAtOnce = writing;
-      if (rangeDue) {
-        marked = unsentWritten;
-      }
       writeUnsent();
     }
-    pending.add(new Mark(index, marked));
-    marked.whenComplete((ok, error) -> advance());
+    pending.add(new Mark(index, done));
+    done.whenComplete((ok, error) -> advance());
     advance();
   }
 

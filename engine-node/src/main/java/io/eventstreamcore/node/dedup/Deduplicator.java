@@ -78,7 +78,7 @@ final class Deduplicator implements Admission {
     this.claims =
         new ClaimGroups(
             (keys, t, claimId) ->
-                table.claim(keys, t, claimId, staleClaimMillis, marker.recordedThrough()),
+                table.claim(keys, t, claimId, staleClaimMillis, marker.askedThrough()),
             tableWithinMillis,
             metrics);
     this.triage = new TableTriage(inFlight, recent, marker::unwritten, metrics);
@@ -203,7 +203,7 @@ final class Deduplicator implements Admission {
       } else {
         rereads.add(
             table
-                .lookup(key, marker.recordedThrough())
+                .lookup(key, marker.askedThrough())
                 .thenAccept(
                     now -> {
                       long[] entry = now == null ? e.getValue() : now;

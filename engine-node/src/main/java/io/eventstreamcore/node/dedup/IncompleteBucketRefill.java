@@ -36,13 +36,13 @@ final class IncompleteBucketRefill implements MapPartitionLostListener, Closeabl
   /** What the refill needs to know of this node's records ({@link DedupMarker}). */
   interface LeaderRecords {
     /**
-     * Whether this node applied an entry of the term, and wrote its records through it: then its
-     * log holds every entry before the term, and {@link #recordedThrough} is this leader's.
+     * Whether this node applied an entry of the term and recorded the log before it: then its log
+     * holds every entry before the term, and {@link #askedThrough} is this leader's.
      */
     boolean recordedBefore(long term);
 
     /** The index a bucket must be recorded through to be asked. */
-    long recordedThrough();
+    long askedThrough();
 
     /** The last entry this node applied: its events are in the log. */
     long appliedThrough();
@@ -153,7 +153,7 @@ final class IncompleteBucketRefill implements MapPartitionLostListener, Closeabl
       return;
     }
     try {
-      Map<Integer, Long> incomplete = bounded(table.incompleteBuckets(records.recordedThrough()));
+      Map<Integer, Long> incomplete = bounded(table.incompleteBuckets(records.askedThrough()));
       if (incomplete.isEmpty()) {
         completeInTerm.set(term);
         return;

@@ -55,7 +55,7 @@ class IncompleteBucketRefillTest {
               }
 
               @Override
-              public long recordedThrough() {
+              public long askedThrough() {
                 return WRITTEN_THROUGH;
               }
 
