@@ -26,8 +26,8 @@ final class Claim extends DedupSerializable implements EntryProcessor<Integer, I
   /**
    * Who claims and what the leader knows.
    *
-   * @param recordedThrough the log index through which the asking leader has written every record:
-   *     a bucket recorded through less has missed some
+   * @param recordedThrough the least a bucket must be recorded through to answer ({@link
+   *     DedupMarker#askedThrough}): one recorded through less has missed some
    */
   record Request(long term, long batchId, long staleAfterMillis, long recordedThrough) {}
 

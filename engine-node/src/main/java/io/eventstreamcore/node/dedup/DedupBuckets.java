@@ -72,7 +72,8 @@ final class DedupBuckets {
    * Claims the keys for a batch; completes with the entries that kept some of them from being
    * claimed (see {@link Claim}), keyed by key.
    *
-   * @param recordedThrough the log index through which the asking leader has written every record
+   * @param recordedThrough the least a bucket must be recorded through to answer ({@link
+   *     DedupMarker#askedThrough})
    */
   CompletableFuture<Map<DedupKey, long[]>> claim(
       List<DedupKey> distinct,
@@ -154,7 +155,8 @@ final class DedupBuckets {
   /**
    * The key's entry in {@link DedupEntry}'s form, or null.
    *
-   * @param recordedThrough the log index through which the asking leader has written every record
+   * @param recordedThrough the least a bucket must be recorded through to answer ({@link
+   *     DedupMarker#askedThrough})
    */
   CompletableFuture<long[]> lookup(DedupKey key, long recordedThrough) {
     return now()

@@ -28,8 +28,8 @@ import org.jboss.logging.Logger;
  *
  * <p>The state lives in the buckets, not in who heard of a loss: a leader that restarted after the
  * loss finds the buckets incomplete all the same. Only a leader refills, once it applied its term's
- * first entry and its write naming that entry landed: its log then holds every event whose record a
- * lost bucket had, because records are written only of applied events and the log is read after the
+ * first entry and recorded the log before it: its log then holds every event whose record a lost
+ * bucket had, because records are written only of applied events and the log is read after the
  * survey found the bucket.
  */
 final class IncompleteBucketRefill implements MapPartitionLostListener, Closeable {
