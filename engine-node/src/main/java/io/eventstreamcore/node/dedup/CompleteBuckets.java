@@ -17,16 +17,20 @@ final class CompleteBuckets extends DedupSerializable
   private long[] incarnations;
 
   private long refilledThrough;
+  private long keptSince;
 
   /** For {@link DedupSerialization}. */
   CompleteBuckets() {}
 
   /**
    * @param refilledThrough the log index through which the refill read every event of the window
+   * @param keptSince since when the refill wrote every id, if retention had deleted part of the
+   *     window from the log; -1 if it had not
    */
-  CompleteBuckets(long[] incarnations, long refilledThrough) {
+  CompleteBuckets(long[] incarnations, long refilledThrough, long keptSince) {
     this.incarnations = incarnations;
     this.refilledThrough = refilledThrough;
+    this.keptSince = keptSince;
   }
 
   @Override
@@ -36,6 +40,7 @@ final class CompleteBuckets extends DedupSerializable
       return false;
     }
     bucket.refilledThrough(refilledThrough);
+    bucket.keepsEveryIdSince(keptSince);
     entry.setValue(bucket);
     return true;
   }
@@ -49,11 +54,13 @@ final class CompleteBuckets extends DedupSerializable
   public void writeData(ObjectDataOutput out) throws IOException {
     out.writeLongArray(incarnations);
     out.writeLong(refilledThrough);
+    out.writeLong(keptSince);
   }
 
   @Override
   public void readData(ObjectDataInput in) throws IOException {
     incarnations = in.readLongArray();
     refilledThrough = in.readLong();
+    keptSince = in.readLong();
   }
 }

@@ -197,8 +197,12 @@ final class DedupBuckets {
   /**
    * Declares the buckets recorded through {@code refilledThrough} if each is still the incarnation
    * given; completes with the ids of those that were.
+   *
+   * @param keptSince since when they hold every id, if the refill lacked part of the window; -1 if
+   *     it did not
    */
-  CompletableFuture<Set<Integer>> complete(Map<Integer, Long> incarnations, long refilledThrough) {
+  CompletableFuture<Set<Integer>> complete(
+      Map<Integer, Long> incarnations, long refilledThrough, long keptSince) {
     long[] byBucket = new long[DedupKey.BUCKETS];
     incarnations.forEach((bucket, incarnation) -> byBucket[bucket] = incarnation);
     return now()
@@ -207,7 +211,8 @@ final class DedupBuckets {
                 table
                     .map()
                     .submitToKeys(
-                        incarnations.keySet(), new CompleteBuckets(byBucket, refilledThrough))
+                        incarnations.keySet(),
+                        new CompleteBuckets(byBucket, refilledThrough, keptSince))
                     .toCompletableFuture())
         .thenApply(
             answers -> {

@@ -150,8 +150,17 @@ final class IdBucket extends DedupSerializable {
   }
 
   /**
-   * Since when this bucket still holds every id, when a generation ended early and dropped ids; -1
-   * if none ever did. Until a window has passed since then, the window is that much shorter.
+   * This bucket holds every id only since {@code millis} (-1: no change): it was refilled from a
+   * log that retention had cut within the window.
+   */
+  void keepsEveryIdSince(long millis) {
+    keptSince = Math.max(keptSince, millis);
+  }
+
+  /**
+   * Since when this bucket still holds every id, when a generation ended early and dropped ids or a
+   * refill lacked part of the window; -1 if neither happened. Until a window has passed since then,
+   * the window is that much shorter.
    */
   long keptSince() {
     return keptSince;

@@ -165,14 +165,26 @@ final class IncompleteBucketRefill implements MapPartitionLostListener, Closeabl
           incomplete.size());
       // Read before the log is: every event of an entry up to it is in the log read.
       long refilledThrough = records.appliedThrough();
-      long events = refill(incomplete);
+      long readAt = System.currentTimeMillis();
+      Refilled refilled = refill(incomplete, readAt);
       if (raftTerm.getAsLong() != term || !leading.getAsBoolean()) {
         return;
       }
-      int completed = bounded(table.complete(incomplete, refilledThrough)).size();
+      // What retention deleted within the window cannot be refilled: those buckets keep every id
+      // only from now on, which narrows the window openly, as a bucket at its heap limit does.
+      long keptSince = refilled.wholeWindow() ? -1 : readAt;
+      int completed = bounded(table.complete(incomplete, refilledThrough, keptSince)).size();
       LOG.infof(
           "dedup table: %d of %d incomplete buckets refilled with %d events from the log",
-          completed, incomplete.size(), events);
+          completed, incomplete.size(), refilled.events());
+      if (!refilled.wholeWindow()) {
+        LOG.warnf(
+            "dedup table: retention deleted events appended within the last %s, so the refilled"
+                + " buckets hold every id only from now on: a retry of an id stored before may be"
+                + " stored again until %s has passed (esc_dedup_window_effective_seconds). Keep"
+                + " esc.store.retention and esc.store.retention-bytes above esc.dedup.window",
+            window, window);
+      }
       // Any made anew meanwhile are found by the next survey.
       request();
     } catch (RuntimeException e) {
@@ -193,25 +205,29 @@ final class IncompleteBucketRefill implements MapPartitionLostListener, Closeabl
     request();
   }
 
-  private long refill(Map<Integer, Long> incomplete) {
+  /** What a refill wrote, and whether the log still held every event of the window. */
+  private record Refilled(long events, boolean wholeWindow) {}
+
+  private Refilled refill(Map<Integer, Long> incomplete, long readAt) {
     AtomicLong entries = new AtomicLong();
-    log.read(
-        System.currentTimeMillis() - window.toMillis(),
-        stored -> {
-          Map<DedupKey, Long> theirs = new HashMap<>();
-          stored.forEach(
-              (key, offset) -> {
-                if (incomplete.containsKey(key.bucket())) {
-                  theirs.put(key, offset);
-                }
-              });
-          if (!theirs.isEmpty()) {
-            bounded(table.markStored(theirs, System.currentTimeMillis()));
-            metrics.refilled(theirs.size());
-            entries.addAndGet(theirs.size());
-          }
-        });
-    return entries.get();
+    boolean whole =
+        log.read(
+            readAt - window.toMillis(),
+            stored -> {
+              Map<DedupKey, Long> theirs = new HashMap<>();
+              stored.forEach(
+                  (key, offset) -> {
+                    if (incomplete.containsKey(key.bucket())) {
+                      theirs.put(key, offset);
+                    }
+                  });
+              if (!theirs.isEmpty()) {
+                bounded(table.markStored(theirs, System.currentTimeMillis()));
+                metrics.refilled(theirs.size());
+                entries.addAndGet(theirs.size());
+              }
+            });
+    return new Refilled(entries.get(), whole);
   }
 
   @Override

@@ -49,7 +49,7 @@ class DedupBucketsTest {
       assertThat(table.lookup(key("a"), 0).join())
           .as("records alone do not make a bucket recorded through any part of the log")
           .isEqualTo(DedupEntry.unknown());
-      table.complete(table.incompleteBuckets(0).join(), 0).join();
+      table.complete(table.incompleteBuckets(0).join(), 0, -1).join();
       assertThat(table.lookup(key("a"), 0).join()).isEqualTo(DedupEntry.stored(7));
       assertThat(table.lookup(key("old"), 0).join())
           .as("a record written after its event's window ended answers nothing")
@@ -72,7 +72,7 @@ class DedupBucketsTest {
 
       member.getMap(DedupTable.MAP).delete(key("lost").bucket());
       table.markStored(Map.of(key("lost"), 1L), System.currentTimeMillis()).join();
-      Set<Integer> completed = table.complete(surveyed, 0).join();
+      Set<Integer> completed = table.complete(surveyed, 0, -1).join();
 
       assertThat(completed).hasSize(DedupKey.BUCKETS - 1).doesNotContain(key("lost").bucket());
       assertThat(table.lookup(key("lost"), 0).join()).isEqualTo(DedupEntry.unknown());
