@@ -5,15 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.eventstreamcore.cli.local.LocalCluster;
 import io.eventstreamcore.cli.local.LocalNode;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,7 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
 class DedupMemberLossIT {
   private static final String TOPIC = "ledger";
   private static final int IDS = 2_000;
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @TempDir(cleanup = CleanupMode.ON_SUCCESS)
   Path dir;
@@ -52,12 +46,12 @@ class DedupMemberLossIT {
 
       followers.get(0).start();
       followers.get(0).awaitReady(Duration.ofSeconds(90));
-      awaitReadiness(leader, body -> body.contains("members 3, backups in sync"));
+      Nodes.awaitReadiness(leader, "members 3, backups in sync", Duration.ofSeconds(60));
 
       for (LocalNode f : followers) {
         f.kill();
       }
-      awaitReadiness(leader, body -> body.contains("members 1,"));
+      Nodes.awaitReadiness(leader, "members 1,", Duration.ofSeconds(60));
       await("loss reported")
           .atMost(Duration.ofSeconds(60))
           .pollInterval(Duration.ofMillis(100))
@@ -110,26 +104,5 @@ class DedupMemberLossIT {
 
   private static List<String> movedIds(Map<String, Long> original, Map<String, Long> again) {
     return IdResends.moved(original, again);
-  }
-
-  private static void awaitReadiness(LocalNode node, Predicate<String> condition) {
-    // On time-out Awaitility reports the last failed assertion, so the last readiness body.
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .pollInterval(Duration.ofMillis(200))
-        .untilAsserted(
-            () -> {
-              String body = get(node, "/q/health/ready");
-              assertThat(condition.test(body)).as("readiness never matched: %s", body).isTrue();
-            });
-  }
-
-  private static String get(LocalNode node, String path) throws Exception {
-    return HTTP.send(
-            HttpRequest.newBuilder(URI.create(node.spec().httpUrl() + path))
-                .timeout(Duration.ofSeconds(5))
-                .build(),
-            HttpResponse.BodyHandlers.ofString())
-        .body();
   }
 }

@@ -1,15 +1,9 @@
 package io.eventstreamcore.e2e;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.eventstreamcore.cli.local.LocalCluster;
 import io.eventstreamcore.cli.local.LocalNode;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -25,7 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DedupTableRejoinIT {
   private static final Duration READY = Duration.ofSeconds(90);
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @TempDir(cleanup = CleanupMode.ON_SUCCESS)
   Path dir;
@@ -58,23 +51,6 @@ class DedupTableRejoinIT {
   }
 
   private static void awaitMembers(LocalNode node, int members, Duration within) {
-    String wanted = "members " + members + ",";
-    await()
-        .atMost(within)
-        .pollInterval(Duration.ofMillis(200))
-        .untilAsserted(
-            () ->
-                assertThat(readiness(node))
-                    .as("readiness of %s", node.spec().id())
-                    .contains(wanted));
-  }
-
-  private static String readiness(LocalNode node) throws Exception {
-    return HTTP.send(
-            HttpRequest.newBuilder(URI.create(node.spec().httpUrl() + "/q/health/ready"))
-                .timeout(Duration.ofSeconds(5))
-                .build(),
-            HttpResponse.BodyHandlers.ofString())
-        .body();
+    Nodes.awaitReadiness(node, "members " + members + ",", within);
   }
 }

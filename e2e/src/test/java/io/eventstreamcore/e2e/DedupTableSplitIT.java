@@ -10,9 +10,6 @@ import io.eventstreamcore.cli.local.LocalNode;
 import io.eventstreamcore.client.Producer;
 import io.eventstreamcore.protocol.Event;
 import io.eventstreamcore.protocol.Priority;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,7 +35,6 @@ class DedupTableSplitIT {
   private static final int HAZELCAST_PORT =
       FaultInjectionIT.CLIENT_PORT + LocalCluster.RAFT_OFFSET + 100;
   private static final Duration READY = Duration.ofSeconds(90);
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @TempDir(cleanup = CleanupMode.ON_SUCCESS)
   Path dir;
@@ -57,11 +53,11 @@ class DedupTableSplitIT {
         LocalNode other = cluster.nodes().get(apart - 1);
         Map<String, Long> before =
             IdResends.sendAll(List.of(leader.spec().clientEndpoint()), BEFORE, IDS);
-        awaitReadiness(leader, "members 3, backups in sync");
+        Nodes.awaitReadiness(leader, "members 3, backups in sync", READY);
 
         net.cutPort(apart, HAZELCAST_PORT);
-        awaitReadiness(leader, "members 2,");
-        awaitReadiness(other, "members 1,");
+        Nodes.awaitReadiness(leader, "members 2,", READY);
+        Nodes.awaitReadiness(other, "members 1,", READY);
         Map<String, Long> original =
             IdResends.sendAll(List.of(leader.spec().clientEndpoint()), TOPIC, IDS);
         assertThat(original.values()).doesNotHaveDuplicates();
@@ -117,46 +113,16 @@ class DedupTableSplitIT {
   }
 
   private static long appliedIndex(LocalNode node) throws Exception {
-    String body =
-        HTTP.send(
-                HttpRequest.newBuilder(URI.create(node.spec().httpUrl() + "/api/v1/node"))
-                    .timeout(Duration.ofSeconds(5))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString())
-            .body();
+    String body = node.get("/api/v1/node", Duration.ofSeconds(5)).body();
     return new ObjectMapper().readTree(body).get("appliedIndex").asLong();
   }
 
   private static void transferLeadership(LocalNode leader, LocalNode to) throws Exception {
     HttpResponse<String> answer =
-        HTTP.send(
-            HttpRequest.newBuilder(
-                    URI.create(leader.spec().httpUrl() + "/api/v1/cluster/leadership"))
-                .timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json")
-                .POST(
-                    HttpRequest.BodyPublishers.ofString(
-                        "{\"to\": \"" + to.spec().id() + "\", \"timeoutMs\": 20000}"))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+        leader.postJson(
+            "/api/v1/cluster/leadership",
+            "{\"to\": \"" + to.spec().id() + "\", \"timeoutMs\": 20000}",
+            Duration.ofSeconds(30));
     assertThat(answer.statusCode()).as("leadership transfer: %s", answer.body()).isEqualTo(200);
-  }
-
-  private static void awaitReadiness(LocalNode node, String detail) {
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .pollInterval(Duration.ofMillis(200))
-        .untilAsserted(
-            () ->
-                assertThat(
-                        HTTP.send(
-                                HttpRequest.newBuilder(
-                                        URI.create(node.spec().httpUrl() + "/q/health/ready"))
-                                    .timeout(Duration.ofSeconds(5))
-                                    .build(),
-                                HttpResponse.BodyHandlers.ofString())
-                            .body())
-                    .as("readiness of %s", node.spec().id())
-                    .contains(detail));
   }
 }

@@ -1,5 +1,8 @@
 package io.eventstreamcore.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.eventstreamcore.cli.local.LocalCluster;
 import io.eventstreamcore.cli.local.LocalNode;
 import io.eventstreamcore.client.Consumer;
@@ -23,6 +26,21 @@ final class Nodes {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private Nodes() {}
+
+  /**
+   * Waits until the node's readiness answer contains {@code detail} (e.g. the dedup member state
+   * {@code "members 3, backups in sync"}); on time-out the failure shows the last answer.
+   */
+  static void awaitReadiness(LocalNode node, String detail, Duration within) {
+    await()
+        .atMost(within)
+        .pollInterval(Duration.ofMillis(200))
+        .untilAsserted(
+            () ->
+                assertThat(node.get("/q/health/ready", Duration.ofSeconds(5)).body())
+                    .as("readiness of %s", node.spec().id())
+                    .contains(detail));
+  }
 
   static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
