@@ -82,12 +82,7 @@ class IncompleteBucketRefillTest {
   void theLeaderRefillsEveryEventOfTheWindowFromItsLogIntoBucketsThatAreNotComplete() {
     refill.ensure(TERM);
 
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .until(
-            () ->
-                table.incompleteBuckets(WRITTEN_THROUGH + 2).join().isEmpty()
-                    && !refill.inProgress());
+    awaitEveryBucketRefilled();
     assertThat(table.lookup(key("a", "x"), WRITTEN_THROUGH).join())
         .as("the id stored twice keeps its later offset")
         .isEqualTo(DedupEntry.stored(2));
@@ -110,12 +105,7 @@ class IncompleteBucketRefillTest {
       refill = refillFrom(cut);
       refill.ensure(TERM);
 
-      await()
-          .atMost(Duration.ofSeconds(10))
-          .until(
-              () ->
-                  table.incompleteBuckets(WRITTEN_THROUGH + 2).join().isEmpty()
-                      && !refill.inProgress());
+      awaitEveryBucketRefilled();
       assertThat(table.localStats()[3])
           .as("the buckets say since when they hold every id")
           .isGreaterThanOrEqualTo(before);
@@ -126,6 +116,16 @@ class IncompleteBucketRefillTest {
           .as("deleted by retention: not known, and the narrower window says so")
           .isNull();
     }
+  }
+
+  /** Until every bucket is recorded through what the leader applied, and the refill is idle. */
+  private void awaitEveryBucketRefilled() {
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                table.incompleteBuckets(WRITTEN_THROUGH + 2).join().isEmpty()
+                    && !refill.inProgress());
   }
 
   private static DedupKey key(String topic, String id) {
