@@ -33,7 +33,7 @@ class DedupTableSplitIT {
   private static final String BEFORE = "before-the-split";
   private static final int IDS = 600;
   private static final int HAZELCAST_PORT =
-      FaultInjectionIT.CLIENT_PORT + LocalCluster.RAFT_OFFSET + 100;
+      FaultInjectionIT.CLIENT_PORT + LocalCluster.HAZELCAST_OFFSET;
   private static final Duration READY = Duration.ofSeconds(90);
 
   @TempDir(cleanup = CleanupMode.ON_SUCCESS)

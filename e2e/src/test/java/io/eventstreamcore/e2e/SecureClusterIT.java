@@ -270,7 +270,7 @@ class SecureClusterIT {
 
   @Test
   void noHazelcastClientConnectsToTheDedupTable() {
-    int port = LocalCluster.RAFT_OFFSET + 100 + portOf(cluster.node("n1").spec().clientEndpoint());
+    int port = LocalCluster.HAZELCAST_OFFSET + portOf(cluster.node("n1").spec().clientEndpoint());
     for (String name : List.of("eventstreamcore", hazelcastClusterName())) {
       ClientConfig cc = new ClientConfig();
       cc.setClusterName(name);

@@ -30,6 +30,9 @@ public final class LocalCluster implements AutoCloseable {
   public static final int HTTP_OFFSET = 1010;
   public static final int RAFT_OFFSET = 2800;
 
+  /** Where a node's Hazelcast member listens by default: its Raft port + 100 (NodeConfig). */
+  public static final int HAZELCAST_OFFSET = RAFT_OFFSET + 100;
+
   /**
    * Entries a follower may lag the leader's log and still count as caught up, so that the next
    * fault a test or benchmark injects is a single fault.
@@ -211,8 +214,7 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   private static boolean allFree(int base, int size) {
-    int hazelcast = RAFT_OFFSET + 100;
-    for (int offset : new int[] {0, HTTP_OFFSET, RAFT_OFFSET, hazelcast}) {
+    for (int offset : new int[] {0, HTTP_OFFSET, RAFT_OFFSET, HAZELCAST_OFFSET}) {
       for (int i = 0; i < size; i++) {
         try (ServerSocket s = new ServerSocket(base + offset + i)) {
           s.setReuseAddress(true);
