@@ -18,6 +18,7 @@ class LocalNodeTest {
   void withoutExtraOptionsOnlyTheDefaults() {
     assertThat(LocalNode.jvmOptions(null))
         .isEqualTo(LocalNode.jvmOptions(" "))
-        .contains("-Xmx256m", "-XX:+ExitOnOutOfMemoryError");
+        .contains("-Xmx256m", "-XX:+ExitOnOutOfMemoryError")
+        .containsSubsequence("-XX:+UnlockExperimentalVMOptions", "-XX:G1NewSizePercent=25");
   }
 }
