@@ -66,7 +66,7 @@ public final class LocalNode implements AutoCloseable {
   }
 
   /** Environment variable with JVM options for every node this machine starts. */
-  private static final String NODE_JAVA_OPTS = "ESC_NODE_JAVA_OPTS";
+  static final String NODE_JAVA_OPTS = "ESC_NODE_JAVA_OPTS";
 
   private final Spec spec;
   private final Path nodeJar;
@@ -123,11 +123,13 @@ public final class LocalNode implements AutoCloseable {
           "engine node not built: " + nodeJar + " is missing (run ./mvnw -DskipTests package)");
     }
     Files.createDirectories(spec.dataDir());
+    NodeRuntime runtime = NodeRuntime.select();
     List<String> cmd = new ArrayList<>(launcher);
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(jvmOptions(System.getenv(NODE_JAVA_OPTS)));
+    cmd.add(runtime.java().toString());
+    cmd.addAll(jvmOptions(runtime, System.getenv(NODE_JAVA_OPTS)));
     // A node's own options replace the archive's (see withJvmOptions).
-    cmd.addAll(ownJvmOptions.isEmpty() ? NodeClassData.useOptions(nodeJar) : ownJvmOptions);
+    cmd.addAll(
+        ownJvmOptions.isEmpty() ? NodeClassData.useOptions(nodeJar, runtime) : ownJvmOptions);
     cmd.add("-Desc.node.id=" + spec.id());
     cmd.add("-Desc.node.data-dir=" + spec.dataDir().toAbsolutePath());
     cmd.add("-Desc.node.client-host=" + spec.host());
@@ -153,7 +155,7 @@ public final class LocalNode implements AutoCloseable {
    * The node JVM's options: the defaults, then {@code extra} (whitespace-separated, may be null),
    * so that e.g. a bigger {@code -Xmx} for a long dedup window wins.
    */
-  static List<String> jvmOptions(String extra) {
+  static List<String> jvmOptions(NodeRuntime runtime, String extra) {
     List<String> options = new ArrayList<>();
     // 256 MB: about 100 MB of it is live under load, the dedup table's share included; a bigger
     // heap only let G1 keep more garbage and the node 300 MB more memory (docs/benchmarks.md).
@@ -173,6 +175,12 @@ public final class LocalNode implements AutoCloseable {
     options.add("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED");
     options.add("--add-opens=java.management/sun.management=ALL-UNNAMED");
     options.add("--add-opens=jdk.management/com.sun.management.internal=ALL-UNNAMED");
+    if (runtime.version().feature() >= 24) {
+      // Netty, Hazelcast and Ratis's shaded Netty load native code and use sun.misc.Unsafe, for
+      // which JDK 24 and later print a warning at each node's start unless allowed.
+      options.add("--enable-native-access=ALL-UNNAMED");
+      options.add("--sun-misc-unsafe-memory-access=allow");
+    }
     if (extra != null && !extra.isBlank()) {
       options.addAll(List.of(extra.trim().split("\\s+")));
     }

@@ -13,37 +13,49 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The engine node's class-data archive (AppCDS) for the JVM that built it: made once by a training
- * run of a three-node cluster at build time, and used by every node this machine starts.
+ * The engine node's class data for the runtime the nodes run on ({@link NodeRuntime}): made once by
+ * a training run of a three-node cluster at build time, and used by every node this machine starts.
+ * On JDK 25 and later it is an AOT cache (classes loaded and linked, and method profiles), on JDK
+ * 17 a class-data archive (AppCDS, classes only).
  *
  * <p>Why: a node that starts next to loaded peers on two vCPUs spends most of its first seconds
  * loading and linking classes (the JVM, Quarkus, Hazelcast, Ratis, gRPC); after two of three nodes
  * were killed, the restarted ones took 9–15 s to their first Raft election, and the one that won
  * lost its first term while it loaded Ratis's leader side. An archive maps those classes in
- * pre-parsed. A JDK 17 archive is only valid for the exact JVM build and the exact jars it was made
- * with, so it cannot ship: it is made here by {@link #main} (the {@code client} module runs it at
- * {@code package}), and a JVM that finds it stale ignores it with a warning and starts as before.
- * See ADR 0023.
+ * pre-parsed, and an AOT cache's profiles let the JIT compile the hot path sooner, so a fresh
+ * cluster reaches its warm speed in fewer events. Either is only valid for the exact JVM build and
+ * the exact jars it was made with, so it cannot ship: it is made here by {@link #main} (the {@code
+ * client} module runs it at {@code package}), and a JVM that finds it stale ignores it with a
+ * warning and starts as before. See ADRs 0023 and 0038.
  */
 public final class NodeClassData {
   private static final String TOPIC = "training";
   private static final int EVENTS = 20_000;
   private static final Duration READY = Duration.ofSeconds(180);
+  private static final Duration AOT_CREATE = Duration.ofSeconds(300);
 
   private NodeClassData() {}
 
-  /** Where the archive for this JVM lives: beside the node's jar, named by the JVM's version. */
-  public static Path archiveFor(Path nodeJar) {
-    String jvm = Runtime.version().toString().replaceAll("[^A-Za-z0-9.+-]", "_");
-    return nodeJar.toAbsolutePath().normalize().resolveSibling("esc-node-" + jvm + ".jsa");
+  /**
+   * Where the archive for the nodes' runtime lives: beside the node's jar, named by the runtime's
+   * version, an AOT cache ({@code .aot}) on a runtime that keeps one, else a class-data archive.
+   */
+  public static Path archiveFor(Path nodeJar, NodeRuntime runtime) {
+    String name = "esc-node-" + runtime.fileTag() + (runtime.keepsAotCache() ? ".aot" : ".jsa");
+    return nodeJar.toAbsolutePath().normalize().resolveSibling(name);
   }
 
   /** JVM options that use the archive, or none when this machine has not made one. */
-  static List<String> useOptions(Path nodeJar) {
-    Path archive = archiveFor(nodeJar);
-    return Files.isRegularFile(archive) ? List.of("-XX:SharedArchiveFile=" + archive) : List.of();
+  static List<String> useOptions(Path nodeJar, NodeRuntime runtime) {
+    Path archive = archiveFor(nodeJar, runtime);
+    if (!Files.isRegularFile(archive)) {
+      return List.of();
+    }
+    return List.of(
+        (runtime.keepsAotCache() ? "-XX:AOTCache=" : "-XX:SharedArchiveFile=") + archive);
   }
 
   /**
@@ -79,14 +91,15 @@ public final class NodeClassData {
    * leader, and stops cleanly, which is when the JVM writes the archive.
    */
   static Path train(Path nodeJar, Path work) throws Exception {
-    Path archive = archiveFor(nodeJar);
-    // A JVM cannot record on top of a dynamic archive it uses; the old one is replaced anyway.
+    NodeRuntime runtime = NodeRuntime.select();
+    Path archive = archiveFor(nodeJar, runtime);
+    // A JVM cannot record on top of an archive it uses; the old one is replaced anyway.
     Files.deleteIfExists(archive);
-    Path recording = work.resolve("n1.jsa");
+    Path recording = work.resolve(runtime.keepsAotCache() ? "n1.aotconf" : "n1.jsa");
     System.setProperty("esc.node.app", nodeJar.toString());
     LocalCluster base = LocalCluster.of(work, 3, LocalCluster.freeBasePort(3), List.of());
     List<LocalNode> nodes = new ArrayList<>(base.nodes());
-    nodes.set(0, nodes.get(0).withJvmOptions(List.of("-XX:ArchiveClassesAtExit=" + recording)));
+    nodes.set(0, nodes.get(0).withJvmOptions(recordOptions(runtime, recording)));
     LocalCluster cluster = LocalCluster.of(nodes);
     LocalNode n1 = nodes.get(0);
     try {
@@ -109,12 +122,57 @@ public final class NodeClassData {
     } finally {
       cluster.close();
     }
-    phase("stopped, archive written");
+    phase("stopped, n1's recording written");
     if (!Files.isRegularFile(recording)) {
-      throw new IOException("n1 wrote no archive at its exit");
+      throw new IOException("n1 wrote no recording at its exit");
     }
-    Files.move(recording, archive, StandardCopyOption.REPLACE_EXISTING);
+    if (runtime.keepsAotCache()) {
+      createAotCache(runtime, nodeJar, recording, archive);
+    } else {
+      Files.move(recording, archive, StandardCopyOption.REPLACE_EXISTING);
+    }
     return archive;
+  }
+
+  /**
+   * What n1 records: on JDK 17 the classes it loaded, written as the archive at its exit; on a
+   * runtime with an AOT cache, its classes and method profiles, from which {@link #createAotCache}
+   * then makes the cache. Two steps rather than JDK 25's one ({@code -XX:AOTCacheOutput}), whose
+   * exiting JVM assembles the cache in a child process for longer than a node is given to stop.
+   */
+  private static List<String> recordOptions(NodeRuntime runtime, Path recording) {
+    return runtime.keepsAotCache()
+        ? List.of("-XX:AOTMode=record", "-XX:AOTConfiguration=" + recording)
+        : List.of("-XX:ArchiveClassesAtExit=" + recording);
+  }
+
+  /** Runs the JDK's cache assembly over n1's recording, with the options every node runs with. */
+  private static void createAotCache(
+      NodeRuntime runtime, Path nodeJar, Path recording, Path archive) throws Exception {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(runtime.java().toString());
+    cmd.addAll(LocalNode.jvmOptions(runtime, System.getenv(LocalNode.NODE_JAVA_OPTS)));
+    cmd.addAll(
+        List.of(
+            "-XX:AOTMode=create",
+            "-XX:AOTConfiguration=" + recording,
+            "-XX:AOTCache=" + archive,
+            "-jar",
+            nodeJar.toAbsolutePath().toString()));
+    Path log = recording.resolveSibling("aot-create.log");
+    Process create =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()))
+            .start();
+    if (!create.waitFor(AOT_CREATE.toSeconds(), TimeUnit.SECONDS)) {
+      create.destroyForcibly();
+      throw new IOException("AOT cache assembly took longer than " + AOT_CREATE + "; see " + log);
+    }
+    if (create.exitValue() != 0 || !Files.isRegularFile(archive)) {
+      throw new IOException("AOT cache assembly failed (exit " + create.exitValue() + "); " + log);
+    }
+    phase("AOT cache assembled");
   }
 
   /** Events in every priority, each id sent twice (the second a duplicate), then read back. */
