@@ -24,6 +24,7 @@ import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.proto.RaftProtos.CommitInfoProto;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.proto.RaftProtos.ServerRpcProto;
@@ -128,6 +129,8 @@ public final class RaftNode implements Closeable {
     this.serverProps = props;
     this.warmupParent = raft.leaderWarmup() ? new File(config.node().dataDir()) : null;
     this.raftStorage = new File(new File(raftDir, groupId.getUuid().toString()), "current");
+    RaftPortCheck.requireFree(
+        Optional.ofNullable(GrpcConfigKeys.Server.host(props)), GrpcConfigKeys.Server.port(props));
     this.server = newServer();
 
     this.clientProps = new RaftProperties();
